@@ -1,0 +1,51 @@
+"""Wiring: settings → database, catalogues, the conversation."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from handlers.conversation import Conversation
+from handlers.i18n import Catalogs
+from storage.attachments import AttachmentStore
+from storage.db import create_engine, create_sessionmaker
+from storage.departments import load_departments
+from storage.migrate import is_current, upgrade
+from storage.uow import unit_of_work
+
+
+class StartupError(RuntimeError):
+    """A problem the person starting the reception can fix; its message is one clear line."""
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    conversation: Conversation
+    attachments: AttachmentStore
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def migrate(settings: Settings, engine: AsyncEngine) -> None:
+    """Bring the schema to the latest revision and the departments in step with their file."""
+    entries = load_departments(settings.departments_file)
+    await upgrade(engine)
+    async with unit_of_work(create_sessionmaker(engine)) as uow:
+        await uow.departments.sync(entries)
+
+
+async def build_app(settings: Settings) -> App:
+    engine = create_engine(settings.database_url)
+    if settings.auto_migrate:
+        await migrate(settings, engine)
+    elif not await is_current(engine):
+        await engine.dispose()
+        raise StartupError("the database schema is not current: run `python -m bot migrate`")
+    sessions = create_sessionmaker(engine)
+    catalogs = Catalogs(default=settings.default_locale)
+    conversation = Conversation(sessions, settings.conversation_config(), catalogs)
+    return App(settings, engine, sessions, conversation, AttachmentStore(settings.attachments_dir))

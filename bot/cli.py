@@ -1,0 +1,101 @@
+"""`python -m bot`: run, console, migrate."""
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from pydantic import ValidationError
+
+from bot.app import StartupError, build_app, migrate
+from bot.console import ConsoleChannel
+from bot.logs import setup_logging
+from bot.settings import Settings
+from storage.db import create_engine
+from storage.departments import DepartmentFileError
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise StartupError(f"bad settings — {problems}") from None
+
+
+async def run_console(settings: Settings, user: str) -> None:
+    app = await build_app(settings)
+    try:
+        channel = ConsoleChannel(
+            app.conversation,
+            app.attachments,
+            user=user,
+            max_file_bytes=settings.max_file_mb * 1024 * 1024,
+        )
+        await channel.run()
+    finally:
+        await app.close()
+
+
+async def run_all(settings: Settings, user: str) -> None:
+    configured = [
+        name
+        for name, token in (
+            ("TELEGRAM_BOT_TOKEN", settings.telegram_bot_token),
+            ("VIBER_AUTH_TOKEN", settings.viber_auth_token),
+        )
+        if token is not None
+    ]
+    if configured:
+        raise StartupError(
+            f"{', '.join(configured)} is set, but this version serves only the terminal chat; "
+            "unset it to use the terminal chat"
+        )
+    await run_console(settings, user)
+
+
+async def run_migrate(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(settings, engine)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=("The internet reception of a city council in messengers."),
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "run",
+        help="serve every configured channel (the terminal chat when no messenger token is set)",
+    )
+    console = commands.add_parser("console", help="chat with the reception in this terminal")
+    for sub in (run, console):
+        sub.add_argument(
+            "--user",
+            default=getpass.getuser(),
+            help="who you are in the terminal chat (default: your login name)",
+        )
+    commands.add_parser("migrate", help="create or upgrade the database and load departments")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        setup_logging(settings.log_level, quiet=args.command in ("run", "console"))
+        if args.command == "migrate":
+            asyncio.run(run_migrate(settings))
+            print("The database is up to date.")
+        elif args.command == "console":
+            asyncio.run(run_console(settings, args.user))
+        else:
+            asyncio.run(run_all(settings, args.user))
+    except (StartupError, DepartmentFileError) as error:
+        print(f"python -m bot {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,117 @@
+"""Settings from the environment or `.env` (see .env.example for every one, explained)."""
+
+from datetime import date, time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers.config import ConversationConfig
+from reception.deadlines import DayOffRule, Term, WorkCalendar
+from reception.numbering import IndexFormat
+
+PLACEHOLDER_MARKERS = ("change", "your", "placeholder", "example", "xxx", "<", "token_here")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # storage
+    database_url: str = "sqlite+aiosqlite:///./data/reception.db"
+    attachments_dir: Path = Path("data/attachments")
+    departments_file: Path = Path("config/departments.toml")
+    auto_migrate: bool = True
+
+    # messengers
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    viber_auth_token: SecretStr | None = None
+    viber_bot_name: str = "Приймальня"
+    viber_webhook_url: str | None = None
+    viber_api_url: str | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+
+    # e-mail to departments
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+
+    # the council and the law's settings
+    council_name_uk: str = "Луцька міська рада"
+    council_name_en: str = "Lutsk City Council"
+    timezone: str = "Europe/Kyiv"
+    default_locale: str = "uk"
+    default_term: Term = Term.ONE_MONTH
+    day_off_rule: DayOffRule = DayOffRule.PREVIOUS_WORKING_DAY
+    after_hours_next_day: bool = True
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    holidays: list[date] = Field(default_factory=list)
+    index_template: str = "{letter}-{number}"
+    index_collective_template: str = "КО-{number}"
+    max_file_mb: int = Field(default=10, ge=1, le=50)
+
+    log_level: str = "INFO"
+
+    @field_validator(
+        "telegram_bot_token",
+        "viber_auth_token",
+        "telegram_webhook_secret",
+        "smtp_password",
+        mode="after",
+    )
+    @classmethod
+    def refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if not secret:
+            return None
+        if any(marker in secret.lower() for marker in PLACEHOLDER_MARKERS):
+            raise ValueError("is still the placeholder from .env.example; set the real value")
+        return SecretStr(secret)
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("index_collective_template")
+    @classmethod
+    def valid_templates(cls, value: str) -> str:
+        IndexFormat(collective_template=value).validate()
+        return value
+
+    @field_validator("index_template")
+    @classmethod
+    def valid_template(cls, value: str) -> str:
+        IndexFormat(template=value).validate()
+        return value
+
+    def conversation_config(self) -> ConversationConfig:
+        return ConversationConfig(
+            council_name_uk=self.council_name_uk,
+            council_name_en=self.council_name_en,
+            calendar=WorkCalendar(
+                day_off_rule=self.day_off_rule,
+                after_hours_next_day=self.after_hours_next_day,
+                work_start=self.work_start,
+                work_end=self.work_end,
+                holidays=frozenset(self.holidays),
+                timezone=ZoneInfo(self.timezone),
+            ),
+            index_format=IndexFormat(self.index_template, self.index_collective_template),
+            default_term=self.default_term,
+            max_file_bytes=self.max_file_mb * 1024 * 1024,
+        )

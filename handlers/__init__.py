@@ -1,0 +1,1 @@
+"""The conversation: one transport-free flow for every channel."""

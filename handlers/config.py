@@ -1,0 +1,23 @@
+"""What the conversation needs to know about the deployment."""
+
+from dataclasses import dataclass, field
+
+from reception.deadlines import Term, WorkCalendar
+from reception.files import DEFAULT_MAX_FILE_BYTES
+from reception.numbering import IndexFormat
+
+
+@dataclass(frozen=True)
+class ConversationConfig:
+    council_name_uk: str = "Луцька міська рада"
+    council_name_en: str = "Lutsk City Council"
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    index_format: IndexFormat = field(default_factory=IndexFormat)
+    #: The term promised at registration; the operator may set 15 days on assignment.
+    default_term: Term = Term.ONE_MONTH
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: Bump when the personal-data notice changes: everyone is asked to consent again.
+    notice_version: str = "2026-11"
+
+    def council_name(self, locale: str) -> str:
+        return self.council_name_uk if locale == "uk" else self.council_name_en

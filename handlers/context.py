@@ -1,0 +1,74 @@
+"""Everything one step of the conversation may look at or change while handling one event."""
+
+import gettext
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handlers.config import ConversationConfig
+from handlers.i18n import Catalogs
+from handlers.types import Incoming, Reply
+from storage.records import AccountRecord, PersonRecord, StateRecord
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Step:
+    """One state of the conversation: how to ask, how to take an answer, what it expects.
+
+    `answer` returns None when the input is not what the step expects; the conversation then
+    says what is expected (`hint`, a msgid) and asks again.
+    """
+
+    ask: Callable[["Ctx"], Awaitable[Reply]]
+    answer: Callable[["Ctx"], Awaitable[list[Reply] | None]]
+    hint: str
+
+
+@dataclass
+class Ctx:
+    uow: UnitOfWork
+    incoming: Incoming
+    account: AccountRecord
+    person: PersonRecord
+    state: StateRecord
+    config: ConversationConfig
+    catalogs: Catalogs
+    steps: Mapping[str, Step]
+    now: datetime
+    locale: str = "uk"
+    t: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
+
+    def __post_init__(self) -> None:
+        self.set_locale(self.person.locale or self.catalogs.pick(self.incoming.locale_hint))
+
+    def set_locale(self, locale: str) -> None:
+        self.locale = self.catalogs.pick(locale)
+        self.t = self.catalogs.get(self.locale)
+
+    def _(self, message: str) -> str:
+        return self.t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.t.ngettext(singular, plural, n)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        draft: dict[str, Any] = self.state.data.setdefault("draft", {})
+        return draft
+
+    @property
+    def has_draft(self) -> bool:
+        return bool(self.state.data.get("draft"))
+
+    def discard_draft(self) -> None:
+        self.state.data.pop("draft", None)
+
+    async def goto(self, step: str, *before: Reply) -> list[Reply]:
+        """Move to `step` and ask its question, after any replies given."""
+        self.state.step = step
+        return [*before, await self.steps[step].ask(self)]
+
+    async def ask_again(self, *before: Reply) -> list[Reply]:
+        return await self.goto(self.state.step, *before)

@@ -1,0 +1,207 @@
+"""The conversation: one incoming event in, the replies out, state kept in the database."""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.config import ConversationConfig
+from handlers.context import Ctx
+from handlers.filing import attach_files, start_draft
+from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
+from handlers.i18n import Catalogs
+from handlers.menu import help_reply, my_data_reply
+from handlers.onboarding import has_consent
+from handlers.types import Incoming, Reply
+from reception.markers import N_
+from storage.records import StateRecord
+from storage.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+UNSUPPORTED: dict[str, str] = {
+    "sticker": N_("Stickers cannot be read here."),
+    "voice": N_("Voice messages cannot be listened to here; please type the text."),
+    "audio": N_("Audio cannot be listened to here; please type the text."),
+    "video": N_("Videos cannot be received here; please send photos or documents."),
+    "video_note": N_("Video messages cannot be received here; please type the text."),
+    "animation": N_("GIFs cannot be received here."),
+    "poll": N_("Polls cannot be received here."),
+    "other": N_("This kind of message cannot be read here."),
+}
+
+COMMANDS = frozenset({"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang"})
+NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
+ATTEMPTS = 2
+
+
+def command_of(incoming: Incoming) -> str | None:
+    """`/start`, `/start@reception_bot` or `/START payload` → `/start`; None for plain text."""
+    if incoming.action in NAVIGATION:
+        return NAVIGATION[incoming.action]
+    text = (incoming.text or "").strip()
+    if incoming.action or not text.startswith("/") or len(text) > 64:
+        return None
+    return text.split()[0].split("@")[0].lower()
+
+
+class Conversation:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: ConversationConfig,
+        catalogs: Catalogs,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._config = config
+        self._catalogs = catalogs
+        self._clock = clock
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await self._handle_once(incoming)
+            except IntegrityError:
+                # Two first messages of one new account raced to create it: the retry finds it.
+                if attempt == ATTEMPTS:
+                    log.exception("conversation update failed on a constraint")
+            except DBAPIError as error:
+                log.warning("database unavailable: %s", type(error).__name__)
+                break
+        t = self._catalogs.get(incoming.locale_hint)
+        return [
+            Reply(
+                t.gettext(
+                    "Sorry, the reception is busy right now and your last message was not saved. "
+                    "Please send it again in a minute."
+                )
+            )
+        ]
+
+    async def _handle_once(self, incoming: Incoming) -> list[Reply]:
+        now = self._clock()
+        async with unit_of_work(self._sessions) as uow:
+            if incoming.update_id is not None and not await uow.updates.first_time(
+                incoming.channel, incoming.update_id, now
+            ):
+                return []
+            account, person, _ = await uow.people.account(
+                incoming.channel, incoming.external_user_id, now
+            )
+            state = await uow.conversations.load(account.id) or StateRecord("menu")
+            if state.step not in STEPS:
+                state.step = "menu"
+            ctx = Ctx(
+                uow=uow,
+                incoming=incoming,
+                account=account,
+                person=person,
+                state=state,
+                config=self._config,
+                catalogs=self._catalogs,
+                steps=STEPS,
+                now=now,
+            )
+            replies = await dispatch(ctx)
+            if ctx.state.step in FILING_STEPS:
+                ctx.state.data["draft_step"] = ctx.state.step
+            await uow.conversations.save(account.id, ctx.state, now)
+            return replies
+
+
+async def dispatch(ctx: Ctx) -> list[Reply]:
+    command = command_of(ctx.incoming)
+    step = ctx.state.step
+    if ctx.person.locale is None:
+        return await answer(ctx) if step == "language" else await ctx.goto("language")
+    if command == "/lang":
+        if step != "language":
+            ctx.state.data["return_to"] = step
+        return await ctx.goto("language")
+    if step == "language" and command is None:
+        return await answer(ctx)
+    if not await has_consent(ctx):
+        if step == "consent" and command is None:
+            return await answer(ctx)
+        return await ctx.goto("consent")
+    if command is not None:
+        return await run_command(ctx, command)
+    return await answer(ctx)
+
+
+async def run_command(ctx: Ctx, command: str) -> list[Reply]:
+    if command == "/start":
+        if ctx.has_draft:
+            return await ctx.goto("resume")
+        return await ctx.goto(
+            "menu",
+            Reply(
+                ctx._("Welcome to the internet reception of {council}.").format(
+                    council=ctx.config.council_name(ctx.locale)
+                )
+            ),
+        )
+    if command == "/new":
+        if ctx.has_draft:
+            return await ctx.goto("resume")
+        start_draft(ctx)
+        return await ctx.goto("kind")
+    if command == "/cancel":
+        if ctx.state.step in FILING_STEPS:
+            return await ctx.goto(
+                "menu",
+                Reply(
+                    ctx._(
+                        "Stopped. Your draft is kept: tap “Continue the draft” when you are ready."
+                    )
+                ),
+            )
+        return await ctx.goto("menu")
+    if command == "/my":
+        return await ctx.goto("my_list")
+    if command == "/menu":
+        return await ctx.goto("menu")
+    if command == "/help":
+        ctx.state.step = "menu"
+        return [help_reply(ctx)]
+    if command == "/mydata":
+        ctx.state.step = "menu"
+        return [await my_data_reply(ctx)]
+    return await ctx.ask_again(
+        Reply(ctx._("There is no such command. Type /help to see what the reception can do."))
+    )
+
+
+async def answer(ctx: Ctx) -> list[Reply]:
+    incoming = ctx.incoming
+    step = ctx.state.step
+    if incoming.unsupported:
+        message = UNSUPPORTED.get(incoming.unsupported, UNSUPPORTED["other"])
+        return await ctx.ask_again(Reply(ctx._(message)))
+    if incoming.files and step not in FILE_STEPS:
+        if step in FILING_STEPS and ctx.has_draft:
+            return await ctx.ask_again(*await attach_files(ctx))
+        return await ctx.ask_again(
+            Reply(
+                ctx._(
+                    "Files are accepted while you describe the issue of a new appeal, or when you add "
+                    "information to an appeal under “My appeals”."
+                )
+            )
+        )
+    result = await ctx.steps[step].answer(ctx)
+    if result is not None:
+        return result
+    if incoming.action:
+        return await ctx.ask_again(
+            Reply(
+                ctx._(
+                    "That button belongs to an earlier message and no longer works. Here is where we "
+                    "are now:"
+                )
+            )
+        )
+    return await ctx.ask_again(Reply(ctx._(ctx.steps[step].hint)))

@@ -1,0 +1,587 @@
+"""Filing a new appeal, one question at a time (Art. 5: what an appeal must contain)."""
+
+import secrets
+
+from handlers.context import Ctx
+from handlers.render import category_name
+from handlers.types import Ask, Button, Reply
+from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
+from reception.files import MAX_FILES_PER_APPEAL, FileProblem
+from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
+from reception.validation import (
+    MAX_APPEAL_CHARS,
+    MAX_LOCATION_CHARS,
+    MAX_MESSAGE_CHARS,
+    NameProblem,
+    ResidenceProblem,
+    check_residence,
+    clean_text,
+    has_substance,
+    normalize_email,
+    normalize_phone,
+    parse_full_name,
+)
+
+ORDER = (
+    "kind",
+    "topic",
+    "text",
+    "location",
+    "name",
+    "residence",
+    "phone",
+    "email",
+    "options",
+    "summary",
+)
+MAX_COAUTHORS = 100_000
+
+
+def start_draft(ctx: Ctx) -> None:
+    ctx.state.data["draft"] = {"key": secrets.token_hex(16), "parts": [], "attachments": []}
+
+
+async def advance(ctx: Ctx, current: str, *before: Reply) -> list[Reply]:
+    """The next question; back to the summary when the person was changing one field."""
+    draft = ctx.draft
+    if draft.get("editing"):
+        return await ctx.goto("summary", *before)
+    if current == "location" and ctx.person.has_profile and not draft.get("surname"):
+        return await ctx.goto("profile", *before)
+    return await ctx.goto(ORDER[ORDER.index(current) + 1], *before)
+
+
+def _with_current(ctx: Ctx, text: str, current: str | None) -> str:
+    if not current:
+        return text
+    return text + "\n\n" + ctx._("Now: {value}").format(value=current)
+
+
+# --- kind and topic -------------------------------------------------------------------------
+
+
+async def ask_kind(ctx: Ctx) -> Reply:
+    lines = [ctx._("What kind of appeal is it?")]
+    for kind in AppealKind:
+        lines.append(f"• {ctx._(KIND_NAMES[kind])} — {ctx._(KIND_EXPLANATIONS[kind])}")
+    buttons = tuple(Button(ctx._(KIND_NAMES[kind]), f"kind:{kind.value}") for kind in AppealKind)
+    return Reply("\n".join(lines), buttons)
+
+
+async def answer_kind(ctx: Ctx) -> list[Reply] | None:
+    code = (ctx.incoming.action or "").removeprefix("kind:")
+    if not (ctx.incoming.action or "").startswith("kind:") or code not in {
+        k.value for k in AppealKind
+    }:
+        return None
+    ctx.draft["kind"] = code
+    return await advance(ctx, "kind")
+
+
+async def ask_topic(ctx: Ctx) -> Reply:
+    buttons = tuple(Button(ctx._(t.name), f"topic:{t.code}") for t in CITIZEN_TOPICS)
+    return Reply(ctx._("Which area does your appeal concern?"), buttons, columns=2)
+
+
+async def answer_topic(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    code = action.removeprefix("topic:")
+    if not action.startswith("topic:") or code not in {t.code for t in CITIZEN_TOPICS}:
+        return None
+    ctx.draft["topic"] = code
+    return await advance(ctx, "topic")
+
+
+# --- the text and files ---------------------------------------------------------------------
+
+
+def draft_text(ctx: Ctx) -> str:
+    return "\n\n".join(ctx.draft.get("parts", []))
+
+
+async def ask_text(ctx: Ctx) -> Reply:
+    text = draft_text(ctx)
+    if text:
+        return Reply(
+            ctx._(
+                "The text of your appeal so far ({count} characters) is kept. Send more text, "
+                "photos or documents to add to it, tap “Done” to go on, or “Write again” to "
+                "replace the text."
+            ).format(count=len(text)),
+            (Button(ctx._("Done"), "done"), Button(ctx._("Write again"), "text:clear")),
+        )
+    return Reply(
+        ctx._(
+            "Please describe the issue: what happened, where and since when, and what you ask "
+            "for. One message may hold up to {limit} characters; you may send several messages, "
+            "and photos or documents (PDF, DOC, DOCX, ODT, TXT, JPG, PNG). Tap “Done” when you "
+            "have finished."
+        ).format(limit=MAX_MESSAGE_CHARS),
+        (Button(ctx._("Done"), "done"),),
+    )
+
+
+async def attach_files(ctx: Ctx) -> list[Reply]:
+    """Keep each acceptable file with the draft; say which were refused and why."""
+    replies: list[Reply] = []
+    attached = ctx.draft.setdefault("attachments", [])
+    for file in ctx.incoming.files:
+        if file.problem is None and len(attached) >= MAX_FILES_PER_APPEAL:
+            problem: str | None = FileProblem.TOO_MANY
+        else:
+            problem = file.problem
+        if problem is None and file.storage_key:
+            attachment_id = await ctx.uow.appeals.add_attachment(
+                ctx.person.id,
+                file.storage_key,
+                file.name[:255],
+                file.mime[:120],
+                file.size,
+                ctx.now,
+            )
+            attached.append(attachment_id)
+            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=file.name)))
+        else:
+            replies.append(Reply(file_refusal(ctx, file.name, problem)))
+    return replies
+
+
+def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
+    limit_mb = ctx.config.max_file_bytes // (1024 * 1024)
+    if problem == FileProblem.TOO_LARGE:
+        return ctx._(
+            "File “{name}” is larger than {limit} MB and was not attached. Please send "
+            "a smaller file."
+        ).format(name=name, limit=limit_mb)
+    if problem == FileProblem.TYPE:
+        return ctx._(
+            "File “{name}” was not attached: only PDF, DOC, DOCX, ODT, TXT, JPG, PNG "
+            "and similar documents and pictures are accepted."
+        ).format(name=name)
+    if problem == FileProblem.TOO_MANY:
+        return ctx._(
+            "File “{name}” was not attached: an appeal may have up to {count} files."
+        ).format(name=name, count=MAX_FILES_PER_APPEAL)
+    if problem == FileProblem.EMPTY:
+        return ctx._("File “{name}” is empty and was not attached.").format(name=name)
+    return ctx._("File “{name}” could not be received. Please try sending it again.").format(
+        name=name
+    )
+
+
+def text_problem(ctx: Ctx, text: str, total_so_far: int) -> str | None:
+    if len(text) > MAX_MESSAGE_CHARS:
+        return ctx._(
+            "This message has {count} characters, but one message may hold up to {limit}. It "
+            "was not added; please send the text in several shorter messages."
+        ).format(count=len(text), limit=MAX_MESSAGE_CHARS)
+    if total_so_far + len(text) > MAX_APPEAL_CHARS:
+        return ctx._(
+            "The appeal's text may hold up to {limit} characters in all; this message would "
+            "exceed it and was not added. Please state the issue more briefly or attach a "
+            "document."
+        ).format(limit=MAX_APPEAL_CHARS)
+    return None
+
+
+async def answer_text(ctx: Ctx) -> list[Reply] | None:
+    incoming = ctx.incoming
+    draft = ctx.draft
+    if incoming.action == "text:clear":
+        draft["parts"] = []
+        return await ctx.ask_again()
+    if incoming.action == "done":
+        if not has_substance(draft_text(ctx)):
+            return await ctx.ask_again(
+                Reply(
+                    ctx._(
+                        "Please describe the issue in a few words first: the law requires an appeal to "
+                        "state its substance."
+                    )
+                )
+            )
+        return await advance(ctx, "text")
+    if incoming.action or not (incoming.text or incoming.files):
+        return None
+    replies = await attach_files(ctx)
+    text = clean_text(incoming.text or "")
+    if text:
+        problem = text_problem(ctx, text, len(draft_text(ctx)))
+        if problem:
+            replies.append(Reply(problem))
+        else:
+            draft.setdefault("parts", []).append(text)
+            replies.append(
+                Reply(
+                    ctx._("Added. The text now has {count} characters.").format(
+                        count=len(draft_text(ctx))
+                    )
+                )
+            )
+    last = replies.pop()
+    replies.append(
+        Reply(
+            last.text + "\n" + ctx._("Send more, or tap “Done”."), (Button(ctx._("Done"), "done"),)
+        )
+    )
+    return replies
+
+
+# --- where the problem is -------------------------------------------------------------------
+
+
+async def ask_location(ctx: Ctx) -> Reply:
+    current = ctx.draft.get("location_text")
+    if current is None and ctx.draft.get("latitude") is not None:
+        current = ctx._("a shared location")
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "Where is the problem? Type the address, or share a location. If the place does not "
+                "matter, tap “Skip”."
+            ),
+            current,
+        ),
+        (Button(ctx._("Skip"), "skip"),),
+        ask=Ask.LOCATION,
+    )
+
+
+async def answer_location(ctx: Ctx) -> list[Reply] | None:
+    incoming, draft = ctx.incoming, ctx.draft
+    if incoming.action == "skip":
+        draft.update(location_text=None, latitude=None, longitude=None)
+        return await advance(ctx, "location")
+    if incoming.location is not None:
+        lat, lon = incoming.location.latitude, incoming.location.longitude
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        draft.update(location_text=None, latitude=lat, longitude=lon)
+        return await advance(ctx, "location")
+    text = clean_text(incoming.text or "").replace("\n", ", ")
+    if incoming.action or not text:
+        return None
+    if len(text) > MAX_LOCATION_CHARS:
+        return await ctx.ask_again(
+            Reply(
+                ctx._("The address is too long: please keep it within {limit} characters.").format(
+                    limit=MAX_LOCATION_CHARS
+                )
+            )
+        )
+    draft.update(location_text=text, latitude=None, longitude=None)
+    return await advance(ctx, "location")
+
+
+# --- who the author is ----------------------------------------------------------------------
+
+
+async def ask_profile(ctx: Ctx) -> Reply:
+    person = ctx.person
+    lines = [
+        ctx._("Shall we use your details from the previous appeal?"),
+        f"{person.surname} {person.given_name} {person.patronymic}",
+        person.residence or "",
+        person.phone or "",
+    ]
+    if person.email:
+        lines.append(person.email)
+    return Reply(
+        "\n".join(lines),
+        (
+            Button(ctx._("Yes, use them"), "profile:use"),
+            Button(ctx._("Enter new details"), "profile:new"),
+        ),
+    )
+
+
+async def answer_profile(ctx: Ctx) -> list[Reply] | None:
+    person = ctx.person
+    if ctx.incoming.action == "profile:use":
+        ctx.draft.update(
+            surname=person.surname,
+            given_name=person.given_name,
+            patronymic=person.patronymic,
+            residence=person.residence,
+            phone=person.phone,
+            email=person.email,
+        )
+        return await ctx.goto("options")
+    if ctx.incoming.action == "profile:new":
+        return await ctx.goto("name")
+    return None
+
+
+def _draft_name(ctx: Ctx) -> str | None:
+    draft = ctx.draft
+    if not draft.get("surname"):
+        return None
+    return f"{draft['surname']} {draft['given_name']} {draft['patronymic']}"
+
+
+async def ask_name(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "Please type your surname, first name and patronymic, for example: Шевченко Тарас "
+                "Григорович. The law does not allow anonymous appeals to be considered."
+            ),
+            _draft_name(ctx),
+        )
+    )
+
+
+async def answer_name(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action or not ctx.incoming.text:
+        return None
+    result = parse_full_name(ctx.incoming.text)
+    if isinstance(result, NameProblem):
+        messages = {
+            NameProblem.PARTS: ctx._(
+                "Please type three words: surname, first name and patronymic, separated by spaces."
+            ),
+            NameProblem.CHARACTERS: ctx._(
+                "A name may contain only letters, an apostrophe and a "
+                "hyphen. Please type it again."
+            ),
+            NameProblem.MIXED_SCRIPTS: ctx._(
+                "Your name seems to mix Latin and Cyrillic letters. "
+                "Please type it in one alphabet."
+            ),
+            NameProblem.TOO_LONG: ctx._(
+                "Each part of the name may be up to 60 letters long. Please type it again."
+            ),
+        }
+        return await ctx.ask_again(Reply(messages[result]))
+    ctx.draft.update(
+        surname=result.surname, given_name=result.given_name, patronymic=result.patronymic
+    )
+    return await advance(ctx, "name")
+
+
+async def ask_residence(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "Please type your place of residence: settlement, street, house and flat. The law "
+                "requires it; an appeal without it is not considered."
+            ),
+            ctx.draft.get("residence"),
+        )
+    )
+
+
+async def answer_residence(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action or not ctx.incoming.text:
+        return None
+    result = check_residence(ctx.incoming.text)
+    if isinstance(result, ResidenceProblem):
+        messages = {
+            ResidenceProblem.TOO_SHORT: ctx._(
+                "That is too short for an address. Please type the settlement, street and house."
+            ),
+            ResidenceProblem.TOO_LONG: ctx._(
+                "That is too long for an address: please keep it within 300 characters."
+            ),
+            ResidenceProblem.NO_LETTERS: ctx._(
+                "Please type the address in words: settlement, street, house and flat."
+            ),
+        }
+        return await ctx.ask_again(Reply(messages[result]))
+    ctx.draft["residence"] = result
+    return await advance(ctx, "residence")
+
+
+async def ask_phone(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "Please share your phone number with the button below, or type it, for example "
+                "050 123 45 67."
+            ),
+            ctx.draft.get("phone"),
+        ),
+        ask=Ask.CONTACT,
+    )
+
+
+async def answer_phone(ctx: Ctx) -> list[Reply] | None:
+    incoming = ctx.incoming
+    if incoming.contact is not None:
+        if not incoming.contact.own:
+            return await ctx.ask_again(
+                Reply(
+                    ctx._(
+                        "This is someone else's contact. Please share your own number or type it."
+                    )
+                )
+            )
+        phone = normalize_phone(incoming.contact.phone)
+        if phone is None:
+            return await ctx.ask_again(
+                Reply(
+                    ctx._(
+                        "This number is not a Ukrainian one. Please type a number we can call back, in "
+                        "the format +380…"
+                    )
+                )
+            )
+        await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
+    elif incoming.text and not incoming.action:
+        phone = normalize_phone(incoming.text)
+        if phone is None:
+            return await ctx.ask_again(
+                Reply(
+                    ctx._(
+                        "That does not look like a Ukrainian phone number. Please type it as "
+                        "050 123 45 67 or +380 50 123 45 67."
+                    )
+                )
+            )
+    else:
+        return None
+    ctx.draft["phone"] = phone
+    return await advance(ctx, "phone")
+
+
+async def ask_email(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "If you would like the answer by e-mail too, type your e-mail address. Otherwise tap "
+                "“Skip”: the answer will come here in the chat."
+            ),
+            ctx.draft.get("email"),
+        ),
+        (Button(ctx._("Skip"), "skip"),),
+    )
+
+
+async def answer_email(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == "skip":
+        ctx.draft["email"] = None
+        return await advance(ctx, "email")
+    if ctx.incoming.action or not ctx.incoming.text:
+        return None
+    email = normalize_email(ctx.incoming.text)
+    if email is None:
+        return await ctx.ask_again(
+            Reply(
+                ctx._(
+                    "That does not look like an e-mail address. Please type it as name@example.com, "
+                    "or tap “Skip”."
+                )
+            )
+        )
+    ctx.draft["email"] = email
+    return await advance(ctx, "email")
+
+
+# --- options --------------------------------------------------------------------------------
+
+
+def _mark(on: bool) -> str:
+    return "☑" if on else "☐"
+
+
+async def ask_options(ctx: Ctx) -> Reply:
+    draft = ctx.draft
+    collective = bool(draft.get("collective"))
+    privileged = bool(draft.get("privileged"))
+    lines = [
+        ctx._("A few options; tap one to change it, then “Continue”."),
+        f"{_mark(collective)} " + ctx._("Collective appeal (signed by several people)"),
+        f"{_mark(bool(draft.get('confidential')))} "
+        + ctx._("Do not disclose my name and address to the body that considers the appeal"),
+        f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
+    ]
+    if collective:
+        lines.append(ctx._("Co-authors, you included: {count}").format(count=draft["coauthors"]))
+    if privileged and draft.get("category"):
+        lines.append(
+            ctx._("Category: {category}").format(category=category_name(ctx, draft["category"]))
+        )
+    buttons = (
+        Button(f"{_mark(collective)} " + ctx._("Collective"), "opt:collective"),
+        Button(
+            f"{_mark(bool(draft.get('confidential')))} " + ctx._("Confidential"),
+            "opt:confidential",
+        ),
+        Button(f"{_mark(privileged)} " + ctx._("Privileges"), "opt:privileged"),
+        Button(ctx._("Continue"), "opt:done"),
+    )
+    return Reply("\n".join(lines), buttons)
+
+
+async def answer_options(ctx: Ctx) -> list[Reply] | None:
+    draft = ctx.draft
+    action = ctx.incoming.action
+    if action == "opt:collective":
+        if draft.get("collective"):
+            draft.update(collective=False, coauthors=1)
+            return await ctx.ask_again()
+        return await ctx.goto("coauthors")
+    if action == "opt:confidential":
+        draft["confidential"] = not draft.get("confidential")
+        return await ctx.ask_again()
+    if action == "opt:privileged":
+        if draft.get("privileged"):
+            draft.update(privileged=False, category=None)
+            return await ctx.ask_again()
+        return await ctx.goto("category")
+    if action == "opt:done":
+        draft.pop("editing", None)
+        return await ctx.goto("summary")
+    return None
+
+
+async def ask_coauthors(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx._("How many people signed the appeal, you included? Type a number from 2."),
+        (Button(ctx._("Back"), "back"),),
+    )
+
+
+async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == "back":
+        return await ctx.goto("options")
+    text = clean_text(ctx.incoming.text or "")
+    if ctx.incoming.action or not text:
+        return None
+    if not text.isdecimal() or not 2 <= int(text) <= MAX_COAUTHORS:
+        return await ctx.ask_again(
+            Reply(
+                ctx._("Please type the number of people as digits, from 2 to {limit}.").format(
+                    limit=MAX_COAUTHORS
+                )
+            )
+        )
+    ctx.draft.update(collective=True, coauthors=int(text))
+    return await ctx.goto("options")
+
+
+async def ask_category(ctx: Ctx) -> Reply:
+    buttons = tuple(Button(ctx._(c.name), f"cat:{c.code}") for c in AUTHOR_CATEGORIES)
+    return Reply(
+        ctx._(
+            "Which category do you belong to? Appeals from people with statutory privileges "
+            "are considered first."
+        ),
+        (*buttons, Button(ctx._("Back"), "back")),
+    )
+
+
+async def answer_category(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    if action == "back":
+        return await ctx.goto("options")
+    code = action.removeprefix("cat:")
+    if not action.startswith("cat:") or code not in AUTHOR_CATEGORIES_BY_CODE:
+        return None
+    ctx.draft.update(privileged=True, category=code)
+    return await ctx.goto("options")

@@ -1,0 +1,134 @@
+"""The citizen's conversation as a table: state → how it asks, how it answers, what it expects.
+
+docs/citizen-flow.md draws the same table as a diagram.
+"""
+
+from handlers import filing, menu, my_appeals, onboarding, submission
+from handlers.context import Step
+from reception.markers import N_
+
+STEPS: dict[str, Step] = {
+    "language": Step(
+        onboarding.ask_language,
+        onboarding.answer_language,
+        N_("Please choose a language with a button."),
+    ),
+    "consent": Step(
+        onboarding.ask_consent,
+        onboarding.answer_consent,
+        N_("Please answer with a button: do you agree to the processing of your personal data?"),
+    ),
+    "menu": Step(
+        menu.ask_menu,
+        menu.answer_menu,
+        N_("Please choose what to do with a button, or type /help."),
+    ),
+    "resume": Step(
+        submission.ask_resume,
+        submission.answer_resume,
+        N_("Please choose with a button whether to continue your draft."),
+    ),
+    "kind": Step(
+        filing.ask_kind, filing.answer_kind, N_("Please choose the kind of appeal with a button.")
+    ),
+    "topic": Step(
+        filing.ask_topic, filing.answer_topic, N_("Please choose the topic with a button.")
+    ),
+    "text": Step(
+        filing.ask_text,
+        filing.answer_text,
+        N_("Please send the text of the appeal, a photo or a document, or tap “Done”."),
+    ),
+    "location": Step(
+        filing.ask_location,
+        filing.answer_location,
+        N_("Please type the address, share a location, or tap “Skip”."),
+    ),
+    "profile": Step(
+        filing.ask_profile,
+        filing.answer_profile,
+        N_("Please answer with a button whether to use your saved details."),
+    ),
+    "name": Step(
+        filing.ask_name,
+        filing.answer_name,
+        N_("Please type your surname, first name and patronymic."),
+    ),
+    "residence": Step(
+        filing.ask_residence, filing.answer_residence, N_("Please type your place of residence.")
+    ),
+    "phone": Step(
+        filing.ask_phone, filing.answer_phone, N_("Please share your phone number or type it.")
+    ),
+    "email": Step(
+        filing.ask_email, filing.answer_email, N_("Please type your e-mail address or tap “Skip”.")
+    ),
+    "options": Step(
+        filing.ask_options,
+        filing.answer_options,
+        N_("Please use the buttons to change an option, then tap “Continue”."),
+    ),
+    "coauthors": Step(
+        filing.ask_coauthors, filing.answer_coauthors, N_("Please type the number of co-authors.")
+    ),
+    "category": Step(
+        filing.ask_category,
+        filing.answer_category,
+        N_("Please choose your category with a button."),
+    ),
+    "summary": Step(
+        submission.ask_summary,
+        submission.answer_summary,
+        N_("Please check the summary and choose with a button: submit, change or cancel."),
+    ),
+    "edit": Step(
+        submission.ask_edit,
+        submission.answer_edit,
+        N_("Please choose with a button what to change."),
+    ),
+    "discard": Step(
+        submission.ask_discard, submission.answer_discard, N_("Please answer with a button.")
+    ),
+    "my_list": Step(
+        my_appeals.ask_my_list,
+        my_appeals.answer_my_list,
+        N_("Please choose an appeal with a button."),
+    ),
+    "my_appeal": Step(
+        my_appeals.ask_my_appeal,
+        my_appeals.answer_my_appeal,
+        N_("Please choose an action with a button."),
+    ),
+    "add_info": Step(
+        my_appeals.ask_add_info,
+        my_appeals.answer_add_info,
+        N_("Please send text, a photo or a document, or tap “Back”."),
+    ),
+    "withdraw": Step(
+        my_appeals.ask_withdraw, my_appeals.answer_withdraw, N_("Please answer with a button.")
+    ),
+}
+
+#: Steps that belong to filing a draft: leaving one of them remembers where to come back.
+FILING_STEPS = frozenset(
+    {
+        "kind",
+        "topic",
+        "text",
+        "location",
+        "profile",
+        "name",
+        "residence",
+        "phone",
+        "email",
+        "options",
+        "coauthors",
+        "category",
+        "summary",
+        "edit",
+        "discard",
+    }
+)
+
+#: Steps in which a file may come: elsewhere a file is answered with where it belongs.
+FILE_STEPS = frozenset({"text", "add_info"})

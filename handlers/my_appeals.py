@@ -1,0 +1,223 @@
+"""A citizen's own appeals: the list, one appeal's card and history, adding, withdrawing."""
+
+from handlers.context import Ctx
+from handlers.filing import file_refusal, text_problem
+from handlers.render import (
+    appeal_line,
+    day,
+    event_line,
+    kind_name,
+    moment,
+    preview,
+    result_name,
+    status_name,
+    topic_name,
+)
+from handlers.types import Button, OutgoingFile, Reply
+from reception.files import MAX_FILES_PER_APPEAL, FileProblem
+from reception.roles import Role
+from reception.statuses import Status, is_open
+from reception.validation import clean_text
+from storage.records import AppealRecord
+
+LIST_LIMIT = 10
+
+
+async def ask_my_list(ctx: Ctx) -> Reply:
+    appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=LIST_LIMIT)
+    if not appeals:
+        return Reply(
+            ctx._("You have no appeals yet."),
+            (Button(ctx._("New appeal"), "m:new"), Button(ctx._("Main menu"), "m:menu")),
+        )
+    lines = [ctx._("Your appeals (the latest first); tap one to see its history:")]
+    lines += [appeal_line(ctx, appeal) for appeal in appeals]
+    buttons = tuple(
+        Button(f"{a.reg_index} · {status_name(ctx, a.status)}", f"ap:{a.id}") for a in appeals
+    )
+    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), "m:menu")))
+
+
+async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
+    """The appeal, if the id is well-formed and the person is its author."""
+    if not raw_id.isdecimal() or len(raw_id) > 18:
+        return None
+    appeal = await ctx.uow.appeals.get(int(raw_id))
+    return appeal if appeal is not None and appeal.author_id == ctx.person.id else None
+
+
+async def answer_my_list(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    if not action.startswith("ap:"):
+        return None
+    appeal = await own_appeal(ctx, action.removeprefix("ap:"))
+    if appeal is None:
+        return None
+    ctx.state.data["appeal_id"] = appeal.id
+    return await ctx.goto("my_appeal")
+
+
+async def current_appeal(ctx: Ctx) -> AppealRecord | None:
+    return await own_appeal(ctx, str(ctx.state.data.get("appeal_id", "")))
+
+
+async def ask_my_appeal(ctx: Ctx) -> Reply:
+    appeal = await current_appeal(ctx)
+    if appeal is None:
+        return await ask_my_list(ctx)
+    lines = [
+        ctx._("Appeal {index}").format(index=appeal.reg_index),
+        ctx._("Kind: {value}").format(value=kind_name(ctx, appeal.kind)),
+        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
+        ctx._("Status: {value}").format(value=status_name(ctx, appeal.status)),
+        ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
+        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
+        ctx._("Text: {value}").format(value=preview(ctx, appeal.text)),
+        "",
+        ctx._("History:"),
+    ]
+    events = await ctx.uow.appeals.events(appeal.id, internal=False)
+    lines += [event_line(ctx, event) for event in events]
+    files: tuple[OutgoingFile, ...] = ()
+    if appeal.answer_text and appeal.answered_at:
+        lines += [
+            "",
+            ctx._("Answer of {date}:").format(date=moment(ctx, appeal.answered_at)),
+            appeal.answer_text,
+        ]
+        if appeal.result:
+            lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
+        answer_events = {e.id for e in events if e.kind == "answered"}
+        files = tuple(
+            OutgoingFile(a.storage_key, a.name, a.mime)
+            for a in await ctx.uow.appeals.attachments(appeal.id)
+            if a.event_id in answer_events
+        )
+    buttons: list[Button] = []
+    if is_open(Status(appeal.status)):
+        buttons += [
+            Button(ctx._("Add information"), f"add:{appeal.id}"),
+            Button(ctx._("Withdraw the appeal"), f"wd:{appeal.id}"),
+        ]
+    buttons += [Button(ctx._("All my appeals"), "m:my"), Button(ctx._("Main menu"), "m:menu")]
+    return Reply("\n".join(lines), tuple(buttons), files=files)
+
+
+async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    kind, _, raw_id = action.partition(":")
+    if kind not in ("add", "wd", "ap"):
+        return None
+    appeal = await own_appeal(ctx, raw_id)
+    if appeal is None:
+        return None
+    ctx.state.data["appeal_id"] = appeal.id
+    if kind == "ap":
+        return await ctx.goto("my_appeal")
+    if not is_open(Status(appeal.status)):
+        return await ctx.goto(
+            "my_appeal",
+            Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
+        )
+    return await ctx.goto("add_info" if kind == "add" else "withdraw")
+
+
+async def ask_add_info(ctx: Ctx) -> Reply:
+    appeal = await current_appeal(ctx)
+    return Reply(
+        ctx._(
+            "Send the additional information for appeal {index}: text, photos or documents."
+        ).format(index=appeal.reg_index if appeal else ""),
+        (Button(ctx._("Back"), "back"),),
+    )
+
+
+async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
+    incoming = ctx.incoming
+    appeal = await current_appeal(ctx)
+    if appeal is None or incoming.action == "back":
+        return await ctx.goto("my_appeal")
+    if incoming.action or not (incoming.text or incoming.files):
+        return None
+    if not is_open(Status(appeal.status)):
+        return await ctx.goto(
+            "my_appeal",
+            Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
+        )
+    text = clean_text(incoming.text or "")
+    problem = text_problem(ctx, text, 0) if text else None
+    if problem:
+        return await ctx.ask_again(Reply(problem))
+    replies: list[Reply] = []
+    stored = len(await ctx.uow.appeals.attachments(appeal.id))
+    accepted: list[int] = []
+    for file in incoming.files:
+        reason = file.problem
+        if reason is None and stored + len(accepted) >= MAX_FILES_PER_APPEAL:
+            reason = FileProblem.TOO_MANY
+        if reason is None and file.storage_key:
+            accepted.append(
+                await ctx.uow.appeals.add_attachment(
+                    ctx.person.id,
+                    file.storage_key,
+                    file.name[:255],
+                    file.mime[:120],
+                    file.size,
+                    ctx.now,
+                )
+            )
+        else:
+            replies.append(Reply(file_refusal(ctx, file.name, reason)))
+    if not text and not accepted:
+        return await ctx.ask_again(*replies)
+    event = await ctx.uow.appeals.add_event(
+        appeal.id,
+        kind="supplemented",
+        actor_id=ctx.person.id,
+        actor_role=Role.CITIZEN.value,
+        at=ctx.now,
+        text=text or None,
+        data={"files": len(accepted)},
+    )
+    if accepted:
+        await ctx.uow.appeals.link_attachments(accepted, appeal.id, event.id, ctx.person.id)
+    replies.append(
+        Reply(ctx._("The information is added to appeal {index}.").format(index=appeal.reg_index))
+    )
+    return await ctx.goto("my_appeal", *replies)
+
+
+async def ask_withdraw(ctx: Ctx) -> Reply:
+    appeal = await current_appeal(ctx)
+    return Reply(
+        ctx._("Withdraw appeal {index}? It will no longer be considered.").format(
+            index=appeal.reg_index if appeal else ""
+        ),
+        (Button(ctx._("Yes, withdraw"), "wd:yes"), Button(ctx._("No"), "back")),
+    )
+
+
+async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
+    appeal = await current_appeal(ctx)
+    if appeal is None or ctx.incoming.action == "back":
+        return await ctx.goto("my_appeal")
+    if ctx.incoming.action != "wd:yes":
+        return None
+    if not is_open(Status(appeal.status)):
+        return await ctx.goto(
+            "my_appeal",
+            Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
+        )
+    await ctx.uow.appeals.set_status(appeal.id, Status.WITHDRAWN.value, ctx.now, closed_at=ctx.now)
+    await ctx.uow.appeals.add_event(
+        appeal.id,
+        kind="withdrawn",
+        actor_id=ctx.person.id,
+        actor_role=Role.CITIZEN.value,
+        at=ctx.now,
+        from_status=appeal.status,
+        to_status=Status.WITHDRAWN.value,
+    )
+    return await ctx.goto(
+        "my_appeal", Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index))
+    )

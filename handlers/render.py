@@ -1,0 +1,79 @@
+"""Texts assembled from records: dates, names of codes, appeal lines and cards."""
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+
+from handlers.context import Ctx
+from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
+from reception.kinds import KIND_NAMES, AppealKind
+from reception.statuses import STATUS_NAMES, Status
+from storage.records import AppealRecord, EventRecord
+
+PREVIEW_CHARS = 600
+
+
+def day(ctx: Ctx, value: date) -> str:
+    return format_date(value, "d MMMM y", locale=ctx.locale)
+
+
+def moment(ctx: Ctx, value: datetime) -> str:
+    return format_datetime(
+        value, "d MMMM y, HH:mm", tzinfo=ctx.config.calendar.timezone, locale=ctx.locale
+    )
+
+
+def kind_name(ctx: Ctx, code: str) -> str:
+    return ctx._(KIND_NAMES[AppealKind(code)])
+
+
+def topic_name(ctx: Ctx, code: str) -> str:
+    topic = TOPICS_BY_CODE.get(code)
+    return f"{code} {ctx._(topic.name)}" if topic else code
+
+
+def status_name(ctx: Ctx, code: str) -> str:
+    return ctx._(STATUS_NAMES[Status(code)])
+
+
+def result_name(ctx: Ctx, code: str) -> str:
+    return ctx._(RESULT_NAMES[Result(code)])
+
+
+def category_name(ctx: Ctx, code: str) -> str:
+    category = AUTHOR_CATEGORIES_BY_CODE.get(code)
+    return ctx._(category.name) if category else code
+
+
+def preview(ctx: Ctx, text: str) -> str:
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return ctx._("{start}… ({count} characters in all)").format(
+        start=text[:PREVIEW_CHARS].rstrip(), count=len(text)
+    )
+
+
+def appeal_line(ctx: Ctx, appeal: AppealRecord) -> str:
+    return ctx._("{index} · {kind} · {status} · due {due}").format(
+        index=appeal.reg_index,
+        kind=kind_name(ctx, appeal.kind),
+        status=status_name(ctx, appeal.status),
+        due=day(ctx, appeal.due_on),
+    )
+
+
+def event_line(ctx: Ctx, event: EventRecord) -> str:
+    when = moment(ctx, event.at)
+    if event.kind == "registered":
+        what = ctx._("Registered.")
+    elif event.kind == "supplemented":
+        what = ctx._("You added information.")
+    elif event.kind == "withdrawn":
+        what = ctx._("You withdrew the appeal.")
+    elif event.to_status:
+        what = ctx._("Status: {status}.").format(status=status_name(ctx, event.to_status))
+    else:
+        what = ctx._("Updated.")
+    if event.text and event.kind != "registered":
+        what = f"{what} {event.text}"
+    return f"{when} — {what}"

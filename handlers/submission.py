@@ -1,0 +1,290 @@
+"""The summary of a draft, changing any field, and registering the appeal."""
+
+from handlers.context import Ctx
+from handlers.filing import draft_text, start_draft
+from handlers.menu import menu_buttons
+from handlers.render import category_name, day, kind_name, preview, topic_name
+from handlers.types import Button, Reply
+from reception.classifier import ReceiptForm
+from reception.deadlines import due_date, received_on
+from reception.kinds import ReceiptSign, Subject
+from reception.numbering import format_index
+from reception.roles import Role
+from reception.statuses import Status
+from reception.validation import has_substance
+from storage.people import Profile
+from storage.records import AppealRecord, NewAppeal
+
+#: The order in which a missing field is asked for again at submission.
+REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
+FIELD_STEPS = {
+    "kind": "kind",
+    "topic": "topic",
+    "parts": "text",
+    "surname": "name",
+    "residence": "residence",
+    "phone": "phone",
+}
+
+
+def summary_text(ctx: Ctx) -> str:
+    d = ctx.draft
+    missing = ctx._("not given")
+    yes, no = ctx._("yes"), ctx._("no")
+    if d.get("location_text"):
+        location = d["location_text"]
+    elif d.get("latitude") is not None:
+        location = f"{d['latitude']:.5f}, {d['longitude']:.5f}"
+    else:
+        location = missing
+    name = f"{d['surname']} {d['given_name']} {d['patronymic']}" if d.get("surname") else missing
+    lines = [
+        ctx._("Please check your appeal before submitting it."),
+        "",
+        ctx._("Kind: {value}").format(
+            value=kind_name(ctx, d["kind"]) if d.get("kind") else missing
+        ),
+        ctx._("Topic: {value}").format(
+            value=topic_name(ctx, d["topic"]) if d.get("topic") else missing
+        ),
+        ctx._("Text: {value}").format(value=preview(ctx, draft_text(ctx)) or missing),
+        ctx._("Files: {count}").format(count=len(d.get("attachments", []))),
+        ctx._("Place of the problem: {value}").format(value=location),
+        ctx._("Author: {value}").format(value=name),
+        ctx._("Place of residence: {value}").format(value=d.get("residence") or missing),
+        ctx._("Phone: {value}").format(value=d.get("phone") or missing),
+        ctx._("E-mail: {value}").format(value=d.get("email") or missing),
+        ctx._("Collective: {value}").format(
+            value=ctx._("yes, {count} co-authors").format(count=d["coauthors"])
+            if d.get("collective")
+            else no
+        ),
+        ctx._("Do not disclose my name and address to the executor: {value}").format(
+            value=yes if d.get("confidential") else no
+        ),
+        ctx._("Statutory privileges: {value}").format(
+            value=category_name(ctx, d["category"])
+            if d.get("privileged") and d.get("category")
+            else no
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def ask_summary(ctx: Ctx) -> Reply:
+    ctx.draft.pop("editing", None)
+    return Reply(
+        summary_text(ctx),
+        (
+            Button(ctx._("Submit"), "submit"),
+            Button(ctx._("Change something"), "edit"),
+            Button(ctx._("Cancel the appeal"), "discard"),
+        ),
+    )
+
+
+async def answer_summary(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action
+    if action == "submit":
+        return await submit(ctx)
+    if action == "edit":
+        return await ctx.goto("edit")
+    if action == "discard":
+        return await ctx.goto("discard")
+    return None
+
+
+EDITABLE = {
+    "kind": "kind",
+    "topic": "topic",
+    "text": "text",
+    "location": "location",
+    "name": "name",
+    "residence": "residence",
+    "phone": "phone",
+    "email": "email",
+    "options": "options",
+}
+
+
+async def ask_edit(ctx: Ctx) -> Reply:
+    labels = {
+        "kind": ctx._("Kind"),
+        "topic": ctx._("Topic"),
+        "text": ctx._("Text and files"),
+        "location": ctx._("Place of the problem"),
+        "name": ctx._("Name"),
+        "residence": ctx._("Place of residence"),
+        "phone": ctx._("Phone"),
+        "email": ctx._("E-mail"),
+        "options": ctx._("Options"),
+    }
+    buttons = tuple(Button(label, f"edit:{key}") for key, label in labels.items())
+    return Reply(
+        ctx._("What would you like to change?"),
+        (*buttons, Button(ctx._("Back to the summary"), "back")),
+        columns=2,
+    )
+
+
+async def answer_edit(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    if action == "back":
+        return await ctx.goto("summary")
+    field = action.removeprefix("edit:")
+    if not action.startswith("edit:") or field not in EDITABLE:
+        return None
+    ctx.draft["editing"] = True
+    return await ctx.goto(EDITABLE[field])
+
+
+async def ask_discard(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx._("Cancel this appeal? Everything you entered in it will be deleted."),
+        (
+            Button(ctx._("Yes, delete the draft"), "discard:yes"),
+            Button(ctx._("No, keep it"), "discard:no"),
+        ),
+    )
+
+
+async def answer_discard(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == "discard:yes":
+        ctx.discard_draft()
+        return await ctx.goto("menu", Reply(ctx._("The draft is deleted.")))
+    if ctx.incoming.action == "discard:no":
+        return await ctx.goto("summary")
+    return None
+
+
+async def ask_resume(ctx: Ctx) -> Reply:
+    d = ctx.draft
+    details = [ctx._("You have an unfinished appeal.")]
+    if d.get("kind"):
+        details.append(ctx._("Kind: {value}").format(value=kind_name(ctx, d["kind"])))
+    text = draft_text(ctx)
+    if text:
+        details.append(ctx._("Text: {value}").format(value=preview(ctx, text)))
+    details.append(ctx._("Would you like to continue it?"))
+    return Reply(
+        "\n".join(details),
+        (
+            Button(ctx._("Continue"), "resume:continue"),
+            Button(ctx._("Delete it and start again"), "resume:restart"),
+            Button(ctx._("Main menu"), "m:menu"),
+        ),
+    )
+
+
+async def answer_resume(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == "resume:continue":
+        return await ctx.goto(ctx.state.data.get("draft_step") or "kind")
+    if ctx.incoming.action == "resume:restart":
+        start_draft(ctx)
+        return await ctx.goto("kind")
+    return None
+
+
+async def submit(ctx: Ctx) -> list[Reply]:
+    d = ctx.draft
+    done = await ctx.uow.appeals.by_draft_key(d["key"])
+    if done is not None:
+        ctx.discard_draft()
+        return [registered_reply(ctx, done)]
+    for key in REQUIRED:
+        if not d.get(key) or (key == "parts" and not has_substance(draft_text(ctx))):
+            d["editing"] = True
+            return await ctx.goto(
+                FIELD_STEPS[key], Reply(ctx._("Something required is missing; please fill it in."))
+            )
+    cal = ctx.config.calendar
+    received = received_on(ctx.now, cal)
+    term = ctx.config.default_term
+    number = await ctx.uow.appeals.next_number(received.year)
+    collective = bool(d.get("collective"))
+    reg_index = format_index(
+        ctx.config.index_format,
+        surname=d["surname"],
+        collective=collective,
+        number=number,
+        year=received.year,
+    )
+    appeal = await ctx.uow.appeals.register(
+        NewAppeal(
+            draft_key=d["key"],
+            author_id=ctx.person.id,
+            kind=d["kind"],
+            subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
+            coauthors=int(d.get("coauthors") or 1),
+            topic=d["topic"],
+            text=draft_text(ctx),
+            location_text=d.get("location_text"),
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+            surname=d["surname"],
+            given_name=d["given_name"],
+            patronymic=d["patronymic"],
+            residence=d["residence"],
+            phone=d["phone"],
+            email=d.get("email"),
+            confidential=bool(d.get("confidential")),
+            privileged=bool(d.get("privileged")),
+            author_category=d.get("category") if d.get("privileged") else None,
+            channel=ctx.account.channel,
+            locale=ctx.locale,
+            receipt_form=ReceiptForm.ELECTRONIC.value,
+            receipt_sign=ReceiptSign.FIRST.value,
+            attachment_ids=tuple(d.get("attachments", [])),
+        ),
+        reg_index=reg_index,
+        year=received.year,
+        number=number,
+        status=Status.REGISTERED.value,
+        term=term.value,
+        submitted_at=ctx.now,
+        received_on=received,
+        due_on=due_date(received, term, cal),
+    )
+    await ctx.uow.appeals.add_event(
+        appeal.id,
+        kind="registered",
+        actor_id=ctx.person.id,
+        actor_role=Role.CITIZEN.value,
+        at=ctx.now,
+        to_status=Status.REGISTERED.value,
+    )
+    await ctx.uow.people.save_profile(
+        ctx.person.id,
+        Profile(
+            d["surname"],
+            d["given_name"],
+            d["patronymic"],
+            d["residence"],
+            d["phone"],
+            d.get("email"),
+        ),
+        ctx.now,
+    )
+    ctx.discard_draft()
+    ctx.state.step = "menu"
+    return [registered_reply(ctx, appeal)]
+
+
+def registered_reply(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    text = ctx._(
+        "Your appeal is registered.\n\n"
+        "Registration index: {index}\n"
+        "Date of receipt: {received}\n"
+        "The answer is due by: {due}\n\n"
+        "What happens next: the citizens' appeals department of the CNAP sends your appeal to "
+        "the body responsible for the issue and controls that the answer is prepared on time. "
+        "You will be told here of every step and will receive the answer in this chat. You may "
+        "add information or follow the appeal under “My appeals”.\n\n"
+        "Under the law the term is up to one month, or up to 15 days if the issue needs no "
+        "additional study; it may be extended, but never beyond 45 days from receipt."
+    ).format(
+        index=appeal.reg_index,
+        received=day(ctx, appeal.received_on),
+        due=day(ctx, appeal.due_on),
+    )
+    return Reply(text, menu_buttons(ctx))

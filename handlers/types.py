@@ -1,0 +1,73 @@
+"""What every channel hands the conversation, and what the conversation hands back."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Ask(StrEnum):
+    CONTACT = "contact"
+    LOCATION = "location"
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    #: The messenger vouches that this is the sender's own number (Telegram: contact.user_id).
+    own: bool
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file the channel has already stored, or refused with a reason from `FileProblem`."""
+
+    name: str
+    mime: str
+    size: int
+    storage_key: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str
+    external_user_id: str
+    text: str | None = None
+    action: str | None = None
+    contact: Contact | None = None
+    location: Location | None = None
+    files: tuple[IncomingFile, ...] = ()
+    #: What the person sent that the reception cannot read: "sticker", "voice", "video", ...
+    unsupported: str | None = None
+    locale_hint: str | None = None
+    display_name: str | None = None
+    #: The channel's id of this update, when it has one: a replay is handled once.
+    update_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    storage_key: str
+    name: str
+    mime: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    ask: Ask | None = None
+    files: tuple[OutgoingFile, ...] = ()
+    #: How many buttons a row holds where the channel lays buttons out in rows.
+    columns: int = 1

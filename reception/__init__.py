@@ -1,0 +1,1 @@
+"""The law of citizens' appeals, pure: kinds, statuses, deadlines, numbering, roles, classifier."""

@@ -1,0 +1,65 @@
+"""Who may do what in the reception."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    EXECUTOR = "executor"  # staff of one executive body
+    OPERATOR = "operator"  # the CNAP citizens' appeals department
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    FILE_APPEAL = "file_appeal"
+    VIEW_OWN = "view_own"
+    VIEW_DEPARTMENT = "view_department"
+    VIEW_ALL = "view_all"
+    SEE_CONFIDENTIAL = (
+        "see_confidential"  # Art. 10: the author's identity when they asked to hide it
+    )
+    TRIAGE = "triage"  # assign, forward, return, reject
+    TAKE = "take"
+    ANSWER = "answer"
+    EXTEND = "extend"
+    NOTE = "note"
+    FIND = "find"
+    STATS = "stats"
+    INVITE = "invite"
+    MANAGE_STAFF = "manage_staff"
+
+
+_STAFF_COMMON = frozenset({Permission.NOTE, Permission.FIND, Permission.ANSWER})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CITIZEN: frozenset({Permission.FILE_APPEAL, Permission.VIEW_OWN}),
+    Role.EXECUTOR: _STAFF_COMMON | {Permission.VIEW_DEPARTMENT, Permission.TAKE},
+    Role.OPERATOR: _STAFF_COMMON
+    | {
+        Permission.VIEW_ALL,
+        Permission.SEE_CONFIDENTIAL,
+        Permission.TRIAGE,
+        Permission.EXTEND,
+        Permission.STATS,
+    },
+    Role.ADMIN: frozenset(Permission) - {Permission.FILE_APPEAL, Permission.VIEW_OWN},
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def sees_identity(role: Role, *, confidential: bool) -> bool:
+    """Art. 10: when the author asked, their name and residence are hidden from the executor."""
+    return not confidential or can(role, Permission.SEE_CONFIDENTIAL)
+
+
+def sees_appeal(
+    role: Role, *, is_author: bool, viewer_department: int | None, appeal_department: int | None
+) -> bool:
+    if can(role, Permission.VIEW_ALL):
+        return True
+    if can(role, Permission.VIEW_DEPARTMENT):
+        return viewer_department is not None and viewer_department == appeal_department
+    return is_author

@@ -1,0 +1,74 @@
+"""Appeal statuses and the transitions the law and the record-keeping instruction allow."""
+
+from enum import StrEnum
+
+from reception.markers import N_
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+    FORWARDED = "forwarded"  # Art. 7: sent to the competent body
+    RETURNED = "returned"  # Art. 5, 7: returned to the author with an explanation
+    NOT_CONSIDERED = "not_considered"  # Art. 8, with a reason from its closed list
+    WITHDRAWN = "withdrawn"
+    REOPENED = "reopened"  # the author said the answer did not solve the problem
+
+
+_OPEN_EXITS = frozenset(
+    {Status.FORWARDED, Status.RETURNED, Status.NOT_CONSIDERED, Status.WITHDRAWN}
+)
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.REGISTERED: _OPEN_EXITS | {Status.ASSIGNED},
+    Status.ASSIGNED: _OPEN_EXITS | {Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED},
+    Status.IN_PROGRESS: _OPEN_EXITS | {Status.ASSIGNED, Status.ANSWERED},
+    Status.REOPENED: _OPEN_EXITS | {Status.ASSIGNED},
+    Status.ANSWERED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.CLOSED: frozenset({Status.REOPENED}),
+    Status.FORWARDED: frozenset(),
+    Status.RETURNED: frozenset(),
+    Status.NOT_CONSIDERED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+#: Statuses in which the appeal is still under consideration ("on control").
+OPEN_STATUSES = frozenset(
+    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
+)
+
+STATUS_NAMES: dict[Status, str] = {
+    Status.REGISTERED: N_("registered"),
+    Status.ASSIGNED: N_("sent to the responsible body"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.ANSWERED: N_("answered"),
+    Status.CLOSED: N_("closed"),
+    Status.FORWARDED: N_("forwarded to the competent body"),
+    Status.RETURNED: N_("returned to the author"),
+    Status.NOT_CONSIDERED: N_("not considered"),
+    Status.WITHDRAWN: N_("withdrawn by the author"),
+    Status.REOPENED: N_("reopened"),
+}
+
+
+class TransitionError(ValueError):
+    def __init__(self, current: Status, target: Status) -> None:
+        super().__init__(f"an appeal cannot go from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+def can_transition(current: Status, target: Status) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def ensure_transition(current: Status, target: Status) -> None:
+    if not can_transition(current, target):
+        raise TransitionError(current, target)
+
+
+def is_open(status: Status) -> bool:
+    return status in OPEN_STATUSES

@@ -1,0 +1,155 @@
+"""What an appeal's fields must look like (Art. 5), checked before anything is stored."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_MESSAGE_CHARS = 4000
+MAX_APPEAL_CHARS = 20000
+MAX_NAME_PART_CHARS = 60
+MIN_RESIDENCE_CHARS = 5
+MAX_RESIDENCE_CHARS = 300
+MAX_LOCATION_CHARS = 300
+MAX_EMAIL_CHARS = 254
+MAX_REASON_CHARS = 1000
+
+#: The Ukrainian apostrophe is U+02BC; people type any of these.
+APOSTROPHES = "'’ʼ`´‘"
+APOSTROPHE = "ʼ"
+HYPHENS = "-‐‑–"
+
+# Latin letters that look like Cyrillic ones: a Cyrillic word typed with a few of them is
+# almost always a keyboard-layout slip, not a different name.
+_LATIN_TO_CYRILLIC = str.maketrans(
+    "aceiopxyABCEHIKMOPTX",
+    "асеіорхуАВСЕНІКМОРТХ",
+)
+
+
+class NameProblem(StrEnum):
+    PARTS = "parts"
+    CHARACTERS = "characters"
+    MIXED_SCRIPTS = "mixed_scripts"
+    TOO_LONG = "too_long"
+
+
+@dataclass(frozen=True)
+class FullName:
+    surname: str
+    given_name: str
+    patronymic: str
+
+    def __str__(self) -> str:
+        return f"{self.surname} {self.given_name} {self.patronymic}"
+
+
+def clean_text(text: str) -> str:
+    """Unicode-normalised text without control characters, with runs of spaces collapsed per line."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+    return "\n".join(lines).strip()
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
+    if name.startswith("LATIN"):
+        return "latin"
+    return "other"
+
+
+def _fix_part(part: str) -> str | NameProblem:
+    for apostrophe in APOSTROPHES:
+        part = part.replace(apostrophe, APOSTROPHE)
+    for hyphen in HYPHENS:
+        part = part.replace(hyphen, "-")
+    if len(part) > MAX_NAME_PART_CHARS:
+        return NameProblem.TOO_LONG
+    if not re.fullmatch(r"[^\W\d_]+(?:[ʼ-][^\W\d_]+)*", part):
+        return NameProblem.CHARACTERS
+    scripts = {_script(ch) for ch in part if ch.isalpha() and ch != APOSTROPHE}
+    if "other" in scripts:
+        return NameProblem.CHARACTERS
+    if scripts == {"cyrillic", "latin"}:
+        fixed = part.translate(_LATIN_TO_CYRILLIC)
+        if any(_script(ch) == "latin" for ch in fixed if ch.isalpha()):
+            return NameProblem.MIXED_SCRIPTS
+        part = fixed
+    return part[:1].upper() + part[1:]
+
+
+def parse_full_name(text: str) -> FullName | NameProblem:
+    """ПІБ: surname, given name and patronymic; letters, apostrophes and hyphens only."""
+    parts = clean_text(text).replace("\n", " ").split()
+    if len(parts) != 3:
+        return NameProblem.PARTS
+    fixed: list[str] = []
+    for part in parts:
+        result = _fix_part(part)
+        if isinstance(result, NameProblem):
+            return result
+        fixed.append(result)
+    return FullName(*fixed)
+
+
+def normalize_phone(text: str) -> str | None:
+    """A Ukrainian mobile or landline number as +380XXXXXXXXX, or None when it is not one."""
+    raw = clean_text(text)
+    if not re.fullmatch(r"\+?[\d\s()\-.]{9,20}", raw):
+        return None
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 12 and digits.startswith("380"):
+        national = digits[3:]
+    elif len(digits) == 11 and digits.startswith("80"):
+        national = digits[2:]
+    elif len(digits) == 10 and digits.startswith("0"):
+        national = digits[1:]
+    elif len(digits) == 9 and not raw.startswith("+"):
+        national = digits
+    else:
+        return None
+    if national[0] == "0":
+        return None
+    return "+380" + national
+
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}"
+)
+
+
+def normalize_email(text: str) -> str | None:
+    email = clean_text(text)
+    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(email):
+        return None
+    local, domain = email.rsplit("@", 1)
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    return f"{local}@{domain.lower()}"
+
+
+class ResidenceProblem(StrEnum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    NO_LETTERS = "no_letters"
+
+
+def check_residence(text: str) -> str | ResidenceProblem:
+    """Art. 5, 8: a place of residence is required; without it the appeal is anonymous."""
+    residence = clean_text(text).replace("\n", ", ")
+    if len(residence) < MIN_RESIDENCE_CHARS:
+        return ResidenceProblem.TOO_SHORT
+    if len(residence) > MAX_RESIDENCE_CHARS:
+        return ResidenceProblem.TOO_LONG
+    if sum(ch.isalpha() for ch in residence) < 3:
+        return ResidenceProblem.NO_LETTERS
+    return residence
+
+
+def has_substance(text: str) -> bool:
+    """An appeal's text must state an issue: some words, not only symbols or emoji."""
+    return sum(ch.isalpha() for ch in text) >= 10

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories returning plain data, migrations."""

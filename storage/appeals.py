@@ -1,0 +1,171 @@
+"""The appeal register: numbering, registration, history."""
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.convert import to_record
+from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
+from storage.records import AppealRecord, AttachmentRecord, EventRecord, NewAppeal
+
+
+class AppealRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def next_number(self, year: int) -> int:
+        """The year's next sequence number, taken under a row lock so no two appeals share one."""
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        await self._session.execute(
+            insert(AppealCounter).values(year=year, last_number=0).on_conflict_do_nothing()
+        )
+        number = await self._session.scalar(
+            update(AppealCounter)
+            .where(AppealCounter.year == year)
+            .values(last_number=AppealCounter.last_number + 1)
+            .returning(AppealCounter.last_number)
+        )
+        assert number is not None
+        return int(number)
+
+    async def by_draft_key(self, draft_key: str) -> AppealRecord | None:
+        row = await self._session.scalar(select(Appeal).where(Appeal.draft_key == draft_key))
+        return None if row is None else to_record(AppealRecord, row)
+
+    async def register(
+        self,
+        new: NewAppeal,
+        *,
+        reg_index: str,
+        year: int,
+        number: int,
+        status: str,
+        term: str,
+        submitted_at: datetime,
+        received_on: date,
+        due_on: date,
+    ) -> AppealRecord:
+        values = asdict(new)
+        attachment_ids = values.pop("attachment_ids")
+        row = Appeal(
+            **values,
+            reg_index=reg_index,
+            year=year,
+            number=number,
+            status=status,
+            term=term,
+            submitted_at=submitted_at,
+            received_on=received_on,
+            due_on=due_on,
+            updated_at=submitted_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        if attachment_ids:
+            await self.link_attachments(attachment_ids, row.id, None, new.author_id)
+        return to_record(AppealRecord, row)
+
+    async def get(self, appeal_id: int) -> AppealRecord | None:
+        row = await self._session.get(Appeal, appeal_id)
+        return None if row is None else to_record(AppealRecord, row)
+
+    async def of_author(self, person_id: int, limit: int = 20) -> list[AppealRecord]:
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.author_id == person_id)
+            .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+            .limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def count_of_author(self, person_id: int) -> int:
+        rows = await self._session.scalars(select(Appeal.id).where(Appeal.author_id == person_id))
+        return len(rows.all())
+
+    async def set_status(self, appeal_id: int, status: str, now: datetime, **values: Any) -> None:
+        await self._session.execute(
+            update(Appeal)
+            .where(Appeal.id == appeal_id)
+            .values(status=status, updated_at=now, **values)
+        )
+
+    async def add_event(
+        self,
+        appeal_id: int,
+        *,
+        kind: str,
+        actor_id: int | None,
+        actor_role: str,
+        at: datetime,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        text: str | None = None,
+        data: dict[str, Any] | None = None,
+        internal: bool = False,
+    ) -> EventRecord:
+        row = AppealEvent(
+            appeal_id=appeal_id,
+            actor_id=actor_id,
+            actor_role=actor_role,
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            text=text,
+            data=data or {},
+            internal=internal,
+            at=at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_record(EventRecord, row)
+
+    async def events(self, appeal_id: int, *, internal: bool) -> list[EventRecord]:
+        query = select(AppealEvent).where(AppealEvent.appeal_id == appeal_id)
+        if not internal:
+            query = query.where(AppealEvent.internal.is_(False))
+        rows = await self._session.scalars(query.order_by(AppealEvent.at, AppealEvent.id))
+        return [to_record(EventRecord, row) for row in rows]
+
+    async def add_attachment(
+        self, owner_id: int, storage_key: str, name: str, mime: str, size: int, now: datetime
+    ) -> int:
+        row = Attachment(
+            owner_id=owner_id,
+            storage_key=storage_key,
+            name=name,
+            mime=mime,
+            size=size,
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def link_attachments(
+        self,
+        ids: tuple[int, ...] | list[int],
+        appeal_id: int,
+        event_id: int | None,
+        owner_id: int,
+    ) -> None:
+        # Only the owner's own unlinked files: a forged id cannot pull in someone else's file.
+        await self._session.execute(
+            update(Attachment)
+            .where(
+                Attachment.id.in_(list(ids)),
+                Attachment.owner_id == owner_id,
+                Attachment.appeal_id.is_(None),
+            )
+            .values(appeal_id=appeal_id, event_id=event_id)
+        )
+
+    async def attachments(self, appeal_id: int) -> list[AttachmentRecord]:
+        rows = await self._session.scalars(
+            select(Attachment).where(Attachment.appeal_id == appeal_id).order_by(Attachment.id)
+        )
+        return [to_record(AttachmentRecord, row) for row in rows]

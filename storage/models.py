@@ -1,0 +1,224 @@
+"""The database schema: the appeal register, people and their messenger accounts, state, outbox."""
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import BigID, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_uk: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(254))
+    email_is_placeholder: Mapped[bool] = mapped_column(Boolean, default=True)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    triage_desk: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), default="citizen")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    surname: Mapped[str | None] = mapped_column(String(60))
+    given_name: Mapped[str | None] = mapped_column(String(60))
+    patronymic: Mapped[str | None] = mapped_column(String(60))
+    residence: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(16), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ChannelAccount(Base):
+    __tablename__ = "channel_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    #: A phone number the messenger itself vouched for (a shared own contact).
+    verified_phone: Mapped[str | None] = mapped_column(String(16), index=True)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Consent(Base):
+    """Personal-data consent (Law No. 2297-VI): when, which notice version, through which channel."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    given: Mapped[bool] = mapped_column(Boolean)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime]
+
+
+class AppealCounter(Base):
+    """The register's sequence number per year (Instruction No. 348: numbering restarts yearly)."""
+
+    __tablename__ = "appeal_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Appeal(Base):
+    """The registration-control card of one appeal."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        UniqueConstraint("year", "number"),
+        Index("ix_appeals_status_due_on", "status", "due_on"),
+    )
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    reg_index: Mapped[str] = mapped_column(String(40), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    #: The draft this appeal was registered from: a second tap on Submit finds it taken.
+    draft_key: Mapped[str] = mapped_column(String(40), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(8))
+    coauthors: Mapped[int] = mapped_column(Integer, default=1)
+    receipt_form: Mapped[str] = mapped_column(String(8))
+    receipt_sign: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    location_text: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    # The author as the card records them at submission; the person's profile may change later.
+    surname: Mapped[str] = mapped_column(String(60))
+    given_name: Mapped[str] = mapped_column(String(60))
+    patronymic: Mapped[str] = mapped_column(String(60))
+    residence: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    privileged: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_category: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20))
+    term: Mapped[str] = mapped_column(String(4))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    submitted_at: Mapped[datetime]
+    received_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(8))
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("appeal_events.id"))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+
+class AppealEvent(Base):
+    """One change to an appeal; rows are only ever added (DESIGN rule 5)."""
+
+    __tablename__ = "appeal_events"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Internal notes are never shown to the citizen.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[datetime]
+
+
+class ConversationState(Base):
+    """Where each messenger account is in the conversation, drafts included (DESIGN rule 3)."""
+
+    __tablename__ = "conversation_states"
+    account_id: Mapped[int] = mapped_column(ForeignKey("channel_accounts.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message to send after the transaction that caused it commits (DESIGN rule 4)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    #: A messenger account id, or an e-mail address for the e-mail channel.
+    recipient: Mapped[str] = mapped_column(String(254))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class ProcessedUpdate(Base):
+    """Messenger update ids already handled: a replayed update is not handled twice."""
+
+    __tablename__ = "processed_updates"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    at: Mapped[datetime]

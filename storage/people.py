@@ -1,0 +1,124 @@
+"""People, their messenger accounts and their personal-data consents."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.convert import to_record
+from storage.models import ChannelAccount, Consent, Person
+from storage.records import AccountRecord, PersonRecord
+
+
+@dataclass(frozen=True)
+class Profile:
+    surname: str
+    given_name: str
+    patronymic: str
+    residence: str
+    phone: str
+    email: str | None
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def account(
+        self, channel: str, external_id: str, now: datetime
+    ) -> tuple[AccountRecord, PersonRecord, bool]:
+        """The account and its person, created on first contact; the flag says it is new."""
+        row = await self._session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+            )
+        )
+        created = row is None
+        if row is None:
+            person = Person(role="citizen", created_at=now, updated_at=now)
+            self._session.add(person)
+            await self._session.flush()
+            row = ChannelAccount(
+                person_id=person.id,
+                channel=channel,
+                external_id=external_id,
+                unreachable=False,
+                created_at=now,
+                last_seen_at=now,
+            )
+            self._session.add(row)
+            await self._session.flush()
+        else:
+            row.last_seen_at = now
+            row.unreachable = False
+        person_row = await self._session.get_one(Person, row.person_id)
+        return to_record(AccountRecord, row), to_record(PersonRecord, person_row), created
+
+    async def get(self, person_id: int) -> PersonRecord:
+        return to_record(PersonRecord, await self._session.get_one(Person, person_id))
+
+    async def accounts_of(self, person_id: int) -> list[AccountRecord]:
+        rows = await self._session.scalars(
+            select(ChannelAccount).where(ChannelAccount.person_id == person_id)
+        )
+        return [to_record(AccountRecord, row) for row in rows]
+
+    async def set_locale(self, person_id: int, locale: str, now: datetime) -> None:
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(locale=locale, updated_at=now)
+        )
+
+    async def save_profile(self, person_id: int, profile: Profile, now: datetime) -> None:
+        await self._session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(
+                surname=profile.surname,
+                given_name=profile.given_name,
+                patronymic=profile.patronymic,
+                residence=profile.residence,
+                phone=profile.phone,
+                email=profile.email,
+                updated_at=now,
+            )
+        )
+
+    async def set_verified_phone(self, account_id: int, phone: str) -> None:
+        await self._session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.id == account_id)
+            .values(verified_phone=phone)
+        )
+
+    async def record_consent(
+        self,
+        person_id: int,
+        *,
+        given: bool,
+        notice_version: str,
+        channel: str,
+        locale: str,
+        now: datetime,
+    ) -> None:
+        self._session.add(
+            Consent(
+                person_id=person_id,
+                given=given,
+                notice_version=notice_version,
+                channel=channel,
+                locale=locale,
+                at=now,
+            )
+        )
+        await self._session.flush()
+
+    async def consent(self, person_id: int) -> tuple[bool, str, datetime] | None:
+        """The person's latest answer to the notice: given, notice version, when."""
+        row = await self._session.scalar(
+            select(Consent)
+            .where(Consent.person_id == person_id)
+            .order_by(Consent.at.desc(), Consent.id.desc())
+            .limit(1)
+        )
+        return None if row is None else (row.given, row.notice_version, row.at)

@@ -1,0 +1,155 @@
+"""Plain data the repositories hand out: callers never touch ORM objects."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    role: str
+    department_id: int | None
+    locale: str | None
+    surname: str | None
+    given_name: str | None
+    patronymic: str | None
+    residence: str | None
+    phone: str | None
+    email: str | None
+
+    @property
+    def has_profile(self) -> bool:
+        return bool(
+            self.surname and self.given_name and self.patronymic and self.residence and self.phone
+        )
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    id: int
+    person_id: int
+    channel: str
+    external_id: str
+    verified_phone: str | None
+    unreachable: bool
+
+
+@dataclass(frozen=True)
+class DepartmentRecord:
+    id: int
+    code: str
+    name_uk: str
+    name_en: str
+    email: str
+    email_is_placeholder: bool
+    topics: tuple[str, ...]
+    triage_desk: bool
+    active: bool
+
+    def name(self, locale: str) -> str:
+        return self.name_uk if locale == "uk" else self.name_en
+
+
+@dataclass(frozen=True)
+class NewAppeal:
+    """What a citizen submits; numbering and dates are added by the register."""
+
+    draft_key: str
+    author_id: int
+    kind: str
+    subject: str
+    coauthors: int
+    topic: str
+    text: str
+    location_text: str | None
+    latitude: float | None
+    longitude: float | None
+    surname: str
+    given_name: str
+    patronymic: str
+    residence: str
+    phone: str
+    email: str | None
+    confidential: bool
+    privileged: bool
+    author_category: str | None
+    channel: str
+    locale: str
+    receipt_form: str
+    receipt_sign: str
+    attachment_ids: tuple[int, ...] = ()
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AppealRecord:
+    id: int
+    reg_index: str
+    year: int
+    number: int
+    author_id: int
+    parent_id: int | None
+    kind: str
+    subject: str
+    coauthors: int
+    topic: str
+    text: str
+    location_text: str | None
+    latitude: float | None
+    longitude: float | None
+    surname: str
+    given_name: str
+    patronymic: str
+    residence: str
+    phone: str
+    email: str | None
+    confidential: bool
+    privileged: bool
+    author_category: str | None
+    channel: str
+    locale: str
+    status: str
+    term: str
+    department_id: int | None
+    executor_id: int | None
+    submitted_at: datetime
+    received_on: date
+    due_on: date
+    result: str | None
+    answer_text: str | None
+    answered_at: datetime | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    id: int
+    appeal_id: int
+    actor_id: int | None
+    actor_role: str
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    text: str | None
+    data: dict[str, Any]
+    internal: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    id: int
+    owner_id: int
+    appeal_id: int | None
+    event_id: int | None
+    storage_key: str
+    name: str
+    mime: str
+    size: int
+
+
+@dataclass
+class StateRecord:
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,31 @@
+"""One unit of work per incoming event or job: repositories never commit, this commits once."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.appeals import AppealRepository
+from storage.conversations import ConversationRepository
+from storage.departments import DepartmentRepository
+from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
+from storage.updates import UpdateLog
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.people = PeopleRepository(session)
+        self.appeals = AppealRepository(session)
+        self.conversations = ConversationRepository(session)
+        self.departments = DepartmentRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.updates = UpdateLog(session)
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    """Commits when the block ends normally, rolls back when it raises."""
+    async with sessions() as session, session.begin():
+        yield UnitOfWork(session)
