@@ -45,6 +45,7 @@ extract: $(STAMP)
 update-catalogues: $(STAMP)
 	$(BIN)/pybabel update --domain messages --input-file locales/messages.pot \
 		--output-dir locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/fill_english.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

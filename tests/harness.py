@@ -78,8 +78,7 @@ class Chat:
     def buttons(self) -> list[str]:
         return [button.label for reply in self.replies for button in reply.buttons]
 
-    @property
-    def asks(self) -> Ask | None:
+    def asked(self) -> Ask | None:
         return self.last.ask
 
     def button_action(self, label: str) -> str:
@@ -90,33 +89,37 @@ class Chat:
         raise AssertionError(f"no button {label!r} in {self.buttons}")
 
 
-async def onboard(chat: Chat, *, language: str = "Українська") -> None:
+async def onboard(chat: Chat, *, language: str = "English") -> None:
+    """First contact: the language, then consent to the processing of personal data."""
     await chat.send("/start")
     await chat.tap(language)
     await chat.tap("Погоджуюся" if language == "Українська" else "I agree")
 
 
+LIGHTING = "The street lights near Lesi Ukrainky St. 35 have been off for two weeks."
+
+
 async def file_appeal(
     chat: Chat,
     *,
-    text: str = "На вулиці Лесі Українки біля будинку 35 другий тиждень не світять ліхтарі.",
+    text: str = LIGHTING,
     name: str = "Шевченко Тарас Григорович",
     residence: str = "м. Луцьк, вул. Лесі Українки, 35, кв. 2",
     phone: str = "050 123 45 67",
     submit: bool = True,
 ) -> list[Reply]:
-    """A Ukrainian-speaking citizen, already onboarded, files a complaint about lighting."""
+    """An onboarded, English-speaking citizen with no saved profile files a complaint."""
     await chat.send("/new")
-    await chat.tap("Скарга")
-    await chat.tap("Комунальн")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
     await chat.send(text)
-    await chat.tap("Готово")
-    await chat.tap("Пропустити")
+    await chat.tap("Done")
+    await chat.tap("Skip")
     await chat.send(name)
     await chat.send(residence)
     await chat.send(phone)
-    await chat.tap("Пропустити")
-    await chat.tap("Продовжити")
+    await chat.tap("Skip")
+    await chat.tap("Continue")
     if submit:
-        await chat.tap("Надіслати")
+        await chat.tap("Submit")
     return chat.replies

@@ -1,0 +1,124 @@
+"""My appeals: the list, the card with its history and answer, adding information, withdrawing."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.types import IncomingFile
+from storage.models import Appeal, AppealEvent, Attachment
+from storage.uow import unit_of_work
+from tests.harness import Chat, file_appeal, onboard
+
+
+async def test_the_list_shows_index_kind_status_and_due_date(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("/my")
+    assert "You have no appeals yet." in chat.text
+    await file_appeal(chat)
+    await chat.tap("My appeals")
+    assert "Ш-1 · Complaint · registered · due 1 January 2027" in chat.text
+    await chat.tap("Ш-1")
+    assert "Appeal Ш-1" in chat.text
+    assert "Status: registered" in chat.text
+    assert "1 December 2026, 10:00 — Registered." in chat.text
+
+
+async def test_information_added_to_an_open_appeal_joins_its_history(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/my")
+    await chat.tap("Ш-1")
+    await chat.tap("Add information")
+    await chat.send_files(
+        IncomingFile("pole.jpg", "image/jpeg", 100, storage_key="pole1"),
+        text="The pole is also leaning dangerously.",
+    )
+    assert "The information is added to appeal Ш-1." in chat.text
+    assert "You added information. The pole is also leaning dangerously." in chat.text
+    async with sessions() as session:
+        events = (await session.scalars(select(AppealEvent))).all()
+        files = (await session.scalars(select(Attachment))).all()
+    assert [e.kind for e in events] == ["registered", "supplemented"]
+    assert [(f.name, f.event_id) for f in files] == [("pole.jpg", events[1].id)]
+
+
+async def test_a_withdrawn_appeal_can_no_longer_be_changed(chat: Chat) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/my")
+    await chat.tap("Ш-1")
+    add = chat.button_action("Add information")
+    await chat.tap("Withdraw the appeal")
+    await chat.tap("No")
+    assert "Status: registered" in chat.text
+    await chat.tap("Withdraw the appeal")
+    await chat.tap("Yes, withdraw")
+    assert "Appeal Ш-1 is withdrawn." in chat.text
+    assert "Status: withdrawn by the author" in chat.text
+    assert "Add information" not in chat.buttons
+    await chat.press(add)
+    assert "no longer under consideration" in chat.text
+
+
+async def test_the_answer_is_shown_with_its_files(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    async with unit_of_work(sessions) as uow:
+        appeal = (await uow.session.scalars(select(Appeal))).one()
+        await uow.appeals.set_status(
+            appeal.id,
+            "answered",
+            answered,
+            result="9.1",
+            answer_text="The lights were repaired on 9 December.",
+            answered_at=answered,
+        )
+        event = await uow.appeals.add_event(
+            appeal.id,
+            kind="answered",
+            actor_id=None,
+            actor_role="executor",
+            at=answered,
+            from_status="registered",
+            to_status="answered",
+        )
+        file_id = await uow.appeals.add_attachment(
+            appeal.author_id, "answerkey", "act.pdf", "application/pdf", 10, answered
+        )
+        await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+    await chat.send("/my")
+    await chat.tap("Ш-1")
+    assert "Answer of 10 December 2026, 14:00:" in chat.text
+    assert "The lights were repaired on 9 December." in chat.text
+    assert "Result: resolved positively" in chat.text
+    assert [f.name for f in chat.last.files] == ["act.pdf"]
+    assert "Withdraw the appeal" not in chat.buttons
+
+
+async def test_nobody_opens_another_citizens_appeal(chat: Chat, other_chat: Chat) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/my")
+    foreign = [chat.button_action("Ш-1"), "add:1", "wd:1"]
+    await onboard(other_chat)
+    await other_chat.send("/my")
+    for action in foreign:
+        await other_chat.press(action)
+        assert "Шевченко" not in other_chat.text
+        assert "Ш-1" not in other_chat.text
+
+
+async def test_my_data_lists_what_is_held(chat: Chat) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/mydata")
+    assert "Name: Шевченко Тарас Григорович" in chat.text
+    assert "Phone: +380501234567" in chat.text
+    assert "Appeals filed: 1" in chat.text
+    assert "Consent to processing given on 1 December 2026, 10:00" in chat.text
