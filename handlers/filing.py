@@ -12,6 +12,7 @@ from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
     MAX_MESSAGE_CHARS,
+    MAX_RESIDENCE_CHARS,
     NameProblem,
     ResidenceProblem,
     check_residence,
@@ -80,7 +81,7 @@ async def answer_kind(ctx: Ctx) -> list[Reply] | None:
 
 async def ask_topic(ctx: Ctx) -> Reply:
     buttons = tuple(Button(ctx._(t.name), f"topic:{t.code}") for t in CITIZEN_TOPICS)
-    return Reply(ctx._("Which area does your appeal concern?"), buttons, columns=2)
+    return Reply(ctx._("Which area does your appeal concern?"), buttons)
 
 
 async def answer_topic(ctx: Ctx) -> list[Reply] | None:
@@ -103,10 +104,14 @@ async def ask_text(ctx: Ctx) -> Reply:
     text = draft_text(ctx)
     if text:
         return Reply(
-            ctx._(
+            ctx.ngettext(
+                "The text of your appeal so far ({count} character) is kept. Send more text, "
+                "photos or documents to add to it, tap “Done” to go on, or “Write again” to "
+                "replace the text.",
                 "The text of your appeal so far ({count} characters) is kept. Send more text, "
                 "photos or documents to add to it, tap “Done” to go on, or “Write again” to "
-                "replace the text."
+                "replace the text.",
+                len(text),
             ).format(count=len(text)),
             (Button(ctx._("Done"), "done"), Button(ctx._("Write again"), "text:clear")),
         )
@@ -171,9 +176,12 @@ def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
 
 def text_problem(ctx: Ctx, text: str, total_so_far: int) -> str | None:
     if len(text) > MAX_MESSAGE_CHARS:
-        return ctx._(
+        return ctx.ngettext(
+            "This message has {count} character, but one message may hold up to {limit}. It "
+            "was not added; please send the text in several shorter messages.",
             "This message has {count} characters, but one message may hold up to {limit}. It "
-            "was not added; please send the text in several shorter messages."
+            "was not added; please send the text in several shorter messages.",
+            len(text),
         ).format(count=len(text), limit=MAX_MESSAGE_CHARS)
     if total_so_far + len(text) > MAX_APPEAL_CHARS:
         return ctx._(
@@ -213,9 +221,11 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
             draft.setdefault("parts", []).append(text)
             replies.append(
                 Reply(
-                    ctx._("Added. The text now has {count} characters.").format(
-                        count=len(draft_text(ctx))
-                    )
+                    ctx.ngettext(
+                        "Added. The text now has {count} character.",
+                        "Added. The text now has {count} characters.",
+                        len(draft_text(ctx)),
+                    ).format(count=len(draft_text(ctx)))
                 )
             )
     last = replies.pop()
@@ -384,8 +394,8 @@ async def answer_residence(ctx: Ctx) -> list[Reply] | None:
                 "That is too short for an address. Please type the settlement, street and house."
             ),
             ResidenceProblem.TOO_LONG: ctx._(
-                "That is too long for an address: please keep it within 300 characters."
-            ),
+                "That is too long for an address: please keep it within {limit} characters."
+            ).format(limit=MAX_RESIDENCE_CHARS),
             ResidenceProblem.NO_LETTERS: ctx._(
                 "Please type the address in words: settlement, street, house and flat."
             ),
@@ -501,7 +511,13 @@ async def ask_options(ctx: Ctx) -> Reply:
         f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
     ]
     if collective:
-        lines.append(ctx._("Co-authors, you included: {count}").format(count=draft["coauthors"]))
+        lines.append(
+            ctx.ngettext(
+                "Signed by {count} person, you included",
+                "Signed by {count} people, you included",
+                draft["coauthors"],
+            ).format(count=draft["coauthors"])
+        )
     if privileged and draft.get("category"):
         lines.append(
             ctx._("Category: {category}").format(category=category_name(ctx, draft["category"]))

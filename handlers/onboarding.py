@@ -50,8 +50,9 @@ async def ask_consent(ctx: Ctx) -> Reply:
         "Who receives them: the executive bodies of the council that your appeal is sent to for "
         "consideration. You may ask that your name and address are not disclosed to them.\n"
         "Your rights (Law of Ukraine “On Personal Data Protection”): to know what data are held "
-        "about you and to get them (the /mydata command), to have them corrected, and to withdraw "
-        "consent for the future.\n\n"
+        "about you and to get them (the /mydata command), to have them corrected or deleted, to "
+        "object to their processing, to withdraw consent for the future, and to complain to the "
+        "Ukrainian Parliament Commissioner for Human Rights or to a court.\n\n"
         "Do you agree to the processing of your personal data for these purposes?"
     ).format(council=ctx.config.council_name(ctx.locale))
     return Reply(

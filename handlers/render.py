@@ -48,9 +48,9 @@ def category_name(ctx: Ctx, code: str) -> str:
 def preview(ctx: Ctx, text: str) -> str:
     if len(text) <= PREVIEW_CHARS:
         return text
-    return ctx._("{start}… ({count} characters in all)").format(
-        start=text[:PREVIEW_CHARS].rstrip(), count=len(text)
-    )
+    return ctx.ngettext(
+        "{start}… ({count} character in all)", "{start}… ({count} characters in all)", len(text)
+    ).format(start=text[:PREVIEW_CHARS].rstrip(), count=len(text))
 
 
 def appeal_line(ctx: Ctx, appeal: AppealRecord) -> str:

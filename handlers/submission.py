@@ -55,7 +55,9 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Phone: {value}").format(value=d.get("phone") or missing),
         ctx._("E-mail: {value}").format(value=d.get("email") or missing),
         ctx._("Collective: {value}").format(
-            value=ctx._("yes, {count} co-authors").format(count=d["coauthors"])
+            value=ctx.ngettext(
+                "yes, signed by {count} person", "yes, signed by {count} people", d["coauthors"]
+            ).format(count=d["coauthors"])
             if d.get("collective")
             else no
         ),

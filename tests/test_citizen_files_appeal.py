@@ -54,7 +54,7 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     await chat.tap("Privileges")
     await chat.tap("Child of war")
     assert "☑ Collective appeal" in chat.text
-    assert "Co-authors, you included: 12" in chat.text
+    assert "Signed by 12 people, you included" in chat.text
     await chat.tap("Continue")
     summary = chat.text
     assert "Kind: Complaint" in summary
@@ -65,7 +65,7 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     assert "Author: Шевченко Тарас Григорович" in summary
     assert "Phone: +380501234567" in summary
     assert "E-mail: T.Shevchenko@ukr.net" in summary
-    assert "Collective: yes, 12 co-authors" in summary
+    assert "Collective: yes, signed by 12 people" in summary
     assert "Statutory privileges: Child of war" in summary
     await chat.tap("Submit")
     assert "Your appeal is registered." in chat.text
