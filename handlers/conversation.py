@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -35,6 +36,16 @@ UNSUPPORTED: dict[str, str] = {
 COMMANDS = frozenset({"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang"})
 NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
 ATTEMPTS = 2
+
+
+def typed_label_as_tap(incoming: Incoming, state: StateRecord) -> Incoming:
+    """Typing a button's label is tapping it: where a channel has no buttons (a keyboard that
+    sends its label as text, a terminal), the person can still answer."""
+    if incoming.action is not None or not incoming.text or incoming.files:
+        return incoming
+    labels: dict[str, str] = state.data.get("labels", {})
+    action = labels.get(incoming.text.strip().casefold())
+    return incoming if action is None else replace(incoming, action=action, text=None)
 
 
 def command_of(incoming: Incoming) -> str | None:
@@ -94,6 +105,8 @@ class Conversation:
             state = await uow.conversations.load(account.id) or StateRecord("menu")
             if state.step not in STEPS:
                 state.step = "menu"
+            incoming = typed_label_as_tap(incoming, state)
+            step_before = state.step
             ctx = Ctx(
                 uow=uow,
                 incoming=incoming,
@@ -108,6 +121,10 @@ class Conversation:
             replies = await dispatch(ctx)
             if ctx.state.step in FILING_STEPS:
                 ctx.state.data["draft_step"] = ctx.state.step
+            last_buttons = replies[-1].buttons if replies else ()
+            ctx.state.data["labels"] = {b.label.casefold(): b.action for b in last_buttons}
+            if incoming.action and ctx.state.step == step_before and len(replies) == 1:
+                replies = [replace(replies[0], replaces_prompt=True)]
             await uow.conversations.save(account.id, ctx.state, now)
             return replies
 

@@ -255,6 +255,7 @@ async def ask_location(ctx: Ctx) -> Reply:
         ),
         (Button(ctx._("Skip"), "skip"),),
         ask=Ask.LOCATION,
+        ask_label=ctx._("Share the location"),
     )
 
 
@@ -268,7 +269,7 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         draft.update(location_text=None, latitude=lat, longitude=lon)
-        return await advance(ctx, "location")
+        return await advance(ctx, "location", Reply(ctx._("The location is saved.")))
     text = clean_text(incoming.text or "").replace("\n", ", ")
     if incoming.action or not text:
         return None
@@ -281,7 +282,9 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
             )
         )
     draft.update(location_text=text, latitude=None, longitude=None)
-    return await advance(ctx, "location")
+    return await advance(
+        ctx, "location", Reply(ctx._("The address is saved: {address}").format(address=text))
+    )
 
 
 # --- who the author is ----------------------------------------------------------------------
@@ -416,6 +419,7 @@ async def ask_phone(ctx: Ctx) -> Reply:
             ctx.draft.get("phone"),
         ),
         ask=Ask.CONTACT,
+        ask_label=ctx._("Share my number"),
     )
 
 
@@ -455,7 +459,9 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     else:
         return None
     ctx.draft["phone"] = phone
-    return await advance(ctx, "phone")
+    return await advance(
+        ctx, "phone", Reply(ctx._("The phone number is saved: {phone}").format(phone=phone))
+    )
 
 
 async def ask_email(ctx: Ctx) -> Reply:

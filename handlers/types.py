@@ -68,6 +68,11 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     ask: Ask | None = None
+    #: The label of the channel's own share-contact or share-location button.
+    ask_label: str | None = None
     files: tuple[OutgoingFile, ...] = ()
     #: How many buttons a row holds where the channel lays buttons out in rows.
     columns: int = 1
+    #: The reply asks the same question again after a tap (an option toggled): a channel may
+    #: update the message that carried the button instead of sending a new one.
+    replaces_prompt: bool = False

@@ -15,8 +15,8 @@ SCRIPT = "\n".join(
         "1",  # I agree
         "1",  # New appeal
         "3",  # Complaint
-        "Communal services",  # typed instead of tapped: the hint, then the question again
-        "8",  # Communal services is the 8th topic button
+        "no idea",  # neither a number nor a label: the hint, then the question again
+        "communal services",  # a button's label typed is a tap
         "The street lights near Lesi Ukrainky St. 35 have been off for two weeks.",
         "/file {photo}",
         "1",  # Done
@@ -69,6 +69,7 @@ def test_an_appeal_filed_from_a_script_on_standard_input(tmp_path: Path, photo: 
     assert "Please choose your language." in out
     assert "  1) Українська" in out or "  1) Ukrainian" in out
     assert "Please choose the topic with a button." in out
+    assert "Topic: 009 Communal services" in out
     assert "File “lights.jpg” is attached." in out
     assert "Files: 1" in out
     assert "Place of the problem: 50.74720, 25.32540" in out

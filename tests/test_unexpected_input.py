@@ -189,3 +189,27 @@ async def test_a_number_of_coauthors_must_be_sensible(chat: Chat) -> None:
         assert "Please type the number of people as digits" in chat.text
     await chat.tap("Back")
     assert "☐ Collective appeal" in chat.text
+
+
+async def test_typing_a_buttons_label_is_the_same_as_tapping_it(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("new appeal")
+    assert "What kind of appeal is it?" in chat.text
+    await chat.send("  COMPLAINT ")
+    assert "Which area does your appeal concern?" in chat.text
+
+
+async def test_a_toggled_option_may_replace_its_own_message(chat: Chat) -> None:
+    await start_text_step(chat)
+    await chat.send(LIGHTING)
+    await chat.tap("Done")
+    await chat.tap("Skip")
+    await chat.send("Шевченко Тарас Григорович")
+    await chat.send("м. Луцьк, вул. Лесі Українки, 35")
+    await chat.send("0501234567")
+    assert "The phone number is saved: +380501234567" in chat.text
+    await chat.tap("Skip")
+    assert not chat.last.replaces_prompt
+    await chat.tap("Confidential")
+    assert chat.last.replaces_prompt
+    assert "☑ Do not disclose my name" in chat.text
