@@ -25,6 +25,7 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     conversation: Conversation
     attachments: AttachmentStore
+    catalogs: Catalogs
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -48,4 +49,5 @@ async def build_app(settings: Settings) -> App:
     sessions = create_sessionmaker(engine)
     catalogs = Catalogs(default=settings.default_locale)
     conversation = Conversation(sessions, settings.conversation_config(), catalogs)
-    return App(settings, engine, sessions, conversation, AttachmentStore(settings.attachments_dir))
+    attachments = AttachmentStore(settings.attachments_dir)
+    return App(settings, engine, sessions, conversation, attachments, catalogs)

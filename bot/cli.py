@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from bot.app import StartupError, build_app, migrate
 from bot.console import ConsoleChannel
 from bot.logs import setup_logging
+from bot.runner import serve
 from bot.settings import Settings
 from storage.db import create_engine
 from storage.departments import DepartmentFileError
@@ -40,20 +41,16 @@ async def run_console(settings: Settings, user: str) -> None:
 
 
 async def run_all(settings: Settings, user: str) -> None:
-    configured = [
-        name
-        for name, token in (
-            ("TELEGRAM_BOT_TOKEN", settings.telegram_bot_token),
-            ("VIBER_AUTH_TOKEN", settings.viber_auth_token),
-        )
-        if token is not None
-    ]
-    if configured:
-        raise StartupError(
-            f"{', '.join(configured)} is set, but this version serves only the terminal chat; "
-            "unset it to use the terminal chat"
-        )
-    await run_console(settings, user)
+    if settings.viber_auth_token is not None:
+        raise StartupError("VIBER_AUTH_TOKEN is set, but this version has no Viber channel yet")
+    if settings.telegram_bot_token is None:
+        await run_console(settings, user)
+        return
+    app = await build_app(settings)
+    try:
+        await serve(app)
+    finally:
+        await app.close()
 
 
 async def run_migrate(settings: Settings) -> None:
@@ -85,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        setup_logging(settings.log_level, quiet=args.command in ("run", "console"))
+        terminal = args.command == "console" or settings.telegram_bot_token is None
+        setup_logging(settings.log_level, quiet=terminal)
         if args.command == "migrate":
             asyncio.run(run_migrate(settings))
             print("The database is up to date.")

@@ -1,16 +1,19 @@
 """Settings from the environment or `.env` (see .env.example for every one, explained)."""
 
+import re
 from datetime import date, time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import ConversationConfig
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
 
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 PLACEHOLDER_MARKERS = ("change", "your", "placeholder", "example", "xxx", "<", "token_here")
 
 
@@ -59,6 +62,39 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=10, ge=1, le=50)
 
     log_level: str = "INFO"
+
+    @field_validator(
+        "telegram_api_url",
+        "telegram_webhook_url",
+        "viber_webhook_url",
+        "viber_api_url",
+        "smtp_host",
+        "smtp_user",
+        "smtp_from",
+        mode="before",
+    )
+    @classmethod
+    def empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def webhooks_are_safe(self) -> "Settings":
+        for name in ("telegram_webhook_url", "viber_webhook_url"):
+            url = getattr(self, name)
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+            if parts.scheme != "https" and not (parts.scheme == "http" and local):
+                raise ValueError(f"{name.upper()} must be an https:// address")
+        if self.telegram_webhook_url:
+            secret = self.telegram_webhook_secret
+            if secret is None or not WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET must be set in webhook mode: 1-256 characters of "
+                    "A-Z, a-z, 0-9, _ and -"
+                )
+        return self
 
     @field_validator(
         "telegram_bot_token",

@@ -122,3 +122,11 @@ class PeopleRepository:
             .limit(1)
         )
         return None if row is None else (row.given, row.notice_version, row.at)
+
+    async def mark_unreachable(self, channel: str, external_id: str) -> None:
+        """The messenger says the person blocked the bot or left: send them nothing more."""
+        await self._session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
+            .values(unreachable=True)
+        )

@@ -1,0 +1,1 @@
+"""The Telegram channel (aiogram 3): map updates to the conversation, render its replies."""

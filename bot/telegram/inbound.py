@@ -1,0 +1,112 @@
+"""Telegram messages and button taps as the conversation's `Incoming`."""
+
+import io
+import logging
+from dataclasses import replace
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, Message, User
+
+from handlers.types import Contact, Incoming, IncomingFile, Location
+from reception.files import FileProblem, file_problem, guess_type
+from storage.attachments import AttachmentStore
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+#: The Bot API's getFile refuses files above 20 MB.
+BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+UNSUPPORTED_FIELDS = (
+    ("sticker", "sticker"),
+    ("voice", "voice"),
+    ("video_note", "video_note"),
+    ("animation", "animation"),
+    ("video", "video"),
+    ("audio", "audio"),
+    ("poll", "poll"),
+    ("dice", "other"),
+    ("game", "other"),
+    ("story", "other"),
+)
+
+
+class FileIntake:
+    """Downloads an attached file into the attachment store within the size and type limits."""
+
+    def __init__(self, bot: Bot, store: AttachmentStore, max_bytes: int) -> None:
+        self._bot = bot
+        self._store = store
+        self._max_bytes = min(max_bytes, BOT_API_DOWNLOAD_LIMIT)
+
+    async def take(
+        self, file_id: str, name: str, mime: str | None, size: int | None
+    ) -> IncomingFile:
+        mime = mime or guess_type(name) or "application/octet-stream"
+        problem = file_problem(name, mime, size if size is not None else 1, self._max_bytes)
+        if problem is not None:
+            return IncomingFile(name, mime, size or 0, problem=problem)
+        try:
+            buffer = io.BytesIO()
+            await self._bot.download(file_id, destination=buffer)
+        except (TelegramAPIError, OSError) as error:
+            log.warning("telegram file download failed: %s", type(error).__name__)
+            return IncomingFile(name, mime, size or 0, problem=FileProblem.UNREADABLE)
+        data = buffer.getvalue()
+        problem = file_problem(name, mime, len(data), self._max_bytes)
+        if problem is not None:
+            return IncomingFile(name, mime, len(data), problem=problem)
+        return IncomingFile(name, mime, len(data), storage_key=self._store.save_bytes(data))
+
+
+def _base(user: User, update_id: int | None) -> Incoming:
+    return Incoming(
+        channel=CHANNEL,
+        external_user_id=str(user.id),
+        locale_hint=user.language_code,
+        update_id=None if update_id is None else str(update_id),
+    )
+
+
+async def from_message(
+    message: Message, user: User, update_id: int | None, files: FileIntake
+) -> Incoming:
+    base = _base(user, update_id)
+    text = message.text or message.caption
+    for field, kind in UNSUPPORTED_FIELDS:
+        if getattr(message, field, None) is not None:
+            return replace(base, unsupported=kind)
+    if message.contact is not None:
+        contact = Contact(message.contact.phone_number, own=message.contact.user_id == user.id)
+        return replace(base, contact=contact)
+    location = message.location or (message.venue.location if message.venue else None)
+    if location is not None:
+        point = Location(location.latitude, location.longitude)
+        return replace(base, location=point)
+    attached: list[IncomingFile] = []
+    if message.photo:
+        photo = message.photo[-1]
+        attached.append(
+            await files.take(
+                photo.file_id, f"photo-{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
+            )
+        )
+    if message.document is not None:
+        document = message.document
+        attached.append(
+            await files.take(
+                document.file_id,
+                document.file_name or "document",
+                document.mime_type,
+                document.file_size,
+            )
+        )
+    if text is None and not attached:
+        return replace(base, unsupported="other")
+    return replace(base, text=text, files=tuple(attached))
+
+
+def from_callback(callback: CallbackQuery, update_id: int | None) -> Incoming:
+    base = _base(callback.from_user, update_id)
+    return replace(base, action=callback.data or "")

@@ -1,0 +1,117 @@
+"""Running the real bot against the fake Bot API, and a Telegram user who taps and types."""
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_app
+from bot.runner import serve
+from bot.settings import Settings
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+SETTLE_SECONDS = 0.25
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def telegram_settings(
+    database_url: str, tmp_path: Path, fake: FakeTelegram, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "attachments_dir": tmp_path / "attachments",
+        "telegram_bot_token": TOKEN,
+        "telegram_api_url": fake.url,
+        "web_host": "127.0.0.1",
+        "web_port": free_port(),
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[None]:
+    """`python -m bot run` in this process, stopped when the block ends."""
+    app = await build_app(settings)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, stop))
+    try:
+        await wait_until_serving(task, settings)
+        yield
+    finally:
+        stop.set()
+        await task
+        await app.close()
+
+
+async def wait_until_serving(task: asyncio.Task[None], settings: Settings) -> None:
+    for _ in range(200):
+        if task.done():
+            await task  # raises the start-up error
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection(settings.web_host, settings.web_port)
+            writer.close()
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot did not start")
+
+
+class TelegramUser:
+    """A person in a private chat with the bot; `deliver` hands an update to the bot."""
+
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        user_id: int,
+        *,
+        language: str = "uk",
+        deliver: Callable[[dict[str, Any]], Awaitable[Any]] | None = None,
+    ) -> None:
+        self.fake = fake
+        self.id = user_id
+        self.language = language
+        self._deliver = deliver
+
+    async def _send(self, update: dict[str, Any]) -> None:
+        before = len(self.fake.outgoing(self.id))
+        if self._deliver is None:
+            self.fake.push(update)
+        else:
+            await self._deliver(update)
+        await self.fake.wait_outgoing(self.id, before + 1)
+        # Several messages may answer one update: wait until the bot falls quiet.
+        while True:
+            count = len(self.fake.outgoing(self.id))
+            await asyncio.sleep(SETTLE_SECONDS)
+            if len(self.fake.outgoing(self.id)) == count:
+                return
+
+    async def say(self, text: str) -> None:
+        await self._send(self.fake.text_update(self.id, text, self.language))
+
+    async def tap(self, label: str) -> None:
+        for caption, data, message_id in self.fake.buttons(self.id):
+            if label in caption:
+                await self.press(data, message_id)
+                return
+        raise AssertionError(f"no button {label!r} in {self.fake.buttons(self.id)}")
+
+    async def press(self, data: str, message_id: int = 1) -> None:
+        await self._send(self.fake.callback_update(self.id, data, message_id, self.language))
+
+    async def send(self, **content: Any) -> None:
+        await self._send(self.fake.message_update(self.id, self.language, **content))
+
+    @property
+    def last(self) -> str:
+        return self.fake.texts(self.id)[-1]
+
+    def everything(self) -> str:
+        return "\n".join(self.fake.texts(self.id))
