@@ -18,6 +18,5 @@ def split_text(text: str, limit: int) -> list[str]:
             cut = limit
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip("\n ")
-    if rest:
-        chunks.append(rest)
+    chunks.append(rest.rstrip())
     return [chunk for chunk in chunks if chunk]

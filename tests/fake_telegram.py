@@ -75,6 +75,9 @@ class FakeTelegram:
                 params[key] = {"filename": value.filename, "size": len(value.file.read())}
             else:
                 params[key] = _decode(str(value))
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.pop(value.removeprefix("attach://"), value)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
         queue = self.failures.get(method)

@@ -302,3 +302,80 @@ async def test_python_m_bot_run_serves_telegram_and_stops_on_sigterm(
     assert "telegram bot @reception_test_bot serving (polling)" in log
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
+
+
+async def test_the_answer_and_its_file_reach_the_citizen_in_telegram(
+    fake: FakeTelegram,
+    database_url: str,
+    tmp_path: Path,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    from datetime import UTC, datetime
+
+    from storage.attachments import AttachmentStore
+    from storage.uow import unit_of_work
+    from tests.harness import LIGHTING
+
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, USER, language="en")
+    async with running_bot(settings):
+        await user.say("/start")
+        await user.tap("English")
+        await user.tap("I agree")
+        await user.tap("New appeal")
+        await user.tap("Complaint")
+        await user.tap("Communal services")
+        await user.say(LIGHTING)
+        await user.tap("Done")
+        await user.say("Skip")
+        await user.say("Шевченко Тарас Григорович")
+        await user.say("м. Луцьк, вул. Лесі Українки, 35")
+        await user.say("050 123 45 67")
+        await user.tap("Skip")
+        await user.tap("Continue")
+        await user.tap("Submit")
+        key = AttachmentStore(settings.attachments_dir).save_bytes(b"%PDF-1.4 act")
+        answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+        async with unit_of_work(db) as uow:
+            appeal = (await uow.session.scalars(select(Appeal))).one()
+            await uow.appeals.set_status(
+                appeal.id,
+                "answered",
+                answered,
+                result="9.1",
+                answer_text="The lights were repaired.",
+                answered_at=answered,
+            )
+            event = await uow.appeals.add_event(
+                appeal.id,
+                kind="answered",
+                actor_id=None,
+                actor_role="executor",
+                at=answered,
+                to_status="answered",
+            )
+            file_id = await uow.appeals.add_attachment(
+                appeal.author_id, key, "act.pdf", "application/pdf", 12, answered
+            )
+            await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+        await user.say("/my")
+        await user.tap("Ш-1")
+        assert "The lights were repaired." in user.everything()
+        documents = [c for c in fake.calls if c.method == "senddocument"]
+        assert documents[-1].params["document"] == {"filename": "act.pdf", "size": 12}
+
+
+async def test_server_errors_are_retried_until_the_message_goes_through(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    settings = telegram_settings(database_url, tmp_path, fake)
+    fake.failures["sendmessage"] = [
+        Failure(500, "Internal Server Error"),
+        Failure(502, "Bad Gateway"),
+    ]
+    user = TelegramUser(fake, USER)
+    async with running_bot(settings):
+        await user.say("/start")
+    sends = [c for c in fake.calls if c.method == "sendmessage"]
+    assert len(sends) == 3
+    assert "Будь ласка, оберіть мову." in str(sends[-1].params["text"])
