@@ -41,9 +41,7 @@ async def run_console(settings: Settings, user: str) -> None:
 
 
 async def run_all(settings: Settings, user: str) -> None:
-    if settings.viber_auth_token is not None:
-        raise StartupError("VIBER_AUTH_TOKEN is set, but this version has no Viber channel yet")
-    if settings.telegram_bot_token is None:
+    if settings.telegram_bot_token is None and settings.viber_auth_token is None:
         await run_console(settings, user)
         return
     app = await build_app(settings)
@@ -82,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        terminal = args.command == "console" or settings.telegram_bot_token is None
+        messengers = settings.telegram_bot_token or settings.viber_auth_token
+        terminal = args.command == "console" or not messengers
         setup_logging(settings.log_level, quiet=terminal)
         if args.command == "migrate":
             asyncio.run(run_migrate(settings))

@@ -4,12 +4,38 @@ import asyncio
 import contextlib
 import logging
 import signal
+from typing import Protocol
+
+from aiohttp import web
 
 from bot.app import App
 from bot.telegram.service import TelegramChannel
+from bot.viber.service import ViberChannel
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    def register(self, app: web.Application) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def configured_channels(app: App) -> list[Channel]:
+    settings = app.settings
+    channels: list[Channel] = []
+    if settings.telegram_bot_token:
+        channels.append(
+            TelegramChannel(
+                settings, app.conversation, app.sessions, app.attachments, app.catalogs
+            )
+        )
+    if settings.viber_auth_token:
+        channels.append(ViberChannel(settings, app.conversation, app.sessions, app.attachments))
+    return channels
 
 
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:
@@ -19,22 +45,20 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
+    channels = configured_channels(app)
     web_app = build_web_app(app.engine)
-    telegram = (
-        TelegramChannel(settings, app.conversation, app.sessions, app.attachments, app.catalogs)
-        if settings.telegram_bot_token
-        else None
-    )
+    for channel in channels:
+        channel.register(web_app)
     server = WebServer(web_app, settings.web_host, settings.web_port)
-    started: list[TelegramChannel] = []
+    await server.start()
+    log.info("web server on %s:%s", settings.web_host, settings.web_port)
+    started: list[Channel] = []
     try:
-        if telegram is not None:
-            await telegram.start(web_app)
-            started.append(telegram)
-        await server.start()
-        log.info("web server on %s:%s", settings.web_host, settings.web_port)
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
         await stop.wait()
     finally:
-        for channel in started:
+        for channel in reversed(started):
             await channel.stop()
         await server.stop()

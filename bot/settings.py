@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     viber_auth_token: SecretStr | None = None
-    viber_bot_name: str = "Приймальня"
+    viber_bot_name: str = Field(default="Приймальня", min_length=1, max_length=28)
+    viber_bot_avatar: str | None = None
+    viber_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     viber_webhook_url: str | None = None
     viber_api_url: str | None = None
     web_host: str = "127.0.0.1"
@@ -68,6 +70,7 @@ class Settings(BaseSettings):
         "telegram_webhook_url",
         "viber_webhook_url",
         "viber_api_url",
+        "viber_bot_avatar",
         "smtp_host",
         "smtp_user",
         "smtp_from",
@@ -87,6 +90,10 @@ class Settings(BaseSettings):
             local = parts.hostname in ("127.0.0.1", "localhost", "::1")
             if parts.scheme != "https" and not (parts.scheme == "http" and local):
                 raise ValueError(f"{name.upper()} must be an https:// address")
+        if self.viber_auth_token is not None and not self.viber_webhook_url:
+            raise ValueError(
+                "VIBER_WEBHOOK_URL must be set with VIBER_AUTH_TOKEN: Viber only calls webhooks"
+            )
         if self.telegram_webhook_url:
             secret = self.telegram_webhook_secret
             if secret is None or not WEBHOOK_SECRET.fullmatch(secret.get_secret_value()):

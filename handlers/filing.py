@@ -1,6 +1,7 @@
 """Filing a new appeal, one question at a time (Art. 5: what an appeal must contain)."""
 
 import secrets
+from dataclasses import replace
 
 from handlers.context import Ctx
 from handlers.render import category_name
@@ -445,6 +446,11 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
+        # The messenger vouches for the number: the same person in another messenger is linked.
+        person_id = await ctx.uow.people.link_by_phone(ctx.account.id, phone)
+        if person_id != ctx.person.id:
+            ctx.person = await ctx.uow.people.get(person_id)
+            ctx.account = replace(ctx.account, person_id=person_id)
     elif incoming.text and not incoming.action:
         phone = normalize_phone(incoming.text)
         if phone is None:

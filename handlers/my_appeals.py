@@ -89,7 +89,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
             lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
         answer_events = {e.id for e in events if e.kind == "answered"}
         files = tuple(
-            OutgoingFile(a.storage_key, a.name, a.mime)
+            OutgoingFile(a.storage_key, a.name, a.mime, a.size)
             for a in await ctx.uow.appeals.attachments(appeal.id)
             if a.event_id in answer_events
         )

@@ -61,6 +61,7 @@ class OutgoingFile:
     storage_key: str
     name: str
     mime: str
+    size: int = 0
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,9 @@ class ChannelAccount(Base):
     unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    #: The messenger's receipts for what we sent (Viber's delivered and seen callbacks).
+    last_delivered_at: Mapped[datetime | None]
+    last_read_at: Mapped[datetime | None]
 
 
 class Consent(Base):

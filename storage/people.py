@@ -7,7 +7,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
-from storage.models import ChannelAccount, Consent, Person
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    ChannelAccount,
+    Consent,
+    OutboxMessage,
+    Person,
+)
 from storage.records import AccountRecord, PersonRecord
 
 
@@ -130,3 +138,67 @@ class PeopleRepository:
             .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
             .values(unreachable=True)
         )
+
+    async def record_receipt(
+        self, channel: str, external_id: str, *, seen: bool, now: datetime
+    ) -> None:
+        values = {"last_read_at": now} if seen else {"last_delivered_at": now}
+        await self._session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
+            .values(**values)
+        )
+
+    async def link_by_phone(self, account_id: int, phone: str) -> int:
+        """One citizen, several messengers: accounts whose messengers vouched for the same phone
+        number belong to one person, the earliest; the others' appeals, consents and files move
+        to that person. Returns the person the account now belongs to."""
+        account = await self._session.get_one(ChannelAccount, account_id)
+        rows = await self._session.scalars(
+            select(ChannelAccount).where(ChannelAccount.verified_phone == phone)
+        )
+        people = sorted({row.person_id for row in rows} | {account.person_id})
+        target = people[0]
+        for source in people[1:]:
+            await self._merge(source, target)
+        return target
+
+    async def _merge(self, source: int, target: int) -> None:
+        for model, column in (
+            (ChannelAccount, ChannelAccount.person_id),
+            (Consent, Consent.person_id),
+            (Appeal, Appeal.author_id),
+            (Appeal, Appeal.executor_id),
+            (AppealEvent, AppealEvent.actor_id),
+            (Attachment, Attachment.owner_id),
+            (OutboxMessage, OutboxMessage.person_id),
+        ):
+            await self._session.execute(
+                update(model).where(column == source).values({column.key: target})
+            )
+        source_row = await self._session.get_one(Person, source)
+        target_row = await self._session.get_one(Person, target)
+        for field in (
+            "locale",
+            "surname",
+            "given_name",
+            "patronymic",
+            "residence",
+            "phone",
+            "email",
+        ):
+            if getattr(target_row, field) is None:
+                setattr(target_row, field, getattr(source_row, field))
+        await self._session.flush()
+        await self._session.delete(source_row)
+        await self._session.flush()
+
+    async def preferred_account(self, person_id: int) -> AccountRecord | None:
+        """Where to write to a person: the reachable account they last wrote from."""
+        row = await self._session.scalar(
+            select(ChannelAccount)
+            .where(ChannelAccount.person_id == person_id, ChannelAccount.unreachable.is_(False))
+            .order_by(ChannelAccount.last_seen_at.desc(), ChannelAccount.id.desc())
+            .limit(1)
+        )
+        return None if row is None else to_record(AccountRecord, row)

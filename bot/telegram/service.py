@@ -18,6 +18,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
+from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
 from bot.telegram.sender import DeliveryFailed, TelegramSender
@@ -37,8 +38,7 @@ class PerUserOrder(BaseMiddleware):
     (aiogram's SimpleEventIsolation keeps a lock per user forever; this one lets go.)"""
 
     def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._holders: dict[int, int] = {}
+        self._locks = KeyedLocks()
 
     async def __call__(
         self,
@@ -49,16 +49,8 @@ class PerUserOrder(BaseMiddleware):
         user = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        key = int(user.id)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._holders[key] = self._holders.get(key, 0) + 1
-        try:
-            async with lock:
-                return await handler(event, data)
-        finally:
-            self._holders[key] -= 1
-            if not self._holders[key]:
-                del self._holders[key], self._locks[key]
+        async with self._locks.hold(int(user.id)):
+            return await handler(event, data)
 
 
 def command_menu(catalogs: Catalogs, locale: str) -> list[BotCommand]:
@@ -156,7 +148,19 @@ class TelegramChannel:
         except DeliveryFailed as error:
             log.warning("telegram reply not delivered: %s", error)
 
-    async def start(self, web_app: web.Application | None) -> None:
+    def register(self, app: web.Application) -> None:
+        """Add the webhook route (webhook mode) before the web server starts."""
+        if self.webhook_mode:
+            SimpleRequestHandler(
+                dispatcher=self.dispatcher, bot=self.bot, secret_token=self._secret
+            ).register(app, path=self.webhook_path)
+
+    @property
+    def _secret(self) -> str | None:
+        secret = self.settings.telegram_webhook_secret
+        return secret.get_secret_value() if secret else None
+
+    async def start(self) -> None:
         """Check the token, register the commands, then poll or set the webhook."""
         try:
             me = await self.bot.get_me()
@@ -167,16 +171,9 @@ class TelegramChannel:
             await self.bot.set_my_commands(command_menu(self.catalogs, self.catalogs.default))
             updates = self.dispatcher.resolve_used_update_types()
             if self.webhook_mode:
-                assert web_app is not None
-                secret = self.settings.telegram_webhook_secret
-                SimpleRequestHandler(
-                    dispatcher=self.dispatcher,
-                    bot=self.bot,
-                    secret_token=secret.get_secret_value() if secret else None,
-                ).register(web_app, path=self.webhook_path)
                 await self.bot.set_webhook(
                     str(self.settings.telegram_webhook_url),
-                    secret_token=secret.get_secret_value() if secret else None,
+                    secret_token=self._secret,
                     allowed_updates=updates,
                 )
             else:

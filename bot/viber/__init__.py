@@ -1,0 +1,1 @@
+"""The Viber channel (viberbot): signed webhooks, keyboards, files; the SDK kept at arm's length."""

@@ -1,0 +1,223 @@
+"""The Viber channel: the signed webhook on our aiohttp server, the sender, the start-up."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.app import StartupError
+from bot.ordering import KeyedLocks
+from bot.settings import Settings
+from bot.signed_files import SignedFiles
+from bot.viber.client import UNREACHABLE_STATUSES, ViberApiError, ViberClient
+from bot.viber.inbound import CHANNEL, MediaIntake, from_message
+from bot.viber.render import keyboard, messages
+from handlers.conversation import Conversation
+from handlers.types import Incoming, Reply
+from storage.attachments import AttachmentStore
+from storage.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WEBHOOK_PATH = "/viber/webhook"
+SIGNATURE_HEADER = "X-Viber-Content-Signature"
+MAX_ATTEMPTS = 5
+MAX_BACKOFF_SECONDS = 30.0
+STOP_GRACE_SECONDS = 5.0
+
+
+def signature_of(body: bytes, token: str) -> str:
+    return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+
+
+class ViberSender:
+    """Sends a reply batch to one Viber user, retrying transient failures; a user who left is
+    marked unreachable."""
+
+    def __init__(
+        self,
+        client: ViberClient,
+        files: SignedFiles,
+        on_unreachable: Callable[[str], Awaitable[None]],
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self._files = files
+        self._on_unreachable = on_unreachable
+        self._sleep = sleep
+
+    async def send(self, user_id: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            for message in messages(reply, self._files.url):
+                await self._send_one(user_id, message)
+
+    async def _send_one(self, user_id: str, message: Any) -> None:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                await self._client.send(user_id, [message])
+                return
+            except ViberApiError as error:
+                if error.status in UNREACHABLE_STATUSES:
+                    await self._on_unreachable(user_id)
+                    return
+                if not error.transient or attempt == MAX_ATTEMPTS:
+                    log.warning("viber message not delivered: %s", error)
+                    return
+                await self._sleep(min(0.5 * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS))
+
+
+class ViberChannel:
+    def __init__(
+        self,
+        settings: Settings,
+        conversation: Conversation,
+        sessions: async_sessionmaker[AsyncSession],
+        attachments: AttachmentStore,
+        *,
+        client: ViberClient | None = None,
+    ) -> None:
+        token = settings.viber_auth_token
+        if token is None or not settings.viber_webhook_url:
+            raise StartupError("VIBER_AUTH_TOKEN and VIBER_WEBHOOK_URL must both be set")
+        self._token = token.get_secret_value()
+        self.settings = settings
+        self.conversation = conversation
+        self.sessions = sessions
+        self.client = client or ViberClient(
+            self._token,
+            settings.viber_bot_name,
+            settings.viber_bot_avatar,
+            settings.viber_api_url,
+            timeout=settings.viber_timeout_seconds,
+        )
+        webhook = urlsplit(settings.viber_webhook_url)
+        self.webhook_url = settings.viber_webhook_url
+        self.webhook_path = webhook.path or DEFAULT_WEBHOOK_PATH
+        secret = hashlib.sha256(b"signed-files:" + self._token.encode()).digest()
+        self.files = SignedFiles(attachments, secret, f"{webhook.scheme}://{webhook.netloc}")
+        self.media = MediaIntake(attachments, settings.max_file_mb * 1024 * 1024)
+        self.sender = ViberSender(self.client, self.files, self.mark_unreachable)
+        self._handling = KeyedLocks()
+        self._sending = KeyedLocks()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def register(self, app: web.Application) -> None:
+        app.router.add_post(self.webhook_path, self.webhook)
+        self.files.register(app)
+
+    async def start(self) -> None:
+        """Check the token and set the webhook; Viber calls the webhook back while setting it,
+        so the web server must already be listening."""
+        try:
+            await self.client.account_info()
+            await self.client.set_webhook(self.webhook_url)
+        except ViberApiError as error:
+            raise StartupError(
+                f"Viber refused to start the bot ({error}): check VIBER_AUTH_TOKEN, "
+                "VIBER_WEBHOOK_URL and VIBER_API_URL"
+            ) from None
+        log.info("viber bot serving at %s", self.webhook_path)
+
+    async def stop(self) -> None:
+        """Let replies under way finish for a moment; what is still retrying then is dropped."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+    async def mark_unreachable(self, user_id: str) -> None:
+        async with unit_of_work(self.sessions) as uow:
+            await uow.people.mark_unreachable(CHANNEL, user_id)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(signature, signature_of(raw, self._token)):
+            return web.Response(status=403)
+        try:
+            body = json.loads(raw)
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+            return await self._dispatch(body)
+        except (ValueError, KeyError, TypeError) as error:
+            # Viber retries a callback that did not get 200 for an hour: never answer 500.
+            log.warning("viber callback ignored: %s", type(error).__name__)
+            return web.json_response({})
+
+    async def _dispatch(self, body: dict[str, Any]) -> web.Response:
+        event = body.get("event")
+        now = datetime.now(UTC)
+        if event == "message":
+            incoming = await from_message(body, self.media)
+            if incoming is not None:
+                await self._converse(incoming)
+        elif event == "conversation_started":
+            return await self._welcome(body)
+        elif event == "unsubscribed":
+            user = body.get("user_id")
+            if isinstance(user, str):
+                await self.mark_unreachable(user)
+        elif event in ("delivered", "seen"):
+            user = body.get("user_id")
+            if isinstance(user, str):
+                async with unit_of_work(self.sessions) as uow:
+                    await uow.people.record_receipt(CHANNEL, user, seen=event == "seen", now=now)
+        elif event == "failed":
+            log.warning("viber could not deliver a message: %s", body.get("desc", "no reason"))
+        elif event not in ("subscribed", "webhook", "client_status"):
+            log.info("viber event %r ignored", event)
+        return web.json_response({})
+
+    async def _converse(self, incoming: Incoming) -> None:
+        user = incoming.external_user_id
+        async with self._handling.hold(user):
+            replies = await self.conversation.handle(incoming)
+            if replies:
+                task = asyncio.create_task(self._send_in_order(user, replies))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+
+    async def _send_in_order(self, user: str, replies: list[Reply]) -> None:
+        async with self._sending.hold(user):
+            await self.sender.send(user, replies)
+
+    async def _welcome(self, body: dict[str, Any]) -> web.Response:
+        """The welcome goes back in the response body: Viber allows nothing else before the
+        person writes."""
+        user = body.get("user") or {}
+        user_id = user.get("id")
+        if not isinstance(user_id, str):
+            raise ValueError("conversation_started without a user")
+        token = body.get("message_token")
+        incoming = Incoming(
+            channel=CHANNEL,
+            external_user_id=user_id,
+            text="/start",
+            locale_hint=user.get("language") if isinstance(user.get("language"), str) else None,
+            update_id=f"started:{token}" if token else None,
+        )
+        async with self._handling.hold(user_id):
+            replies = await self.conversation.handle(incoming)
+        if not replies:
+            return web.json_response({})
+        last = replies[-1]
+        welcome: dict[str, Any] = {
+            "sender": {"name": self.settings.viber_bot_name},
+            "type": "text",
+            "text": "\n\n".join(reply.text for reply in replies)[:7000],
+        }
+        board = keyboard(last)
+        if board is not None:
+            welcome["keyboard"] = board
+        return web.json_response(welcome)
