@@ -8,10 +8,14 @@ import sys
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_app, migrate
-from bot.console import ConsoleChannel
+from bot.console import ConsoleChannel, ConsoleNotifications
+from bot.email import EmailSender
 from bot.logs import setup_logging
+from bot.outbox import OutboxWorker
 from bot.runner import serve
 from bot.settings import Settings
+from bot.staff_cli import add_arguments as add_staff_arguments
+from bot.staff_cli import run_staff
 from storage.db import create_engine
 from storage.departments import DepartmentFileError
 
@@ -35,7 +39,15 @@ async def run_console(settings: Settings, user: str) -> None:
             user=user,
             max_file_bytes=settings.max_file_mb * 1024 * 1024,
         )
-        await channel.run()
+        stop = asyncio.Event()
+        email = EmailSender(settings) if settings.smtp_host and settings.smtp_from else None
+        worker = OutboxWorker(app.sessions, {"console": ConsoleNotifications(channel)}, email)
+        notifications = asyncio.create_task(worker.run(stop))
+        try:
+            await channel.run()
+        finally:
+            stop.set()
+            await notifications
     finally:
         await app.close()
 
@@ -77,13 +89,16 @@ def main(argv: list[str] | None = None) -> int:
             help="who you are in the terminal chat (default: your login name)",
         )
     commands.add_parser("migrate", help="create or upgrade the database and load departments")
+    add_staff_arguments(commands.add_parser("staff", help="manage staff roles"))
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         messengers = settings.telegram_bot_token or settings.viber_auth_token
         terminal = args.command == "console" or not messengers
         setup_logging(settings.log_level, quiet=terminal)
-        if args.command == "migrate":
+        if args.command == "staff":
+            print(asyncio.run(run_staff(settings, args)))
+        elif args.command == "migrate":
             asyncio.run(run_migrate(settings))
             print("The database is up to date.")
         elif args.command == "console":

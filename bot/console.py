@@ -105,3 +105,19 @@ class ConsoleChannel:
                 break
             if line.strip():
                 await self.send(line)
+
+
+class ConsoleNotifications:
+    """The outbox's sender for the terminal: a notification is printed into the chat."""
+
+    name = CHANNEL
+
+    def __init__(self, channel: ConsoleChannel) -> None:
+        self._channel = channel
+
+    @property
+    def outbox_sender(self) -> "ConsoleNotifications":
+        return self
+
+    async def send(self, recipient: str, replies: list[Reply]) -> None:
+        self._channel.render([replace(reply, text=f"🔔 {reply.text}") for reply in replies])

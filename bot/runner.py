@@ -9,6 +9,10 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.app import App
+from bot.delivery import MessengerSender
+from bot.email import EmailSender
+from bot.outbox import OutboxWorker
+from bot.scheduler import start_scheduler
 from bot.telegram.service import TelegramChannel
 from bot.viber.service import ViberChannel
 from bot.web import WebServer, build_web_app
@@ -17,6 +21,11 @@ log = logging.getLogger(__name__)
 
 
 class Channel(Protocol):
+    name: str
+
+    @property
+    def outbox_sender(self) -> MessengerSender: ...
+
     def register(self, app: web.Application) -> None: ...
 
     async def start(self) -> None: ...
@@ -53,12 +62,24 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     await server.start()
     log.info("web server on %s:%s", settings.web_host, settings.web_port)
     started: list[Channel] = []
+    worker_task: asyncio.Task[None] | None = None
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
+        worker = OutboxWorker(
+            app.sessions,
+            {channel.name: channel.outbox_sender for channel in started},
+            EmailSender(settings) if settings.smtp_host and settings.smtp_from else None,
+        )
+        worker_task = asyncio.create_task(worker.run(stop))
+        scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs)
         await stop.wait()
+        scheduler.shutdown(wait=False)
     finally:
+        stop.set()
+        if worker_task is not None:
+            await worker_task
         for channel in reversed(started):
             await channel.stop()
         await server.stop()

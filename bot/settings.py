@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     index_template: str = "{letter}-{number}"
     index_collective_template: str = "КО-{number}"
     max_file_mb: int = Field(default=10, ge=1, le=50)
+    digest_time: time = time(9, 0)
+    auto_close_days: int = Field(default=14, ge=1, le=365)
 
     log_level: str = "INFO"
 
@@ -157,4 +159,6 @@ class Settings(BaseSettings):
             index_format=IndexFormat(self.index_template, self.index_collective_template),
             default_term=self.default_term,
             max_file_bytes=self.max_file_mb * 1024 * 1024,
+            digest_time=self.digest_time,
+            auto_close_days=self.auto_close_days,
         )

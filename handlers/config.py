@@ -1,6 +1,7 @@
 """What the conversation needs to know about the deployment."""
 
 from dataclasses import dataclass, field
+from datetime import time
 
 from reception.deadlines import Term, WorkCalendar
 from reception.files import DEFAULT_MAX_FILE_BYTES
@@ -18,6 +19,12 @@ class ConversationConfig:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     #: Bump when the personal-data notice changes: everyone is asked to consent again.
     notice_version: str = "2026-11"
+    #: Days before the due date when executors and their department are reminded.
+    reminder_days: tuple[int, ...] = (3, 1)
+    #: When operators get the daily digest (local time).
+    digest_time: time = time(9, 0)
+    #: An answered appeal the citizen did not rate is closed after this many days.
+    auto_close_days: int = 14
 
     def council_name(self, locale: str) -> str:
         return self.council_name_uk if locale == "uk" else self.council_name_en

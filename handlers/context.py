@@ -1,5 +1,6 @@
 """Everything one step of the conversation may look at or change while handling one event."""
 
+import copy
 import gettext
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,12 @@ class Ctx:
         self.locale = self.catalogs.pick(locale)
         self.t = self.catalogs.get(self.locale)
 
+    def speaking(self, locale: str | None) -> "Ctx":
+        """The same context in another person's language, to write to them."""
+        other = copy.copy(self)
+        other.set_locale(locale or self.catalogs.default)
+        return other
+
     def _(self, message: str) -> str:
         return self.t.gettext(message)
 
@@ -72,3 +79,26 @@ class Ctx:
 
     async def ask_again(self, *before: Reply) -> list[Reply]:
         return await self.goto(self.state.step, *before)
+
+
+def system_ctx(
+    uow: UnitOfWork,
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    steps: Mapping[str, Step],
+    now: datetime,
+) -> Ctx:
+    """A context for scheduled jobs: nobody wrote, the reception itself acts."""
+    person = PersonRecord(0, "system", None, None, None, None, None, None, None, None)
+    account = AccountRecord(0, 0, "system", "system", None, False)
+    return Ctx(
+        uow=uow,
+        incoming=Incoming("system", "system"),
+        account=account,
+        person=person,
+        state=StateRecord("menu"),
+        config=config,
+        catalogs=catalogs,
+        steps=steps,
+        now=now,
+    )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers import feedback, staff_card, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
 from handlers.filing import attach_files, start_draft
@@ -17,6 +18,7 @@ from handlers.menu import help_reply, my_data_reply
 from handlers.onboarding import has_consent
 from handlers.types import Incoming, Reply
 from reception.markers import N_
+from reception.roles import is_staff
 from storage.records import StateRecord
 from storage.uow import unit_of_work
 
@@ -34,6 +36,8 @@ UNSUPPORTED: dict[str, str] = {
 }
 
 COMMANDS = frozenset({"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang"})
+#: Buttons that work from any step: they act on an appeal named in them.
+GLOBAL_ACTIONS = ("rate:", "unres:", "so:", "sa:")
 NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
 ATTEMPTS = 2
 
@@ -53,9 +57,9 @@ def command_of(incoming: Incoming) -> str | None:
     if incoming.action in NAVIGATION:
         return NAVIGATION[incoming.action]
     text = (incoming.text or "").strip()
-    if incoming.action or not text.startswith("/") or len(text) > 64:
+    if incoming.action or not text.startswith("/"):
         return None
-    return text.split()[0].split("@")[0].lower()
+    return text.split()[0].split("@")[0].lower()[:32]
 
 
 class Conversation:
@@ -67,6 +71,7 @@ class Conversation:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions
+        self.config = config
         self._config = config
         self._catalogs = catalogs
         self._clock = clock
@@ -146,10 +151,23 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await ctx.goto("consent")
     if command is not None:
         return await run_command(ctx, command)
+    action = ctx.incoming.action or ""
+    if action.startswith(GLOBAL_ACTIONS):
+        result = await feedback.on_feedback(ctx, action) or await staff_flow.on_button(ctx, action)
+        if result is not None:
+            return result
     return await answer(ctx)
 
 
 async def run_command(ctx: Ctx, command: str) -> list[Reply]:
+    arguments = (ctx.incoming.text or "").strip().partition(" ")[2]
+    if command in staff_flow.STAFF_COMMANDS:
+        if not is_staff(staff_card.role_of(ctx)):
+            # A citizen learns nothing about staff commands: the menu, as for any other text.
+            return await ctx.goto("menu")
+        return await staff_flow.run_command(ctx, command, arguments)
+    if command == "/join":
+        return await staff_flow.join(ctx, arguments)
     if command == "/start":
         if ctx.has_draft:
             return await ctx.goto("resume")
@@ -183,6 +201,8 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
         return await ctx.goto("menu")
     if command == "/help":
         ctx.state.step = "menu"
+        if is_staff(staff_card.role_of(ctx)):
+            return [help_reply(ctx), Reply(staff_flow.staff_help(ctx))]
         return [help_reply(ctx)]
     if command == "/mydata":
         ctx.state.step = "menu"

@@ -3,7 +3,7 @@
 docs/citizen-flow.md draws the same table as a diagram.
 """
 
-from handlers import filing, menu, my_appeals, onboarding, submission
+from handlers import feedback, filing, menu, my_appeals, onboarding, staff_flow, submission
 from handlers.context import Step
 from reception.markers import N_
 
@@ -107,6 +107,47 @@ STEPS: dict[str, Step] = {
     "withdraw": Step(
         my_appeals.ask_withdraw, my_appeals.answer_withdraw, N_("Please answer with a button.")
     ),
+    "unresolved_kind": Step(
+        feedback.ask_unresolved_kind,
+        feedback.answer_unresolved_kind,
+        N_("Please choose with a button."),
+    ),
+    "unresolved_text": Step(
+        feedback.ask_unresolved_text,
+        feedback.answer_unresolved_text,
+        N_("Please describe what remains unsolved."),
+    ),
+    "staff_department": Step(
+        staff_flow.ask_department,
+        staff_flow.answer_department,
+        N_("Please choose the department with a button."),
+    ),
+    "staff_term": Step(
+        staff_flow.ask_term, staff_flow.answer_term, N_("Please choose the term with a button.")
+    ),
+    "staff_input": Step(
+        staff_flow.ask_input, staff_flow.answer_input, N_("Please type the text.")
+    ),
+    "staff_reason": Step(
+        staff_flow.ask_reason,
+        staff_flow.answer_reason,
+        N_("Please choose the reason with a button."),
+    ),
+    "staff_answer": Step(
+        staff_flow.ask_answer,
+        staff_flow.answer_answer,
+        N_("Please send the text or files of the answer, or tap “Done”."),
+    ),
+    "staff_result": Step(
+        staff_flow.ask_result,
+        staff_flow.answer_result,
+        N_("Please choose the result with a button."),
+    ),
+    "staff_confirm": Step(
+        staff_flow.ask_confirm,
+        staff_flow.answer_confirm,
+        N_("Please confirm or cancel the answer with a button."),
+    ),
 }
 
 #: Steps that belong to filing a draft: leaving one of them remembers where to come back.
@@ -131,4 +172,4 @@ FILING_STEPS = frozenset(
 )
 
 #: Steps in which a file may come: elsewhere a file is answered with where it belongs.
-FILE_STEPS = frozenset({"text", "add_info"})
+FILE_STEPS = frozenset({"text", "add_info", "staff_answer"})

@@ -7,10 +7,29 @@ from babel.dates import format_date, format_datetime
 from handlers.context import Ctx
 from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
 from reception.kinds import KIND_NAMES, AppealKind
+from reception.markers import N_
+from reception.roles import ROLE_NAMES, Role
 from reception.statuses import STATUS_NAMES, Status
 from storage.records import AppealRecord, EventRecord
 
 PREVIEW_CHARS = 600
+
+EVENT_NAMES: dict[str, str] = {
+    "registered": N_("registered"),
+    "supplemented": N_("information added"),
+    "withdrawn": N_("withdrawn"),
+    "assigned": N_("assigned"),
+    "taken": N_("taken into work"),
+    "answered": N_("answered"),
+    "extended": N_("term extended"),
+    "forwarded": N_("forwarded"),
+    "returned": N_("returned"),
+    "not_considered": N_("not considered"),
+    "note": N_("note"),
+    "rated": N_("rated"),
+    "not_resolved": N_("not resolved: a new appeal filed"),
+    "closed": N_("closed"),
+}
 
 
 def day(ctx: Ctx, value: date) -> str:
@@ -77,3 +96,16 @@ def event_line(ctx: Ctx, event: EventRecord) -> str:
     if event.text and event.kind != "registered":
         what = f"{what} {event.text}"
     return f"{when} — {what}"
+
+
+def event_name(ctx: Ctx, kind: str) -> str:
+    return ctx._(EVENT_NAMES[kind]) if kind in EVENT_NAMES else kind
+
+
+def role_name(ctx: Ctx, code: str) -> str:
+    if code == "system":
+        return ctx._("the reception")
+    try:
+        return ctx._(ROLE_NAMES[Role(code)])
+    except ValueError:
+        return code

@@ -1,5 +1,6 @@
 """The summary of a draft, changing any field, and registering the appeal."""
 
+from handlers import notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
@@ -199,19 +200,9 @@ async def submit(ctx: Ctx) -> list[Reply]:
             return await ctx.goto(
                 FIELD_STEPS[key], Reply(ctx._("Something required is missing; please fill it in."))
             )
-    cal = ctx.config.calendar
-    received = received_on(ctx.now, cal)
-    term = ctx.config.default_term
-    number = await ctx.uow.appeals.next_number(received.year)
     collective = bool(d.get("collective"))
-    reg_index = format_index(
-        ctx.config.index_format,
-        surname=d["surname"],
-        collective=collective,
-        number=number,
-        year=received.year,
-    )
-    appeal = await ctx.uow.appeals.register(
+    appeal = await register_appeal(
+        ctx,
         NewAppeal(
             draft_key=d["key"],
             author_id=ctx.person.id,
@@ -238,6 +229,39 @@ async def submit(ctx: Ctx) -> list[Reply]:
             receipt_sign=ReceiptSign.FIRST.value,
             attachment_ids=tuple(d.get("attachments", [])),
         ),
+    )
+    await ctx.uow.people.save_profile(
+        ctx.person.id,
+        Profile(
+            d["surname"],
+            d["given_name"],
+            d["patronymic"],
+            d["residence"],
+            d["phone"],
+            d.get("email"),
+        ),
+        ctx.now,
+    )
+    ctx.discard_draft()
+    ctx.state.step = "menu"
+    return [registered_reply(ctx, appeal)]
+
+
+async def register_appeal(ctx: Ctx, new: NewAppeal) -> AppealRecord:
+    """Number, date and register an appeal, and tell the operators (Instruction No. 348)."""
+    cal = ctx.config.calendar
+    received = received_on(ctx.now, cal)
+    term = ctx.config.default_term
+    number = await ctx.uow.appeals.next_number(received.year)
+    reg_index = format_index(
+        ctx.config.index_format,
+        surname=new.surname,
+        collective=new.subject == Subject.COLLECTIVE.value,
+        number=number,
+        year=received.year,
+    )
+    appeal = await ctx.uow.appeals.register(
+        new,
         reg_index=reg_index,
         year=received.year,
         number=number,
@@ -255,21 +279,8 @@ async def submit(ctx: Ctx) -> list[Reply]:
         at=ctx.now,
         to_status=Status.REGISTERED.value,
     )
-    await ctx.uow.people.save_profile(
-        ctx.person.id,
-        Profile(
-            d["surname"],
-            d["given_name"],
-            d["patronymic"],
-            d["residence"],
-            d["phone"],
-            d.get("email"),
-        ),
-        ctx.now,
-    )
-    ctx.discard_draft()
-    ctx.state.step = "menu"
-    return [registered_reply(ctx, appeal)]
+    await notify.new_appeal_to_operators(ctx, appeal)
+    return appeal
 
 
 def registered_reply(ctx: Ctx, appeal: AppealRecord) -> Reply:

@@ -77,3 +77,27 @@ class Reply:
     #: The reply asks the same question again after a tap (an option toggled): a channel may
     #: update the message that carried the button instead of sending a new one.
     replaces_prompt: bool = False
+
+
+def reply_to_payload(reply: Reply) -> dict[str, object]:
+    """A reply as JSON for the outbox: rendered now, in its reader's language, sent later."""
+    return {
+        "text": reply.text,
+        "buttons": [[b.label, b.action] for b in reply.buttons],
+        "files": [[f.storage_key, f.name, f.mime, f.size] for f in reply.files],
+        "columns": reply.columns,
+    }
+
+
+def reply_from_payload(payload: dict[str, object]) -> Reply:
+    buttons = payload.get("buttons") or []
+    files = payload.get("files") or []
+    assert isinstance(buttons, list)
+    assert isinstance(files, list)
+    columns = payload.get("columns", 1)
+    return Reply(
+        text=str(payload.get("text", "")),
+        buttons=tuple(Button(str(label), str(action)) for label, action in buttons),
+        files=tuple(OutgoingFile(str(k), str(n), str(m), int(s)) for k, n, m, s in files),
+        columns=columns if isinstance(columns, int) else 1,
+    )

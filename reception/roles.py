@@ -2,12 +2,22 @@
 
 from enum import StrEnum
 
+from reception.markers import N_
+
 
 class Role(StrEnum):
     CITIZEN = "citizen"
     EXECUTOR = "executor"  # staff of one executive body
     OPERATOR = "operator"  # the CNAP citizens' appeals department
     ADMIN = "admin"
+
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.CITIZEN: N_("citizen"),
+    Role.EXECUTOR: N_("executor"),
+    Role.OPERATOR: N_("operator"),
+    Role.ADMIN: N_("administrator"),
+}
 
 
 class Permission(StrEnum):
@@ -29,11 +39,13 @@ class Permission(StrEnum):
     MANAGE_STAFF = "manage_staff"
 
 
-_STAFF_COMMON = frozenset({Permission.NOTE, Permission.FIND, Permission.ANSWER})
+_STAFF_COMMON = frozenset(
+    {Permission.NOTE, Permission.FIND, Permission.ANSWER, Permission.VIEW_DEPARTMENT}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CITIZEN: frozenset({Permission.FILE_APPEAL, Permission.VIEW_OWN}),
-    Role.EXECUTOR: _STAFF_COMMON | {Permission.VIEW_DEPARTMENT, Permission.TAKE},
+    Role.EXECUTOR: _STAFF_COMMON | {Permission.TAKE},
     Role.OPERATOR: _STAFF_COMMON
     | {
         Permission.VIEW_ALL,
@@ -63,3 +75,7 @@ def sees_appeal(
     if can(role, Permission.VIEW_DEPARTMENT):
         return viewer_department is not None and viewer_department == appeal_department
     return is_author
+
+
+def is_staff(role: Role) -> bool:
+    return role is not Role.CITIZEN

@@ -4,13 +4,22 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
 from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
 from storage.records import AppealRecord, AttachmentRecord, EventRecord, NewAppeal
+
+
+def search_key(new: NewAppeal) -> str:
+    parts = (new.surname, new.given_name, new.patronymic, new.phone, new.email or "", new.text)
+    return "\n".join(parts).casefold()
+
+
+QUEUE_STATUSES = ("registered", "reopened")
+CLOSED_STATUSES = ("answered", "closed", "forwarded", "returned", "not_considered", "withdrawn")
 
 
 class AppealRepository:
@@ -54,6 +63,7 @@ class AppealRepository:
         attachment_ids = values.pop("attachment_ids")
         row = Appeal(
             **values,
+            search_text=search_key(new),
             reg_index=reg_index,
             year=year,
             number=number,
@@ -169,3 +179,73 @@ class AppealRepository:
             select(Attachment).where(Attachment.appeal_id == appeal_id).order_by(Attachment.id)
         )
         return [to_record(AttachmentRecord, row) for row in rows]
+
+    async def by_index(self, reg_index: str) -> AppealRecord | None:
+        """The latest appeal with this index (numbering restarts every year)."""
+        row = await self._session.scalar(
+            select(Appeal)
+            .where(Appeal.reg_index == reg_index.strip().upper())
+            .order_by(Appeal.year.desc())
+            .limit(1)
+        )
+        return None if row is None else to_record(AppealRecord, row)
+
+    async def update(self, appeal_id: int, now: datetime, **values: Any) -> None:
+        await self._session.execute(
+            update(Appeal).where(Appeal.id == appeal_id).values(updated_at=now, **values)
+        )
+
+    async def queue(self, limit: int = 20) -> list[AppealRecord]:
+        """Awaiting triage: statutory privileges first, then the oldest."""
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.status.in_(QUEUE_STATUSES))
+            .order_by(Appeal.privileged.desc(), Appeal.submitted_at, Appeal.id)
+            .limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    def _scoped(self, query: Any, department_id: int | None) -> Any:
+        return (
+            query if department_id is None else query.where(Appeal.department_id == department_id)
+        )
+
+    async def search(
+        self, term: str, department_id: int | None, limit: int = 20
+    ) -> list[AppealRecord]:
+        needle = term.strip().casefold()
+        query = select(Appeal).where(
+            (Appeal.search_text.contains(needle, autoescape=True))
+            | (Appeal.reg_index == term.strip().upper())
+        )
+        rows = await self._session.scalars(
+            self._scoped(query, department_id)
+            .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
+            .limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def due_between(
+        self, first: date, last: date, department_id: int | None, limit: int = 50
+    ) -> list[AppealRecord]:
+        query = select(Appeal).where(
+            Appeal.status.not_in(CLOSED_STATUSES), Appeal.due_on >= first, Appeal.due_on <= last
+        )
+        rows = await self._session.scalars(
+            self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def overdue(
+        self, today: date, department_id: int | None, limit: int = 50
+    ) -> list[AppealRecord]:
+        query = select(Appeal).where(Appeal.status.not_in(CLOSED_STATUSES), Appeal.due_on < today)
+        rows = await self._session.scalars(
+            self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def count_by_status(self, department_id: int | None) -> dict[str, int]:
+        query = select(Appeal.status, func.count()).group_by(Appeal.status)
+        rows = await self._session.execute(self._scoped(query, department_id))
+        return {str(status): int(count) for status, count in rows.all()}

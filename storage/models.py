@@ -153,6 +153,8 @@ class Appeal(Base):
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
+    #: Author, phone and text case-folded, so that /find works alike on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime]
 
 
@@ -224,4 +226,41 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    at: Mapped[datetime]
+
+
+class Invite(Base):
+    """A one-time code an admin gives a new employee; only its hash is kept."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+
+
+class SentReminder(Base):
+    """A reminder or escalation that went out: each (appeal, kind, due date) at most once, even
+    with several workers — a new due date after an extension earns new reminders."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("appeal_id", "kind", "due_on"),)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A scheduled job's run for one period (the 09:00 digest of a day): done once."""
+
+    __tablename__ = "job_runs"
+    job: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
     at: Mapped[datetime]

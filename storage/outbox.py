@@ -1,9 +1,12 @@
 """Messages to deliver after the change that caused them commits."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import OutboxMessage
 
@@ -38,3 +41,102 @@ class OutboxRepository:
         self._session.add(row)
         await self._session.flush()
         return row.id
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    recipient: str
+    person_id: int | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+LEASE = timedelta(minutes=2)
+
+
+class OutboxQueue:
+    """The worker's side: claim due rows atomically, then settle each one."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Due rows, locked against other workers (SKIP LOCKED on PostgreSQL; SQLite's
+        BEGIN IMMEDIATE serialises claims) and leased: a worker that dies mid-send leaves them
+        to be claimed again when the lease ends."""
+        earlier = aliased(OutboxMessage)
+        # Per-recipient order: only a recipient's earliest undelivered message is due, so a
+        # later one never overtakes one that is waiting to be retried.
+        first_of_recipient = ~(
+            select(earlier.id)
+            .where(
+                earlier.channel == OutboxMessage.channel,
+                earlier.recipient == OutboxMessage.recipient,
+                earlier.status.in_(("pending", "sending")),
+                earlier.id < OutboxMessage.id,
+            )
+            .exists()
+        )
+        rows = (
+            await self._session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.next_attempt_at <= now,
+                    first_of_recipient,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        items = []
+        for row in rows:
+            row.status = "sending"
+            row.next_attempt_at = now + LEASE
+            row.attempts += 1
+            items.append(
+                OutboxItem(
+                    row.id,
+                    row.channel,
+                    row.recipient,
+                    row.person_id,
+                    row.kind,
+                    dict(row.payload),
+                    row.attempts,
+                )
+            )
+        await self._session.flush()
+        return items
+
+    async def sent(self, item_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(status="sent", sent_at=now, last_error=None)
+        )
+
+    async def failed(self, item_id: int, reason: str, retry_at: datetime | None) -> None:
+        """Back to pending for another try at `retry_at`, or failed for good when None."""
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == item_id)
+            .values(
+                status="pending" if retry_at else "failed",
+                next_attempt_at=retry_at or OutboxMessage.next_attempt_at,
+                last_error=reason[:500],
+            )
+        )
+
+    async def pending_count(self) -> int:
+        return int(
+            await self._session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status.in_(("pending", "sending")))
+            )
+            or 0
+        )

@@ -202,3 +202,7 @@ class PeopleRepository:
             .limit(1)
         )
         return None if row is None else to_record(AccountRecord, row)
+
+    async def account_by_id(self, account_id: int) -> AccountRecord | None:
+        row = await self._session.get(ChannelAccount, account_id)
+        return None if row is None else to_record(AccountRecord, row)

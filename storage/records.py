@@ -109,6 +109,8 @@ class AppealRecord:
     author_category: str | None
     channel: str
     locale: str
+    receipt_form: str
+    receipt_sign: str
     status: str
     term: str
     department_id: int | None

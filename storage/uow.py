@@ -6,10 +6,12 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.appeals import AppealRepository
+from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
 from storage.departments import DepartmentRepository
-from storage.outbox import OutboxRepository
+from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
+from storage.staff import StaffRepository
 from storage.updates import UpdateLog
 
 
@@ -21,7 +23,10 @@ class UnitOfWork:
         self.conversations = ConversationRepository(session)
         self.departments = DepartmentRepository(session)
         self.outbox = OutboxRepository(session)
+        self.outbox_queue = OutboxQueue(session)
         self.updates = UpdateLog(session)
+        self.staff = StaffRepository(session)
+        self.control = ControlRepository(session)
 
 
 @asynccontextmanager

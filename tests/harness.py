@@ -108,17 +108,20 @@ async def file_appeal(
     phone: str = "050 123 45 67",
     submit: bool = True,
 ) -> list[Reply]:
-    """An onboarded, English-speaking citizen with no saved profile files a complaint."""
+    """An onboarded, English-speaking citizen files a complaint about lighting."""
     await chat.send("/new")
     await chat.tap("Complaint")
     await chat.tap("Communal services")
     await chat.send(text)
     await chat.tap("Done")
     await chat.tap("Skip")
-    await chat.send(name)
-    await chat.send(residence)
-    await chat.send(phone)
-    await chat.tap("Skip")
+    if "Yes, use them" in chat.buttons:  # a returning citizen
+        await chat.tap("Yes, use them")
+    else:
+        await chat.send(name)
+        await chat.send(residence)
+        await chat.send(phone)
+        await chat.tap("Skip")
     await chat.tap("Continue")
     if submit:
         await chat.tap("Submit")

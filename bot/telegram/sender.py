@@ -23,6 +23,7 @@ from aiogram.methods import (
 )
 from aiogram.types import FSInputFile
 
+from bot.delivery import DeliveryFailed
 from bot.telegram.render import MESSAGE_LIMIT, inline_keyboard, markup
 from bot.textsplit import split_text
 from handlers.types import Reply
@@ -34,14 +35,6 @@ T = TypeVar("T")
 MAX_ATTEMPTS = 6
 MAX_BACKOFF_SECONDS = 30.0
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
-
-
-class DeliveryFailed(Exception):
-    """The message could not be delivered; `permanent` when retrying later will not help."""
-
-    def __init__(self, reason: str, *, permanent: bool) -> None:
-        super().__init__(reason)
-        self.permanent = permanent
 
 
 class TelegramSender:
@@ -84,6 +77,7 @@ class TelegramSender:
     async def send(
         self, chat_id: str, replies: list[Reply], *, edit_message_id: int | None = None
     ) -> None:
+        """Deliver in order, or raise DeliveryFailed."""
         for index, reply in enumerate(replies):
             if (
                 index == 0

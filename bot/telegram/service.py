@@ -18,10 +18,11 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
+from bot.delivery import DeliveryFailed
 from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
-from bot.telegram.sender import DeliveryFailed, TelegramSender
+from bot.telegram.sender import TelegramSender
 from handlers.conversation import Conversation
 from handlers.i18n import LOCALES, Catalogs
 from handlers.types import Reply
@@ -66,6 +67,8 @@ def command_menu(catalogs: Catalogs, locale: str) -> list[BotCommand]:
 
 
 class TelegramChannel:
+    name = CHANNEL
+
     def __init__(
         self,
         settings: Settings,
@@ -103,6 +106,10 @@ class TelegramChannel:
         self.dispatcher.update.outer_middleware(PerUserOrder())
         self.dispatcher.include_router(self.build_router())
         self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def outbox_sender(self) -> TelegramSender:
+        return self.sender
 
     @property
     def webhook_mode(self) -> bool:

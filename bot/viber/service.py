@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
+from bot.delivery import DeliveryFailed
 from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.signed_files import SignedFiles
@@ -56,6 +57,7 @@ class ViberSender:
         self._sleep = sleep
 
     async def send(self, user_id: str, replies: list[Reply]) -> None:
+        """Deliver in order, or raise DeliveryFailed."""
         for reply in replies:
             for message in messages(reply, self._files.url):
                 await self._send_one(user_id, message)
@@ -68,14 +70,15 @@ class ViberSender:
             except ViberApiError as error:
                 if error.status in UNREACHABLE_STATUSES:
                     await self._on_unreachable(user_id)
-                    return
+                    raise DeliveryFailed("unsubscribed", permanent=True) from None
                 if not error.transient or attempt == MAX_ATTEMPTS:
-                    log.warning("viber message not delivered: %s", error)
-                    return
+                    raise DeliveryFailed(str(error), permanent=not error.transient) from None
                 await self._sleep(min(0.5 * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS))
 
 
 class ViberChannel:
+    name = CHANNEL
+
     def __init__(
         self,
         settings: Settings,
@@ -109,6 +112,10 @@ class ViberChannel:
         self._handling = KeyedLocks()
         self._sending = KeyedLocks()
         self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def outbox_sender(self) -> ViberSender:
+        return self.sender
 
     def register(self, app: web.Application) -> None:
         app.router.add_post(self.webhook_path, self.webhook)
@@ -190,7 +197,10 @@ class ViberChannel:
 
     async def _send_in_order(self, user: str, replies: list[Reply]) -> None:
         async with self._sending.hold(user):
-            await self.sender.send(user, replies)
+            try:
+                await self.sender.send(user, replies)
+            except DeliveryFailed as error:
+                log.warning("viber reply not delivered: %s", error)
 
     async def _welcome(self, body: dict[str, Any]) -> web.Response:
         """The welcome goes back in the response body: Viber allows nothing else before the

@@ -1,0 +1,106 @@
+"""The outbox worker: delivers what transactions queued, with retries and backoff."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.delivery import DeliveryFailed, MessengerSender
+from bot.email import EmailSender
+from bot.ratelimit import RateLimiter, limiter_for
+from handlers.notify import EMAIL_CHANNEL
+from handlers.types import reply_from_payload
+from storage.outbox import OutboxItem
+from storage.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+PARALLEL_SENDS = 16
+MAX_ATTEMPTS = 12
+MAX_BACKOFF = timedelta(hours=1)
+IDLE_SECONDS = 1.0
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        messengers: Mapping[str, MessengerSender],
+        email: EmailSender | None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = sessions
+        self._messengers = messengers
+        self._email = email
+        self._clock = clock
+        self._limits: dict[str, RateLimiter] = {}
+        self._parallel = asyncio.Semaphore(PARALLEL_SENDS)
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Deliver what is due at `now`; the number of rows handled."""
+        now = now or self._clock()
+        async with unit_of_work(self._sessions) as uow:
+            items = await uow.outbox_queue.claim(now, BATCH)
+        # One item per recipient per pass (the claim keeps their order): recipients in parallel.
+        await asyncio.gather(*(self._deliver(item) for item in items))
+        return len(items)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        limiter = self._limits.setdefault(item.channel, limiter_for(item.channel))
+        async with self._parallel:
+            await limiter.wait(item.recipient)
+            await self._attempt(item)
+
+    async def _attempt(self, item: OutboxItem) -> None:
+        try:
+            await self._send(item)
+        except DeliveryFailed as error:
+            retry = (
+                None
+                if error.permanent or item.attempts >= MAX_ATTEMPTS
+                else (self._clock() + backoff(item.attempts))
+            )
+            log.warning("outbox %s (%s) not delivered: %s", item.id, item.kind, error)
+            async with unit_of_work(self._sessions) as uow:
+                await uow.outbox_queue.failed(item.id, str(error), retry)
+            return
+        async with unit_of_work(self._sessions) as uow:
+            await uow.outbox_queue.sent(item.id, self._clock())
+
+    async def _send(self, item: OutboxItem) -> None:
+        if item.channel == EMAIL_CHANNEL:
+            if self._email is None:
+                raise DeliveryFailed("SMTP is not configured", permanent=False)
+            await self._email.send(
+                item.recipient,
+                str(item.payload.get("subject", "")),
+                str(item.payload.get("body", "")),
+            )
+            return
+        sender = self._messengers.get(item.channel)
+        if sender is None:
+            raise DeliveryFailed(f"no {item.channel} channel running", permanent=False)
+        async with unit_of_work(self._sessions) as uow:
+            account = await uow.people.account_by_id(int(item.recipient))
+        if account is None or account.unreachable:
+            raise DeliveryFailed("the person cannot be reached there", permanent=True)
+        await sender.send(account.external_id, [reply_from_payload(item.payload)])
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                handled = await self.run_once()
+            except Exception:
+                log.exception("outbox pass failed")
+                handled = 0
+            if not handled:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)

@@ -1,0 +1,68 @@
+"""APScheduler 3 in `run`: a few interval jobs that scan the database for what is due. Jobs are
+not persisted (its SQLAlchemy store is synchronous and pickles); each run takes `now`, and every
+effect is claimed in the database, so two instances never do one thing twice."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers import control
+from handlers.config import ConversationConfig
+from handlers.context import Ctx, system_ctx
+from handlers.flow import STEPS
+from handlers.i18n import Catalogs
+from storage.uow import unit_of_work
+
+log = logging.getLogger(__name__)
+
+CONTROL_EVERY_SECONDS = 60
+
+JOBS: tuple[tuple[str, Callable[[Ctx], Awaitable[int | bool]]], ...] = (
+    ("remind", control.remind),
+    ("overdue", control.escalate_overdue),
+    ("digest", control.digest),
+    ("close_unrated", control.close_unrated),
+)
+
+
+async def run_control(
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    now: datetime,
+) -> dict[str, int]:
+    """Every control job once at `now`, each in its own transaction."""
+    done: dict[str, int] = {}
+    for name, job in JOBS:
+        try:
+            async with unit_of_work(sessions) as uow:
+                done[name] = int(await job(system_ctx(uow, config, catalogs, STEPS, now)))
+        except Exception:
+            log.exception("control job %s failed", name)
+    return done
+
+
+def start_scheduler(
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> AsyncIOScheduler:
+    async def tick() -> None:
+        await run_control(sessions, config, catalogs, clock())
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=CONTROL_EVERY_SECONDS,
+        id="control",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=clock(),
+    )
+    scheduler.start()
+    return scheduler

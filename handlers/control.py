@@ -1,0 +1,163 @@
+"""Deadline control, run by the scheduler with `now` as an argument: reminders before due dates,
+escalation of overdue appeals, the operators' daily digest, closing unrated answers. Each effect
+is claimed in the database first, so two workers never do it twice."""
+
+from datetime import date, timedelta
+
+from handlers import notify
+from handlers.context import Ctx
+from handlers.render import day, topic_name
+from handlers.types import Reply
+from reception.roles import Role
+from reception.statuses import Status
+from storage.records import AppealRecord
+
+LIST_IN_DIGEST = 10
+
+
+def local_today(ctx: Ctx) -> date:
+    return ctx.now.astimezone(ctx.config.calendar.timezone).date()
+
+
+async def remind(ctx: Ctx) -> int:
+    """Executors and their department's mailbox, N days before each due date."""
+    today = local_today(ctx)
+    days = [today + timedelta(days=n) for n in ctx.config.reminder_days]
+    sent = 0
+    for appeal in await ctx.uow.control.due_on(days):
+        left = (appeal.due_on - today).days
+        if not await ctx.uow.control.claim_reminder(
+            appeal.id, f"due{left}", appeal.due_on, ctx.now
+        ):
+            continue
+        sent += 1
+
+        def build(view: Ctx, appeal: AppealRecord = appeal, left: int = left) -> Reply:
+            return Reply(
+                view.ngettext(
+                    "Reminder: appeal {index} is due in {count} day, on {due}.",
+                    "Reminder: appeal {index} is due in {count} days, on {due}.",
+                    left,
+                ).format(index=appeal.reg_index, count=left, due=day(view, appeal.due_on)),
+                (notify.appeal_button(view, appeal),),
+            )
+
+        if appeal.executor_id:
+            executor = await ctx.uow.people.get(appeal.executor_id)
+            await notify.to_person(
+                ctx, executor.id, "staff:reminder", build(ctx.speaking(executor.locale)), appeal.id
+            )
+        else:
+            await notify.staff_of(
+                ctx, (Role.EXECUTOR,), appeal.department_id, "reminder", appeal, build
+            )
+        department = (
+            await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
+        )
+        if department is not None:
+            mail = ctx.speaking("uk")
+            await notify.department_email(
+                ctx,
+                department,
+                appeal,
+                mail._("Reminder: appeal {index} is due on {due}").format(
+                    index=appeal.reg_index, due=day(mail, appeal.due_on)
+                ),
+                build(mail).text
+                + "\n\n"
+                + mail._(
+                    "Work on the appeal and answer it in the reception's bot: /appeal {index}"
+                ).format(index=appeal.reg_index),
+                "reminder",
+            )
+    return sent
+
+
+async def escalate_overdue(ctx: Ctx) -> int:
+    """Operators learn at once of an appeal past its due date."""
+    sent = 0
+    for appeal in await ctx.uow.control.overdue(local_today(ctx)):
+        if not await ctx.uow.control.claim_reminder(appeal.id, "overdue", appeal.due_on, ctx.now):
+            continue
+        sent += 1
+
+        def build(view: Ctx, appeal: AppealRecord = appeal) -> Reply:
+            return Reply(
+                view._("Appeal {index} is overdue: it was due on {due}.").format(
+                    index=appeal.reg_index, due=day(view, appeal.due_on)
+                ),
+                (notify.appeal_button(view, appeal),),
+            )
+
+        await notify.staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "overdue", appeal, build)
+        if appeal.department_id:
+            await notify.staff_of(
+                ctx, (Role.EXECUTOR,), appeal.department_id, "overdue", appeal, build
+            )
+    return sent
+
+
+async def digest(ctx: Ctx) -> bool:
+    """Once a day, from the digest time on, each operator gets the day's picture."""
+    local = ctx.now.astimezone(ctx.config.calendar.timezone)
+    if local.time() < ctx.config.digest_time:
+        return False
+    today = local.date()
+    if not await ctx.uow.control.claim_run("digest", today.isoformat(), ctx.now):
+        return False
+    new = await ctx.uow.control.registered_since(ctx.now - timedelta(days=1))
+    soon = await ctx.uow.appeals.due_between(today, today + timedelta(days=3), None, 1000)
+    overdue = await ctx.uow.control.overdue(today)
+    forward_late = await ctx.uow.control.waiting_since(today - timedelta(days=5))
+    return_late = await ctx.uow.control.waiting_since(today - timedelta(days=10))
+    people = await ctx.uow.staff.of_roles((Role.OPERATOR.value, Role.ADMIN.value))
+    for person in people:
+        view = ctx.speaking(person.locale)
+        sections = [
+            (view._("New in the last 24 hours: {count}"), new),
+            (view._("Due within 3 days: {count}"), soon),
+            (view._("Overdue: {count}"), overdue),
+            (
+                view._(
+                    "Awaiting triage for over 5 days (the term to forward has passed): {count}"
+                ),
+                forward_late,
+            ),
+            (
+                view._(
+                    "Awaiting triage for over 10 days (the term to return has passed): {count}"
+                ),
+                return_late,
+            ),
+        ]
+        lines = [view._("Daily digest for {date}").format(date=day(view, today))]
+        for title, appeals in sections:
+            lines.append("")
+            lines.append(title.format(count=len(appeals)))
+            lines += [
+                f"  {a.reg_index} · {topic_name(view, a.topic)} · {day(view, a.due_on)}"
+                for a in appeals[:LIST_IN_DIGEST]
+            ]
+        await notify.to_person(ctx, person.id, "staff:digest", Reply("\n".join(lines)), None)
+    return True
+
+
+async def close_unrated(ctx: Ctx) -> int:
+    """An answer left unrated for the set number of days closes the appeal."""
+    limit = ctx.now - timedelta(days=ctx.config.auto_close_days)
+    closed = 0
+    for appeal in await ctx.uow.control.answered_before(limit):
+        await ctx.uow.appeals.update(
+            appeal.id, ctx.now, status=Status.CLOSED.value, closed_at=ctx.now
+        )
+        await ctx.uow.appeals.add_event(
+            appeal.id,
+            kind="closed",
+            actor_id=None,
+            actor_role="system",
+            at=ctx.now,
+            from_status=appeal.status,
+            to_status=Status.CLOSED.value,
+        )
+        closed += 1
+    return closed

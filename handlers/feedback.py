@@ -1,0 +1,153 @@
+"""After the answer: the citizen rates it, or says the problem is not solved — which files a
+repeated appeal or a complaint linked to the first and puts it back in the operators' queue."""
+
+import secrets
+
+from handlers.context import Ctx
+from handlers.filing import text_problem
+from handlers.menu import menu_buttons
+from handlers.my_appeals import own_appeal
+from handlers.submission import register_appeal, registered_reply
+from handlers.types import Button, Reply
+from reception.kinds import AppealKind, ReceiptSign
+from reception.roles import Role
+from reception.statuses import Status
+from reception.validation import clean_text, has_substance
+from storage.records import AppealRecord, NewAppeal
+
+
+async def answered_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
+    appeal = await own_appeal(ctx, raw_id)
+    return appeal if appeal is not None and appeal.status == Status.ANSWERED.value else None
+
+
+async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
+    if action.startswith("rate:"):
+        _, raw_id, score = [*action.split(":"), "", ""][:3]
+        appeal = await answered_appeal(ctx, raw_id)
+        if appeal is None or score not in {"1", "2", "3", "4", "5"}:
+            return None
+        await ctx.uow.appeals.update(
+            appeal.id, ctx.now, status=Status.CLOSED.value, rating=int(score), closed_at=ctx.now
+        )
+        await ctx.uow.appeals.add_event(
+            appeal.id,
+            kind="rated",
+            actor_id=ctx.person.id,
+            actor_role=Role.CITIZEN.value,
+            at=ctx.now,
+            from_status=appeal.status,
+            to_status=Status.CLOSED.value,
+            text=score,
+        )
+        ctx.state.step = "menu"
+        return [
+            Reply(
+                ctx._("Thank you for your rating. Appeal {index} is closed.").format(
+                    index=appeal.reg_index
+                ),
+                menu_buttons(ctx),
+            )
+        ]
+    if action.startswith("unres:"):
+        appeal = await answered_appeal(ctx, action.removeprefix("unres:"))
+        if appeal is None:
+            return None
+        ctx.state.data["unresolved"] = appeal.id
+        return await ctx.goto("unresolved_kind")
+    return None
+
+
+async def ask_unresolved_kind(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx._(
+            "We are sorry the problem is not solved. You may file a repeated appeal on the "
+            "same issue, or a complaint about the answer (Art. 16, 17 of the Law), which is "
+            "considered by a higher body or official; you keep the right to go to court."
+        ),
+        (
+            Button(ctx._("Repeated appeal"), "again:repeat"),
+            Button(ctx._("Complaint about the answer"), "again:complaint"),
+            Button(ctx._("Main menu"), "m:menu"),
+        ),
+    )
+
+
+async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action
+    if action not in ("again:repeat", "again:complaint"):
+        return None
+    ctx.state.data["unresolved_kind"] = action.removeprefix("again:")
+    return await ctx.goto("unresolved_text")
+
+
+async def ask_unresolved_text(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx._("Please describe what remains unsolved."), (Button(ctx._("Main menu"), "m:menu"),)
+    )
+
+
+async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
+    text = clean_text(ctx.incoming.text or "")
+    if ctx.incoming.action or not text:
+        return None
+    problem = text_problem(ctx, text, 0)
+    if problem or not has_substance(text):
+        return await ctx.ask_again(
+            Reply(
+                problem
+                or ctx._(
+                    "Please describe the issue in a few words first: the law requires an appeal to "
+                    "state its substance."
+                )
+            )
+        )
+    first = await answered_appeal(ctx, str(ctx.state.data.get("unresolved", "")))
+    if first is None:
+        ctx.state.step = "menu"
+        return [Reply(ctx._("This action is no longer possible."), menu_buttons(ctx))]
+    complaint = ctx.state.data.get("unresolved_kind") == "complaint"
+    appeal = await register_appeal(
+        ctx,
+        NewAppeal(
+            draft_key=secrets.token_hex(16),
+            author_id=first.author_id,
+            kind=AppealKind.COMPLAINT.value if complaint else first.kind,
+            subject=first.subject,
+            coauthors=first.coauthors,
+            topic=first.topic,
+            text=text,
+            location_text=first.location_text,
+            latitude=first.latitude,
+            longitude=first.longitude,
+            surname=first.surname,
+            given_name=first.given_name,
+            patronymic=first.patronymic,
+            residence=first.residence,
+            phone=first.phone,
+            email=first.email,
+            confidential=first.confidential,
+            privileged=first.privileged,
+            author_category=first.author_category,
+            channel=ctx.account.channel,
+            locale=ctx.locale,
+            receipt_form=first.receipt_form,
+            receipt_sign=ReceiptSign.REPEATED.value,
+            parent_id=first.id,
+        ),
+    )
+    await ctx.uow.appeals.update(first.id, ctx.now, status=Status.CLOSED.value, closed_at=ctx.now)
+    await ctx.uow.appeals.add_event(
+        first.id,
+        kind="not_resolved",
+        actor_id=ctx.person.id,
+        actor_role=Role.CITIZEN.value,
+        at=ctx.now,
+        from_status=first.status,
+        to_status=Status.CLOSED.value,
+        text=appeal.reg_index,
+    )
+    for key in ("unresolved", "unresolved_kind"):
+        ctx.state.data.pop(key, None)
+    ctx.state.step = "menu"
+    return [registered_reply(ctx, appeal)]

@@ -1,0 +1,97 @@
+"""Messages that are not an immediate reply: written to the outbox in the same transaction as
+the change that causes them (DESIGN rule 4), rendered in the reader's language."""
+
+from collections.abc import Callable
+
+from handlers.context import Ctx
+from handlers.render import day, kind_name, topic_name
+from handlers.types import Button, Reply, reply_to_payload
+from reception.roles import Role
+from storage.records import AppealRecord, DepartmentRecord
+
+EMAIL_CHANNEL = "email"
+
+
+async def to_person(
+    ctx: Ctx, person_id: int, kind: str, reply: Reply, appeal_id: int | None
+) -> bool:
+    """Queue a message to where the person last wrote from; False when they are unreachable."""
+    account = await ctx.uow.people.preferred_account(person_id)
+    if account is None:
+        return False
+    await ctx.uow.outbox.enqueue(
+        channel=account.channel,
+        recipient=str(account.id),
+        kind=kind,
+        payload=reply_to_payload(reply),
+        now=ctx.now,
+        person_id=person_id,
+        appeal_id=appeal_id,
+    )
+    return True
+
+
+async def reader(ctx: Ctx, person_id: int) -> Ctx:
+    person = await ctx.uow.people.get(person_id)
+    return ctx.speaking(person.locale)
+
+
+async def citizen(ctx: Ctx, appeal: AppealRecord, kind: str, reply: Reply) -> None:
+    """`reply` is already in the citizen's language (see `reader`)."""
+    await to_person(ctx, appeal.author_id, f"citizen:{kind}", reply, appeal.id)
+
+
+async def staff_of(
+    ctx: Ctx,
+    roles: tuple[Role, ...],
+    department_id: int | None,
+    kind: str,
+    appeal: AppealRecord,
+    build: Callable[[Ctx], Reply],
+) -> None:
+    """Each employee of these roles (of one department, when given), in their language."""
+    people = await ctx.uow.staff.of_roles(tuple(r.value for r in roles), department_id)
+    for person in people:
+        await to_person(
+            ctx, person.id, f"staff:{kind}", build(ctx.speaking(person.locale)), appeal.id
+        )
+
+
+def appeal_button(ctx: Ctx, appeal: AppealRecord) -> Button:
+    return Button(ctx._("Open {index}").format(index=appeal.reg_index), f"so:{appeal.id}")
+
+
+async def new_appeal_to_operators(ctx: Ctx, appeal: AppealRecord) -> None:
+    def build(view: Ctx) -> Reply:
+        text = view._("New appeal {index}: {kind}, {topic}. Due by {due}.").format(
+            index=appeal.reg_index,
+            kind=kind_name(view, appeal.kind),
+            topic=topic_name(view, appeal.topic),
+            due=day(view, appeal.due_on),
+        )
+        if appeal.privileged:
+            text += "\n" + view._("The author has statutory privileges: consider it first.")
+        return Reply(text, (appeal_button(view, appeal),))
+
+    await staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "new", appeal, build)
+
+
+async def department_email(
+    ctx: Ctx,
+    department: DepartmentRecord,
+    appeal: AppealRecord,
+    subject: str,
+    body: str,
+    kind: str,
+) -> None:
+    """E-mail to an executive body; a placeholder address from the example data is not used."""
+    if department.email_is_placeholder:
+        return
+    await ctx.uow.outbox.enqueue(
+        channel=EMAIL_CHANNEL,
+        recipient=department.email,
+        kind=f"email:{kind}",
+        payload={"subject": subject, "body": body},
+        now=ctx.now,
+        appeal_id=appeal.id,
+    )

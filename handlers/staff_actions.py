@@ -1,0 +1,422 @@
+"""What staff do to an appeal. Each action checks the role, the law and the status, writes an
+event with its actor, and queues what the citizen, the department and colleagues must learn."""
+
+from datetime import date
+
+from handlers import notify
+from handlers.context import Ctx
+from handlers.render import day, kind_name, result_name, topic_name
+from handlers.staff_card import role_of
+from handlers.types import Button, OutgoingFile, Reply
+from reception.classifier import Result
+from reception.deadlines import (
+    ExtensionProblem,
+    Term,
+    due_date,
+    extension_problem,
+    forward_due,
+    return_due,
+)
+from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
+from reception.roles import Permission, Role, can, sees_identity
+from reception.statuses import STATUS_NAMES as STATUS_WORDS
+from reception.statuses import Status, can_transition
+from storage.records import AppealRecord, DepartmentRecord
+
+
+class ActionRefused(Exception):
+    """The action is not allowed; the message says why, in the employee's language."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.text)
+        self.reply = reply
+
+
+def today(ctx: Ctx) -> date:
+    return ctx.now.astimezone(ctx.config.calendar.timezone).date()
+
+
+def require(ctx: Ctx, permission: Permission) -> None:
+    if not can(role_of(ctx), permission):
+        raise ActionRefused(Reply(ctx._("Your role does not allow this.")))
+
+
+def require_transition(ctx: Ctx, appeal: AppealRecord, target: Status) -> None:
+    if not can_transition(Status(appeal.status), target):
+        raise ActionRefused(
+            Reply(
+                ctx._("Appeal {index} is {status} now, so this cannot be done.").format(
+                    index=appeal.reg_index, status=ctx._(STATUS_WORDS[Status(appeal.status)])
+                )
+            )
+        )
+
+
+async def record(
+    ctx: Ctx,
+    appeal: AppealRecord,
+    kind: str,
+    *,
+    to_status: Status | None = None,
+    text: str | None = None,
+    data: dict[str, object] | None = None,
+    internal: bool = False,
+) -> int:
+    event = await ctx.uow.appeals.add_event(
+        appeal.id,
+        kind=kind,
+        actor_id=ctx.person.id,
+        actor_role=ctx.person.role,
+        at=ctx.now,
+        from_status=appeal.status if to_status else None,
+        to_status=to_status.value if to_status else None,
+        text=text,
+        data=data or {},
+        internal=internal,
+    )
+    return event.id
+
+
+def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> str:
+    """The card for the department's mailbox: no more personal data than an executor sees."""
+    identity = sees_identity(Role.EXECUTOR, confidential=appeal.confidential)
+    hidden = ctx._("hidden at the author's request (Art. 10)")
+    lines = [
+        ctx._("Appeal {index} is assigned to {department} for consideration.").format(
+            index=appeal.reg_index, department=department.name(ctx.locale)
+        ),
+        ctx._("Kind: {value}").format(value=kind_name(ctx, appeal.kind)),
+        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
+        ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
+        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
+        ctx._("Author: {value}").format(
+            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
+            if identity
+            else hidden
+        ),
+        ctx._("Place of residence: {value}").format(
+            value=appeal.residence if identity else hidden
+        ),
+        "",
+        appeal.text,
+        "",
+        ctx._("Work on the appeal and answer it in the reception's bot: /appeal {index}").format(
+            index=appeal.reg_index
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def assign(
+    ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord, term: Term
+) -> Reply:
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.ASSIGNED)
+    due = due_date(appeal.received_on, term, ctx.config.calendar)
+    await ctx.uow.appeals.update(
+        appeal.id,
+        ctx.now,
+        status=Status.ASSIGNED.value,
+        department_id=department.id,
+        term=term.value,
+        due_on=due,
+        executor_id=None,
+    )
+    await record(
+        ctx,
+        appeal,
+        "assigned",
+        to_status=Status.ASSIGNED,
+        text=department.name(ctx.locale),
+        data={"department": department.code, "term": term.value},
+    )
+    updated = await ctx.uow.appeals.get(appeal.id)
+    assert updated is not None
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        updated,
+        "assigned",
+        Reply(
+            citizen._(
+                "Your appeal {index} has been sent for consideration to {department}. The answer is due "
+                "by {due}."
+            ).format(
+                index=appeal.reg_index,
+                department=department.name(citizen.locale),
+                due=day(citizen, due),
+            )
+        ),
+    )
+
+    def for_executor(view: Ctx) -> Reply:
+        return Reply(
+            view._(
+                "Appeal {index} is assigned to your department; the answer is due by {due}."
+            ).format(index=appeal.reg_index, due=day(view, due)),
+            (notify.appeal_button(view, updated),),
+        )
+
+    await notify.staff_of(ctx, (Role.EXECUTOR,), department.id, "assigned", updated, for_executor)
+    mail = ctx.speaking("uk")
+    await notify.department_email(
+        ctx,
+        department,
+        updated,
+        mail._("Appeal {index}: {topic}").format(
+            index=appeal.reg_index, topic=topic_name(mail, appeal.topic)
+        ),
+        email_body(mail, updated, department),
+        "assigned",
+    )
+    return Reply(
+        ctx._("Appeal {index} is assigned to {department}; the answer is due by {due}.").format(
+            index=appeal.reg_index, department=department.name(ctx.locale), due=day(ctx, due)
+        )
+    )
+
+
+async def take(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    require(ctx, Permission.TAKE)
+    require_transition(ctx, appeal, Status.IN_PROGRESS)
+    await ctx.uow.appeals.update(
+        appeal.id, ctx.now, status=Status.IN_PROGRESS.value, executor_id=ctx.person.id
+    )
+    await record(ctx, appeal, "taken", to_status=Status.IN_PROGRESS)
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "in_progress",
+        Reply(
+            citizen._("Your appeal {index} is being considered.").format(index=appeal.reg_index)
+        ),
+    )
+    return Reply(
+        ctx._("You have taken appeal {index}. Answer it with /answer {index}.").format(
+            index=appeal.reg_index
+        )
+    )
+
+
+async def answer(
+    ctx: Ctx, appeal: AppealRecord, text: str, result: Result, file_ids: list[int]
+) -> Reply:
+    require(ctx, Permission.ANSWER)
+    require_transition(ctx, appeal, Status.ANSWERED)
+    await ctx.uow.appeals.update(
+        appeal.id,
+        ctx.now,
+        status=Status.ANSWERED.value,
+        answer_text=text,
+        result=result.value,
+        answered_at=ctx.now,
+        executor_id=appeal.executor_id or ctx.person.id,
+    )
+    event_id = await record(
+        ctx, appeal, "answered", to_status=Status.ANSWERED, data={"result": result.value}
+    )
+    if file_ids:
+        await ctx.uow.appeals.link_attachments(file_ids, appeal.id, event_id, ctx.person.id)
+    files = tuple(
+        OutgoingFile(a.storage_key, a.name, a.mime, a.size)
+        for a in await ctx.uow.appeals.attachments(appeal.id)
+        if a.event_id == event_id
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    rating = tuple(Button(str(n), f"rate:{appeal.id}:{n}") for n in range(1, 6))
+    await notify.citizen(
+        ctx,
+        appeal,
+        "answered",
+        Reply(
+            citizen._(
+                "The answer to your appeal {index}:\n\n{text}\n\nResult: {result}\n\n"
+                "Please rate the answer from 1 to 5, or tell us if the problem is not "
+                "solved."
+            ).format(index=appeal.reg_index, text=text, result=result_name(citizen, result.value)),
+            (*rating, Button(citizen._("The problem is not solved"), f"unres:{appeal.id}")),
+            files=files,
+            columns=5,
+        ),
+    )
+    return Reply(
+        ctx._("The answer to appeal {index} is sent to the citizen.").format(
+            index=appeal.reg_index
+        )
+    )
+
+
+async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> Reply:
+    require(ctx, Permission.EXTEND)
+    if Status(appeal.status) not in (
+        Status.REGISTERED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.REOPENED,
+    ):
+        require_transition(ctx, appeal, Status.ASSIGNED)
+    problem = extension_problem(appeal.received_on, appeal.due_on, new_due, today(ctx))
+    if problem is ExtensionProblem.PAST_MAXIMUM:
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "The law allows no more than 45 days from receipt: appeal {index} may be extended "
+                    "to {latest} at the latest."
+                ).format(
+                    index=appeal.reg_index,
+                    latest=day(ctx, date.fromordinal(appeal.received_on.toordinal() + 45)),
+                )
+            )
+        )
+    if problem is ExtensionProblem.IN_THE_PAST:
+        raise ActionRefused(Reply(ctx._("The new date is in the past.")))
+    if problem is ExtensionProblem.NOT_LATER:
+        raise ActionRefused(
+            Reply(
+                ctx._("The new date must be later than the current one, {due}.").format(
+                    due=day(ctx, appeal.due_on)
+                )
+            )
+        )
+    await ctx.uow.appeals.update(appeal.id, ctx.now, due_on=new_due)
+    await record(
+        ctx,
+        appeal,
+        "extended",
+        text=reason,
+        data={"from": appeal.due_on.isoformat(), "to": new_due.isoformat()},
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "extended",
+        Reply(
+            citizen._(
+                "The term of consideration of your appeal {index} is extended to {due}. Reason: "
+                "{reason}"
+            ).format(index=appeal.reg_index, due=day(citizen, new_due), reason=reason)
+        ),
+    )
+    return Reply(
+        ctx._("The term of appeal {index} is extended to {due}; the citizen is told.").format(
+            index=appeal.reg_index, due=day(ctx, new_due)
+        )
+    )
+
+
+async def forward(ctx: Ctx, appeal: AppealRecord, body: str, reason: str) -> Reply:
+    """Art. 7: outside the council's competence, forwarded within 5 days, the citizen told."""
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.FORWARDED)
+    late = today(ctx) > forward_due(appeal.received_on, ctx.config.calendar)
+    await ctx.uow.appeals.update(
+        appeal.id,
+        ctx.now,
+        status=Status.FORWARDED.value,
+        result=Result.FORWARDED.value,
+        closed_at=ctx.now,
+    )
+    await record(
+        ctx,
+        appeal,
+        "forwarded",
+        to_status=Status.FORWARDED,
+        text=reason,
+        data={"to": body, "late": late},
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "forwarded",
+        Reply(
+            citizen._(
+                "Your appeal {index} concerns matters outside the council's competence and is forwarded "
+                "to {body} (Art. 7 of the Law “On Citizens' Appeals”). Reason: {reason}"
+            ).format(index=appeal.reg_index, body=body, reason=reason)
+        ),
+    )
+    reply = ctx._("Appeal {index} is forwarded to {body}; the citizen is told.").format(
+        index=appeal.reg_index, body=body
+    )
+    if late:
+        reply += "\n" + ctx._("Note: the 5-day term for forwarding has passed.")
+    return Reply(reply)
+
+
+async def send_back(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
+    """Art. 5, 7: returned to the author with an explanation."""
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.RETURNED)
+    late = today(ctx) > return_due(appeal.received_on, ctx.config.calendar, lacking_data=False)
+    await ctx.uow.appeals.update(
+        appeal.id,
+        ctx.now,
+        status=Status.RETURNED.value,
+        result=Result.RETURNED.value,
+        closed_at=ctx.now,
+    )
+    await record(
+        ctx, appeal, "returned", to_status=Status.RETURNED, text=reason, data={"late": late}
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "returned",
+        Reply(
+            citizen._(
+                "Your appeal {index} is returned to you with an explanation: {reason}\nYou may file it "
+                "again with what is missing."
+            ).format(index=appeal.reg_index, reason=reason)
+        ),
+    )
+    reply = ctx._("Appeal {index} is returned to the author.").format(index=appeal.reg_index)
+    if late:
+        reply += "\n" + ctx._("Note: the 10-day term for a return has passed.")
+    return Reply(reply)
+
+
+async def reject(ctx: Ctx, appeal: AppealRecord, reason: NotConsidered, comment: str) -> Reply:
+    """Art. 8: not considered, only for a reason from its closed list."""
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.NOT_CONSIDERED)
+    await ctx.uow.appeals.update(
+        appeal.id,
+        ctx.now,
+        status=Status.NOT_CONSIDERED.value,
+        result=Result.STOPPED.value,
+        closed_at=ctx.now,
+    )
+    await record(
+        ctx,
+        appeal,
+        "not_considered",
+        to_status=Status.NOT_CONSIDERED,
+        text=comment or None,
+        data={"reason": reason.value},
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    explanation = citizen._("Your appeal {index} will not be considered: {reason}.").format(
+        index=appeal.reg_index, reason=citizen._(NOT_CONSIDERED_NAMES[reason])
+    )
+    if comment:
+        explanation += "\n" + comment
+    await notify.citizen(ctx, appeal, "not_considered", Reply(explanation))
+    return Reply(
+        ctx._("Appeal {index} will not be considered; the citizen is told.").format(
+            index=appeal.reg_index
+        )
+    )
+
+
+async def note(ctx: Ctx, appeal: AppealRecord, text: str) -> Reply:
+    require(ctx, Permission.NOTE)
+    await record(ctx, appeal, "note", text=text, internal=True)
+    return Reply(
+        ctx._("The note is added to appeal {index}; the citizen does not see it.").format(
+            index=appeal.reg_index
+        )
+    )

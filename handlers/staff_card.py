@@ -1,0 +1,190 @@
+"""What staff see: an appeal's card within their role, and lists of appeals."""
+
+from handlers.context import Ctx
+from handlers.render import (
+    category_name,
+    day,
+    event_name,
+    kind_name,
+    moment,
+    result_name,
+    role_name,
+    status_name,
+    topic_name,
+)
+from handlers.types import Button, OutgoingFile, Reply
+from reception.roles import Permission, Role, can, sees_appeal, sees_identity
+from reception.statuses import Status, is_open
+from storage.records import AppealRecord, EventRecord
+
+LIST_LIMIT = 20
+
+
+def role_of(ctx: Ctx) -> Role:
+    try:
+        return Role(ctx.person.role)
+    except ValueError:
+        return Role.CITIZEN
+
+
+async def visible(ctx: Ctx, reference: str) -> AppealRecord | None:
+    """The appeal by registration index, if this employee may see it; None either way else,
+    so that an appeal of another department is indistinguishable from one that does not exist."""
+    appeal = await ctx.uow.appeals.by_index(reference)
+    if appeal is None:
+        return None
+    return appeal if may_see(ctx, appeal) else None
+
+
+async def visible_by_id(ctx: Ctx, raw_id: str) -> AppealRecord | None:
+    if not raw_id.isdecimal() or len(raw_id) > 18:
+        return None
+    appeal = await ctx.uow.appeals.get(int(raw_id))
+    return appeal if appeal is not None and may_see(ctx, appeal) else None
+
+
+def may_see(ctx: Ctx, appeal: AppealRecord) -> bool:
+    role = role_of(ctx)
+    if role is Role.CITIZEN:
+        return False
+    return sees_appeal(
+        role,
+        is_author=False,
+        viewer_department=ctx.person.department_id,
+        appeal_department=appeal.department_id,
+    )
+
+
+def not_found(ctx: Ctx, reference: str) -> Reply:
+    return Reply(
+        ctx._("There is no appeal {index} among those you can see.").format(index=reference[:40])
+    )
+
+
+def list_reply(ctx: Ctx, title: str, appeals: list[AppealRecord]) -> Reply:
+    if not appeals:
+        return Reply(title + "\n" + ctx._("Nothing here."))
+    lines = [title]
+    for appeal in appeals[:LIST_LIMIT]:
+        mark = "★ " if appeal.privileged else ""
+        lines.append(
+            ctx._("{mark}{index} · {kind} · {status} · due {due}").format(
+                mark=mark,
+                index=appeal.reg_index,
+                kind=kind_name(ctx, appeal.kind),
+                status=status_name(ctx, appeal.status),
+                due=day(ctx, appeal.due_on),
+            )
+        )
+    buttons = tuple(Button(a.reg_index, f"so:{a.id}") for a in appeals[:LIST_LIMIT])
+    return Reply("\n".join(lines), buttons, columns=3)
+
+
+def _event_line(ctx: Ctx, event: EventRecord) -> str:
+    parts = [moment(ctx, event.at), role_name(ctx, event.actor_role), event_name(ctx, event.kind)]
+    if event.to_status and event.kind != event.to_status:
+        parts.append(status_name(ctx, event.to_status))
+    line = " · ".join(parts)
+    return f"{line}: {event.text}" if event.text else line
+
+
+async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    role = role_of(ctx)
+    identity = sees_identity(role, confidential=appeal.confidential)
+    hidden = ctx._("hidden at the author's request (Art. 10)")
+    department = (
+        await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
+    )
+    lines = [
+        ctx._("Appeal {index} · {kind} · {status}").format(
+            index=appeal.reg_index,
+            kind=kind_name(ctx, appeal.kind),
+            status=status_name(ctx, appeal.status),
+        ),
+        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
+        ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
+        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
+        ctx._("Department: {value}").format(
+            value=department.name(ctx.locale) if department else ctx._("not assigned yet")
+        ),
+        ctx._("Author: {value}").format(
+            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
+            if identity
+            else hidden
+        ),
+        ctx._("Place of residence: {value}").format(
+            value=appeal.residence if identity else hidden
+        ),
+        ctx._("Phone: {value}").format(value=appeal.phone if identity else hidden),
+    ]
+    if appeal.email and identity:
+        lines.append(ctx._("E-mail: {value}").format(value=appeal.email))
+    if appeal.coauthors > 1:
+        lines.append(
+            ctx.ngettext(
+                "Collective appeal: {count} signatory",
+                "Collective appeal: {count} signatories",
+                appeal.coauthors,
+            ).format(count=appeal.coauthors)
+        )
+    if appeal.privileged:
+        lines.append(
+            ctx._("Statutory privileges: {value}").format(
+                value=category_name(ctx, appeal.author_category)
+                if appeal.author_category
+                else ctx._("yes")
+            )
+        )
+    if appeal.parent_id:
+        parent = await ctx.uow.appeals.get(appeal.parent_id)
+        if parent:
+            lines.append(
+                ctx._("Repeated; the earlier appeal: {index}").format(index=parent.reg_index)
+            )
+    if appeal.location_text:
+        lines.append(ctx._("Place of the problem: {value}").format(value=appeal.location_text))
+    elif appeal.latitude is not None:
+        lines.append(
+            ctx._("Place of the problem: {value}").format(
+                value=f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
+            )
+        )
+    lines += ["", appeal.text]
+    if appeal.answer_text and appeal.answered_at:
+        lines += [
+            "",
+            ctx._("Answer of {date}:").format(date=moment(ctx, appeal.answered_at)),
+            appeal.answer_text,
+        ]
+        if appeal.result:
+            lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
+    lines += ["", ctx._("History:")]
+    lines += [_event_line(ctx, e) for e in await ctx.uow.appeals.events(appeal.id, internal=True)]
+    files = tuple(
+        OutgoingFile(a.storage_key, a.name, a.mime, a.size)
+        for a in await ctx.uow.appeals.attachments(appeal.id)
+    )
+    return Reply("\n".join(lines), actions(ctx, appeal), files=files, columns=2)
+
+
+def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
+    role = role_of(ctx)
+    status = Status(appeal.status)
+    buttons: list[Button] = []
+    if can(role, Permission.TRIAGE) and is_open(status):
+        buttons.append(Button(ctx._("Assign"), f"sa:assign:{appeal.id}"))
+    if can(role, Permission.TAKE) and status is Status.ASSIGNED:
+        buttons.append(Button(ctx._("Take"), f"sa:take:{appeal.id}"))
+    if can(role, Permission.ANSWER) and status in (Status.ASSIGNED, Status.IN_PROGRESS):
+        buttons.append(Button(ctx._("Answer"), f"sa:answer:{appeal.id}"))
+    if can(role, Permission.EXTEND) and is_open(status):
+        buttons.append(Button(ctx._("Extend"), f"sa:extend:{appeal.id}"))
+    if can(role, Permission.TRIAGE) and is_open(status):
+        buttons += [
+            Button(ctx._("Forward"), f"sa:forward:{appeal.id}"),
+            Button(ctx._("Return"), f"sa:return:{appeal.id}"),
+            Button(ctx._("Not to consider"), f"sa:reject:{appeal.id}"),
+        ]
+    if can(role, Permission.NOTE):
+        buttons.append(Button(ctx._("Note"), f"sa:note:{appeal.id}"))
+    return tuple(buttons)

@@ -1,0 +1,79 @@
+"""What deadline control needs: appeals by due date, and once-only claims for reminders and runs."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.convert import to_record
+from storage.models import Appeal, JobRun, SentReminder
+from storage.records import AppealRecord
+
+IN_WORK = ("registered", "assigned", "in_progress", "reopened")
+
+
+class ControlRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _insert(self) -> type[postgresql.Insert] | type[sqlite.Insert]:
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        return postgresql.Insert if dialect == "postgresql" else sqlite.Insert
+
+    async def claim_reminder(self, appeal_id: int, kind: str, due_on: date, now: datetime) -> bool:
+        """True for the one worker that may send this reminder; False once it was sent."""
+        statement = (
+            self._insert()(SentReminder)
+            .values(appeal_id=appeal_id, kind=kind, due_on=due_on, at=now)
+            .on_conflict_do_nothing()
+        )
+        return bool(getattr(await self._session.execute(statement), "rowcount", 0))
+
+    async def claim_run(self, job: str, period: str, now: datetime) -> bool:
+        statement = (
+            self._insert()(JobRun).values(job=job, period=period, at=now).on_conflict_do_nothing()
+        )
+        return bool(getattr(await self._session.execute(statement), "rowcount", 0))
+
+    async def due_on(self, days: list[date]) -> list[AppealRecord]:
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.status.in_(("assigned", "in_progress")), Appeal.due_on.in_(days))
+            .order_by(Appeal.id)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def overdue(self, today: date) -> list[AppealRecord]:
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.status.in_(IN_WORK), Appeal.due_on < today)
+            .order_by(Appeal.due_on, Appeal.id)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def waiting_since(self, received_before: date) -> list[AppealRecord]:
+        """Appeals still awaiting triage that were received before the date."""
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(
+                Appeal.status.in_(("registered", "reopened")), Appeal.received_on < received_before
+            )
+            .order_by(Appeal.received_on, Appeal.id)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def registered_since(self, moment: datetime) -> list[AppealRecord]:
+        rows = await self._session.scalars(
+            select(Appeal).where(Appeal.submitted_at >= moment).order_by(Appeal.id)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
+    async def answered_before(self, moment: datetime) -> list[AppealRecord]:
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.status == "answered", Appeal.answered_at <= moment)
+            .order_by(Appeal.id)
+            .with_for_update(skip_locked=True)
+        )
+        return [to_record(AppealRecord, row) for row in rows]

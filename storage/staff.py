@@ -1,0 +1,94 @@
+"""Employees: roles, departments, one-time invitation codes."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.convert import to_record
+from storage.models import ChannelAccount, Invite, Person
+from storage.records import AccountRecord, PersonRecord
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    person: PersonRecord
+    accounts: tuple[AccountRecord, ...]
+
+
+class StaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def set_role(self, person_id: int, role: str, department_id: int | None) -> None:
+        await self._session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(role=role, department_id=department_id)
+        )
+
+    async def members(self) -> list[StaffMember]:
+        people = await self._session.scalars(
+            select(Person).where(Person.role != "citizen").order_by(Person.id)
+        )
+        result = []
+        for person in people:
+            accounts = await self._session.scalars(
+                select(ChannelAccount).where(ChannelAccount.person_id == person.id)
+            )
+            result.append(
+                StaffMember(
+                    to_record(PersonRecord, person),
+                    tuple(to_record(AccountRecord, a) for a in accounts),
+                )
+            )
+        return result
+
+    async def of_roles(
+        self, roles: tuple[str, ...], department_id: int | None = None
+    ) -> list[PersonRecord]:
+        query = select(Person).where(Person.role.in_(roles))
+        if department_id is not None:
+            query = query.where(Person.department_id == department_id)
+        return [to_record(PersonRecord, row) for row in await self._session.scalars(query)]
+
+    async def create_invite(
+        self,
+        code: str,
+        role: str,
+        department_id: int | None,
+        created_by: int | None,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None:
+        self._session.add(
+            Invite(
+                code_hash=code_hash(code),
+                role=role,
+                department_id=department_id,
+                created_by=created_by,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        await self._session.flush()
+
+    async def redeem_invite(
+        self, code: str, person_id: int, now: datetime
+    ) -> tuple[str, int | None] | None:
+        """The role and department of a valid, unused code, now spent; None otherwise."""
+        row = await self._session.scalar(
+            select(Invite).where(Invite.code_hash == code_hash(code)).with_for_update()
+        )
+        if row is None or row.used_at is not None or row.expires_at <= now:
+            return None
+        row.used_at = now
+        row.used_by = person_id
+        await self._session.flush()
+        return row.role, row.department_id

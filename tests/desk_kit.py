@@ -1,0 +1,62 @@
+"""Helpers for the operators' desk: staff accounts and what the outbox holds for a person."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import ChannelAccount, OutboxMessage
+from storage.uow import unit_of_work
+from tests.harness import Chat, onboard
+
+
+async def make_staff(
+    chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    role: str,
+    department: str | None = None,
+) -> None:
+    """An employee who has talked to the bot once, given a role as `python -m bot staff add`."""
+    await onboard(chat)
+    async with unit_of_work(sessions) as uow:
+        account = await uow.session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_id == chat.user)
+        )
+        assert account is not None
+        department_id = None
+        if department:
+            found = await uow.departments.by_code(department)
+            assert found is not None
+            department_id = found.id
+        await uow.staff.set_role(account.person_id, role, department_id)
+
+
+async def outbox_for(
+    sessions: async_sessionmaker[AsyncSession], user: str
+) -> list[dict[str, Any]]:
+    """What is queued for the person behind this chat, oldest first."""
+    async with sessions() as session:
+        account = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.external_id == user)
+        )
+        assert account is not None
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == str(account.id))
+            .order_by(OutboxMessage.id)
+        )
+        return [dict(row.payload, kind=row.kind) for row in rows]
+
+
+async def emails(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
+    async with sessions() as session:
+        return list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "email"))
+        )
+
+
+def action_of(payload: dict[str, Any], label: str) -> str:
+    for button_label, action in payload["buttons"]:
+        if label in button_label:
+            return str(action)
+    raise AssertionError(f"no button {label!r} in {payload['buttons']}")

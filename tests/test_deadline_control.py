@@ -1,0 +1,180 @@
+"""Deadline control without anyone remembering: reminders, escalation, the daily digest and
+closing unrated answers fire exactly once at the right moment, even with two workers."""
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler import run_control
+from handlers.config import ConversationConfig
+from handlers.conversation import Conversation
+from handlers.i18n import Catalogs
+from reception.deadlines import KYIV
+from storage.db import create_engine, create_sessionmaker
+from storage.models import Appeal, Department, OutboxMessage
+from tests.desk_kit import emails, make_staff, outbox_for
+from tests.harness import Chat, file_appeal, onboard
+
+
+def kyiv(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in December 2026 given in Kyiv time (UTC+2 in winter)."""
+    return datetime(2026, 12, day, hour, minute, tzinfo=KYIV).astimezone(UTC)
+
+
+@pytest.fixture
+async def assigned(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession], chat: Chat
+) -> tuple[Chat, Chat]:
+    """Ш-1, filed on 1 December, assigned to the housing department for 15 days: due 16 Dec."""
+    operator = Chat(conversation, "operator-1")
+    executor = Chat(conversation, "executor-1")
+    await make_staff(operator, sessions, "operator")
+    await make_staff(executor, sessions, "executor", "zhkh")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Department)
+            .where(Department.code == "zhkh")
+            .values(email="zhkh@lutsk.example.org", email_is_placeholder=False)
+        )
+    await onboard(chat)
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh 15")
+    return operator, executor
+
+
+async def texts(sessions: async_sessionmaker[AsyncSession], chat: Chat) -> list[str]:
+    return [str(m["text"]) for m in await outbox_for(sessions, chat.user)]
+
+
+async def control(
+    sessions: async_sessionmaker[AsyncSession], catalogs: Catalogs, now: datetime
+) -> dict[str, int]:
+    return await run_control(sessions, ConversationConfig(), catalogs, now)
+
+
+async def test_reminders_3_and_1_days_before_then_escalation_each_once(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+) -> None:
+    operator, executor = assigned
+    await control(sessions, catalogs, kyiv(12, 10))
+    assert not any("Reminder" in t for t in await texts(sessions, executor))
+    for _ in range(3):
+        await control(sessions, catalogs, kyiv(13, 10))
+    reminders = [t for t in await texts(sessions, executor) if "Reminder" in t]
+    assert reminders == ["Reminder: appeal Ш-1 is due in 3 days, on 16 December 2026."]
+    mails = [m for m in await emails(sessions) if m.kind == "email:reminder"]
+    assert len(mails) == 1
+    assert (
+        "16 December 2026" in mails[0].payload["subject"]
+        or "16 грудня 2026" in (mails[0].payload["subject"])
+    )
+    await control(sessions, catalogs, kyiv(15, 10))
+    await control(sessions, catalogs, kyiv(15, 18))
+    reminders = [t for t in await texts(sessions, executor) if "Reminder" in t]
+    assert reminders[-1] == "Reminder: appeal Ш-1 is due in 1 day, on 16 December 2026."
+    assert len(reminders) == 2
+    await control(sessions, catalogs, kyiv(17, 0, 5))
+    await control(sessions, catalogs, kyiv(17, 12))
+    overdue = [t for t in await texts(sessions, operator) if "overdue" in t]
+    assert overdue == ["Appeal Ш-1 is overdue: it was due on 16 December 2026."]
+
+
+async def test_an_extension_earns_new_reminders(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+) -> None:
+    operator, executor = assigned
+    await control(sessions, catalogs, kyiv(13, 10))
+    await operator.send("/extend Ш-1 30.12.2026 an inspection is needed")
+    await control(sessions, catalogs, kyiv(27, 10))
+    reminders = [t for t in await texts(sessions, executor) if "Reminder" in t]
+    assert reminders[-1] == "Reminder: appeal Ш-1 is due in 3 days, on 30 December 2026."
+
+
+async def test_two_workers_on_one_database_remind_once(
+    assigned: tuple[Chat, Chat],
+    database_url: str,
+    catalogs: Catalogs,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    _, executor = assigned
+    engines = [create_engine(database_url) for _ in range(2)]
+    try:
+        workers = [create_sessionmaker(engine) for engine in engines]
+        await asyncio.gather(*(control(w, catalogs, kyiv(13, 10)) for w in workers * 3))
+        await asyncio.gather(*(control(w, catalogs, kyiv(16, 9, 30)) for w in workers * 3))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    reminders = [t for t in await texts(sessions, executor) if "Reminder" in t]
+    assert len(reminders) == 1
+    async with sessions() as session:
+        digests = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "staff:digest")
+            )
+        ).all()
+    assert len(digests) == 2  # one operator, one digest on each of the two days
+
+
+async def test_the_daily_digest_comes_at_nine_once_a_day(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    chat: Chat,
+) -> None:
+    operator, _ = assigned
+    await control(sessions, catalogs, kyiv(2, 8, 59))
+    assert not any("Daily digest" in t for t in await texts(sessions, operator))
+    await control(sessions, catalogs, kyiv(2, 9, 0))
+    await control(sessions, catalogs, kyiv(2, 17, 0))
+    digests = [t for t in await texts(sessions, operator) if "Daily digest" in t]
+    assert len(digests) == 1
+    assert "Daily digest for 2 December 2026" in digests[0]
+    assert "New in the last 24 hours: 1" in digests[0]
+    await control(sessions, catalogs, kyiv(14, 9, 5))
+    digest = [t for t in await texts(sessions, operator) if "Daily digest" in t][-1]
+    assert "Due within 3 days: 1" in digest
+    assert "Ш-1 · 009 Communal services · 16 December 2026" in digest
+
+
+async def test_waiting_appeals_past_the_forward_and_return_terms_are_in_the_digest(
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    chat: Chat,
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    await onboard(chat)
+    await file_appeal(chat)
+    await control(sessions, catalogs, kyiv(12, 9))
+    digest = [t for t in await texts(sessions, operator) if "Daily digest" in t][-1]
+    assert "the term to forward has passed): 1" in digest
+    assert "the term to return has passed): 1" in digest
+
+
+async def test_answers_left_unrated_for_14_days_are_closed(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    clock: object,
+) -> None:
+    _, executor = assigned
+    await executor.send("/answer Ш-1")
+    await executor.send("Repaired.")
+    await executor.tap("Done")
+    await executor.tap("resolved positively")
+    await executor.tap("Send the answer")
+    await control(sessions, catalogs, kyiv(14, 10))
+    async with sessions() as session:
+        assert (await session.scalars(select(Appeal.status))).one() == "answered"
+    await control(sessions, catalogs, kyiv(15, 11))
+    async with sessions() as session:
+        assert (await session.scalars(select(Appeal.status))).one() == "closed"

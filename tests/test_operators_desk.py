@@ -1,0 +1,322 @@
+"""CNAP operators and executive-body staff work an appeal's whole life from the bot."""
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.conversation import Conversation
+from storage.models import Appeal, AppealEvent, Department, Person
+from tests.desk_kit import action_of, emails, make_staff, outbox_for
+from tests.harness import Chat, Clock, file_appeal, onboard
+
+
+@pytest.fixture
+def operator(conversation: Conversation) -> Chat:
+    return Chat(conversation, "operator-1")
+
+
+@pytest.fixture
+def executor(conversation: Conversation) -> Chat:
+    return Chat(conversation, "executor-zhkh")
+
+
+@pytest.fixture
+async def desk(
+    chat: Chat, operator: Chat, executor: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await make_staff(operator, sessions, "operator")
+    await make_staff(executor, sessions, "executor", "zhkh")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Department)
+            .where(Department.code == "zhkh")
+            .values(email="zhkh@lutsk.example.org", email_is_placeholder=False)
+        )
+    await onboard(chat)
+
+
+async def test_a_whole_life_of_an_appeal_from_the_desk(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    executor: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    await file_appeal(chat)
+    announced = await outbox_for(sessions, operator.user)
+    assert "New appeal Ш-1: Complaint, 009 Communal services." in announced[-1]["text"]
+
+    await operator.send("/queue")
+    assert "Ш-1 · Complaint · registered" in operator.text
+    await operator.tap("Ш-1")
+    assert "Author: Шевченко Тарас Григорович" in operator.text
+    assert "Phone: +380501234567" in operator.text
+    await operator.send("/assign Ш-1 zhkh 15")
+    assert "Appeal Ш-1 is assigned to Department of Housing and Communal Services" in (
+        operator.text
+    )
+    assert "the answer is due by 16 December 2026" in operator.text
+
+    told = await outbox_for(sessions, chat.user)
+    assert (
+        "has been sent for consideration to Department of Housing and Communal Services"
+        in (told[-1]["text"])
+    )
+    assert "16 December 2026" in told[-1]["text"]
+    mail = await emails(sessions)
+    assert [m.recipient for m in mail] == ["zhkh@lutsk.example.org"]
+    assert "Шевченко Тарас Григорович" in mail[0].payload["body"]
+    assert "Ш-1" in mail[0].payload["subject"]
+    assert (
+        "is assigned to your department" in (await outbox_for(sessions, executor.user))[-1]["text"]
+    )
+
+    await executor.send("/take Ш-1")
+    assert "You have taken appeal Ш-1" in executor.text
+    await executor.send("/answer Ш-1")
+    await executor.send("The street lights were repaired on 3 December.")
+    await executor.tap("Done")
+    await executor.tap("resolved positively")
+    assert "The street lights were repaired on 3 December." in executor.text
+    await executor.tap("Send the answer")
+    assert "The answer to appeal Ш-1 is sent to the citizen." in executor.text
+
+    answer = (await outbox_for(sessions, chat.user))[-1]
+    assert "The street lights were repaired on 3 December." in answer["text"]
+    assert "Result: resolved positively" in answer["text"]
+    await chat.press(action_of(answer, "not solved"))
+    await chat.tap("Complaint about the answer")
+    await chat.send("Only two of the five lights work; the rest are still dark.")
+    assert "Registration index: Ш-2" in chat.text
+
+    await operator.send("/queue")
+    assert "Ш-2 · Complaint · registered" in operator.text
+    await operator.send("/appeal Ш-2")
+    assert "Repeated; the earlier appeal: Ш-1" in operator.text
+    async with sessions() as session:
+        first, second = (await session.scalars(select(Appeal).order_by(Appeal.id))).all()
+        actors = {e.kind: e.actor_role for e in await session.scalars(select(AppealEvent))}
+    assert first.status == "closed"
+    assert second.parent_id == first.id
+    assert second.receipt_sign == "2.2"
+    assert actors["assigned"] == "operator"
+    assert actors["answered"] == "executor"
+
+
+async def test_a_citizen_rates_the_answer_and_the_appeal_is_closed(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    executor: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh")
+    await executor.send("/answer Ш-1")
+    await executor.send("Explained in detail.")
+    await executor.tap("Done")
+    await executor.tap("explained")
+    await executor.tap("Send the answer")
+    answer = (await outbox_for(sessions, chat.user))[-1]
+    await chat.press(action_of(answer, "5"))
+    assert "Thank you for your rating." in chat.text
+    await chat.press(action_of(answer, "4"))
+    assert "That button belongs to an earlier message" in chat.text
+    async with sessions() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+    assert (appeal.status, appeal.rating, appeal.result) == ("closed", 5, "9.3")
+
+
+async def test_article_10_hides_the_author_from_the_executor_and_the_email(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    executor: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await file_appeal(chat, submit=False)
+    await chat.tap("Change something")
+    await chat.tap("Options")
+    await chat.tap("Confidential")
+    await chat.tap("Continue")
+    await chat.tap("Submit")
+    await operator.send("/appeal Ш-1")
+    assert "Шевченко" in operator.text
+    await operator.send("/assign Ш-1 zhkh")
+    await executor.send("/appeal Ш-1")
+    assert "Author: hidden at the author's request (Art. 10)" in executor.text
+    assert "Шевченко" not in executor.text
+    assert "+380501234567" not in executor.text
+    assert "Лесі Українки, 35, кв. 2" not in executor.text
+    body = (await emails(sessions))[0].payload["body"]
+    assert "Шевченко" not in body
+    assert "приховано на прохання автора (ст. 10)" in body  # the mailbox reads Ukrainian
+
+
+async def test_extensions_respect_45_days_and_tell_the_citizen(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/extend Ш-1 20.01.2027 inspection needed")
+    assert "may be extended to 15 January 2027 at the latest" in operator.text
+    await operator.send("/extend Ш-1 15.01.2027 an on-site inspection is needed")
+    assert "extended to 15 January 2027" in operator.text
+    told = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "extended to 15 January 2027. Reason: an on-site inspection is needed" in told
+    await operator.send("/extend Ш-1 10.01.2027 shorter")
+    assert "must be later than the current one" in operator.text
+
+
+async def test_forward_return_reject_and_notes(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    for _ in range(3):
+        await file_appeal(chat)
+    await operator.send("/note Ш-1 called the author, he will send photos")
+    assert "the citizen does not see it" in operator.text
+    await chat.send("/my")
+    await chat.tap("Ш-1")
+    assert "called the author" not in chat.text
+    clock.advance(days=6)
+    await operator.send("/forward Ш-1 Volyn Regional State Administration; regional roads")
+    assert "forwarded to Volyn Regional State Administration" in operator.text
+    assert "the 5-day term for forwarding has passed" in operator.text
+    await operator.send("/return Ш-2 the text does not say which street is meant")
+    assert "returned to the author" in operator.text
+    await operator.send("/reject Ш-3 sometimes")
+    assert "Usage: /reject INDEX anonymous|repeated|late|incapable" in operator.text
+    await operator.send("/appeal Ш-3")
+    await operator.tap("Not to consider")
+    await operator.tap("repeated appeal")
+    await operator.tap("Skip")
+    assert "will not be considered" in operator.text
+    texts = [m["text"] for m in await outbox_for(sessions, chat.user)]
+    assert any("forwarded to Volyn Regional State Administration" in t for t in texts)
+    assert any("returned to you with an explanation: the text does not say" in t for t in texts)
+    assert any("a repeated appeal on an issue already resolved" in t for t in texts)
+    await operator.send("/assign Ш-1 zhkh")
+    assert "is forwarded to the competent body now, so this cannot be done" in operator.text or (
+        "cannot be done" in operator.text
+    )
+
+
+async def test_assign_from_buttons_puts_the_topics_department_first(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/appeal Ш-1")
+    await operator.tap("Assign")
+    assert operator.buttons[0] == "Department of Housing and Communal Services"
+    await operator.tap("Department of Housing and Communal Services")
+    await operator.tap("One month")
+    assert "the answer is due by 1 January 2027" in operator.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/appeal", "Usage: /appeal INDEX"),
+        ("/appeal Ж-999", "There is no appeal Ж-999 among those you can see."),
+        ("/assign Ш-1", "Usage: /assign INDEX DEPARTMENT [15|30]"),
+        ("/assign Ш-1 zhkh 20", "Usage: /assign"),
+        ("/assign Ш-1 nosuch", "There is no department nosuch. The codes are: cnap, zhkh"),
+        ("/extend Ш-1 tomorrow please", "Usage: /extend INDEX DD.MM.YYYY REASON"),
+        ("/forward Ш-1 somewhere", "Usage: /forward INDEX BODY; REASON"),
+        ("/return Ш-1", "Usage: /return INDEX REASON"),
+        ("/note Ш-1", "Usage: /note INDEX TEXT"),
+        ("/find", "Usage: /find TEXT, PHONE or NAME"),
+        ("/invite", "Your role does not allow this."),
+        ("/join nonsense", "Usage: /join CODE"),
+    ],
+)
+async def test_wrong_arguments_get_one_line_of_usage(
+    desk: None, chat: Chat, operator: Chat, typed: str, expected: str
+) -> None:
+    await file_appeal(chat)
+    await operator.send(typed)
+    assert expected in operator.text
+    assert "Traceback" not in operator.text
+
+
+async def test_find_by_name_phone_and_words(desk: None, chat: Chat, operator: Chat) -> None:
+    await file_appeal(chat)
+    for term in ("шевченко", "+380501234567", "LIGHTS", "Ш-1"):
+        await operator.send(f"/find {term}")
+        assert "Ш-1 · Complaint" in operator.text, term
+    await operator.send("/find nothing-like-this")
+    assert "Nothing here." in operator.text
+
+
+async def test_due_overdue_and_stats(desk: None, chat: Chat, operator: Chat, clock: Clock) -> None:
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh 15")
+    clock.advance(days=13)
+    await operator.send("/due")
+    assert "Ш-1" in operator.text
+    clock.advance(days=5)
+    await operator.send("/overdue")
+    assert "Ш-1" in operator.text
+    await operator.send("/stats")
+    assert "sent to the responsible body: 1" in operator.text
+    assert "Overdue now: 1" in operator.text
+
+
+async def test_invitation_codes_work_once_and_for_24_hours(
+    chat: Chat,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    admin = Chat(conversation, "admin-1")
+    await make_staff(admin, sessions, "admin")
+    await admin.send("/invite executor zhkh")
+    code = admin.text.split("new executor: ")[1].split()[0]
+    newcomer = Chat(conversation, "newcomer")
+    await onboard(newcomer)
+    await newcomer.send(f"/join {code}")
+    assert "Welcome to the reception's staff." in newcomer.text
+    assert "You work in the reception as: executor." in newcomer.text
+    await onboard(chat)
+    await chat.send(f"/join {code}")
+    assert "not valid or has expired" in chat.text
+    await admin.send("/invite operator")
+    late_code = admin.text.split("new operator: ")[1].split()[0]
+    clock.advance(hours=25)
+    await chat.send(f"/join {late_code}")
+    assert "not valid or has expired" in chat.text
+    async with sessions() as session:
+        roles = {p.id: p.role for p in await session.scalars(select(Person))}
+    assert sorted(roles.values()) == ["admin", "citizen", "executor"]
+
+
+async def test_a_citizen_typing_staff_commands_learns_nothing(
+    desk: None, chat: Chat, other_chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await file_appeal(chat)
+    await onboard(other_chat)
+    for command in (
+        "/queue",
+        "/appeal Ш-1",
+        "/assign Ш-1 zhkh",
+        "/find Шевченко",
+        "/stats",
+        "/invite operator",
+        "/answer Ш-1",
+        "/note Ш-1 hi",
+    ):
+        await other_chat.send(command)
+        assert other_chat.text == "What would you like to do?", command
+        assert other_chat.buttons == ["New appeal", "My appeals", "Help"]
+    async with sessions() as session:
+        events = (await session.scalars(select(AppealEvent))).all()
+    assert [e.kind for e in events] == ["registered"]

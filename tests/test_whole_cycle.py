@@ -1,0 +1,174 @@
+"""The whole cycle across channels: a citizen files in Telegram, an operator assigns from
+Telegram, the department's mailbox gets the card over real SMTP, an executor answers from Viber,
+the citizen receives the answer, says it did not solve the problem, and the repeated appeal is
+back in the operators' queue."""
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from bot.staff_cli import run_staff
+from tests.fake_telegram import FakeTelegram
+from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser
+from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CITIZEN = 5_000_000_101
+OPERATOR = 5_000_000_102
+EXECUTOR = "EXECUTORviber01="
+MAILBOX = "zhkh@lutsk.example.org"
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Sink, int]]:
+    sink = Sink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield sink, port
+    controller.stop()
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeTelegram, FakeViber]]:
+    telegram, viber = FakeTelegram(), FakeViber()
+    await telegram.start()
+    await viber.start()
+    yield telegram, viber
+    await telegram.stop()
+    await viber.stop()
+
+
+def departments_file(tmp_path: Path) -> Path:
+    text = (ROOT / "config" / "departments.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'email = "zhkh.placeholder@example.invalid"\nemail_is_placeholder = true',
+        f'email = "{MAILBOX}"\nemail_is_placeholder = false',
+    )
+    path = tmp_path / "departments.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def eventually(check: Any, timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("did not happen in time")
+
+
+async def test_from_telegram_through_email_and_viber_back_to_the_queue(
+    fakes: tuple[FakeTelegram, FakeViber],
+    smtp: tuple[Sink, int],
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    telegram, viber = fakes
+    sink, smtp_port = smtp
+    port = free_port()
+    settings = telegram_settings(
+        database_url,
+        tmp_path,
+        telegram,
+        web_port=port,
+        viber_auth_token=VIBER_TOKEN,
+        viber_api_url=viber.api_url,
+        viber_webhook_url=f"http://127.0.0.1:{port}/viber/webhook",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        smtp_from="reception@lutsk.example.org",
+        smtp_starttls=False,
+        departments_file=departments_file(tmp_path),
+    )
+    async with running_bot(settings):
+        for channel, user, role, department in (
+            ("telegram", str(OPERATOR), "operator", None),
+            ("viber", EXECUTOR, "executor", "zhkh"),
+        ):
+            said = await run_staff(
+                settings,
+                argparse.Namespace(
+                    staff_action="add", channel=channel, id=user, role=role, department=department
+                ),
+            )
+            assert said == f"{channel}:{user} is now {role}"
+
+        operator = TelegramUser(telegram, OPERATOR, language="uk")
+        await operator.say("/start")
+        await operator.tap("Українська")
+        await operator.tap("Погоджуюся")
+
+        executor = ViberUser(viber, str(settings.viber_webhook_url), EXECUTOR)
+        await executor.open_chat()
+        await executor.tap("Українська")
+        await executor.tap("Погоджуюся")
+
+        citizen = TelegramUser(telegram, CITIZEN, language="en")
+        await citizen.say("/start")
+        await citizen.tap("English")
+        await citizen.tap("I agree")
+        await citizen.tap("New appeal")
+        await citizen.tap("Complaint")
+        await citizen.tap("Communal services")
+        await citizen.say("The street lights near Lesi Ukrainky St. 35 have been off for weeks.")
+        await citizen.tap("Done")
+        await citizen.say("Skip")
+        await citizen.say("Шевченко Тарас Григорович")
+        await citizen.say("м. Луцьк, вул. Лесі Українки, 35")
+        await citizen.send(
+            contact={"phone_number": "+380501234567", "first_name": "Тарас", "user_id": CITIZEN}
+        )
+        await citizen.tap("Skip")
+        await citizen.tap("Continue")
+        await citizen.tap("Submit")
+        assert "Registration index: Ш-1" in citizen.everything()
+
+        await eventually(lambda: "Нове звернення Ш-1" in "\n".join(telegram.texts(OPERATOR)))
+        await operator.say("/queue")
+        assert "Ш-1 · Скарга · зареєстровано" in operator.last
+        await operator.say("/assign Ш-1 zhkh 15")
+        assert "Звернення Ш-1" in operator.last
+
+        await eventually(lambda: len(sink.messages) == 1)
+        mail = message_from_bytes(sink.messages[0].content, policy=policy.default)
+        assert sink.messages[0].rcpt_tos == [MAILBOX]
+        assert "Ш-1" in str(mail["Subject"])
+        body = mail.get_body()
+        assert body is not None
+        assert "Шевченко Тарас Григорович" in body.get_content()
+        await eventually(lambda: "has been sent for consideration" in citizen.everything())
+        await eventually(lambda: any("Ш-1" in str(m.get("text")) for m in viber.sent_to(EXECUTOR)))
+
+        await executor.say("/answer Ш-1")
+        await executor.say("Ліхтарі полагоджено 3 грудня, освітлення відновлено.")
+        await executor.tap("Готово")
+        await executor.tap("вирішено позитивно")
+        await executor.tap("Надіслати відповідь")
+        assert "Ш-1" in executor.last
+
+        await eventually(lambda: "Ліхтарі полагоджено 3 грудня" in citizen.everything())
+        await citizen.tap("The problem is not solved")
+        await citizen.tap("Complaint about the answer")
+        await citizen.say("Only two of the five lights work; the rest are still dark.")
+        assert "Registration index: Ш-2" in citizen.last
+
+        await eventually(lambda: "Нове звернення Ш-2" in "\n".join(telegram.texts(OPERATOR)))
+        await operator.say("/queue")
+        assert "Ш-2 · Скарга · зареєстровано" in operator.last
+        assert "Ш-1 ·" not in operator.last
