@@ -1,9 +1,10 @@
 """Wiring: settings → database, catalogues, the conversation."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.report_files import ReportFiles
 from bot.settings import Settings
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
@@ -48,6 +49,9 @@ async def build_app(settings: Settings) -> App:
         raise StartupError("the database schema is not current: run `python -m bot migrate`")
     sessions = create_sessionmaker(engine)
     catalogs = Catalogs(default=settings.default_locale)
-    conversation = Conversation(sessions, settings.conversation_config(), catalogs)
     attachments = AttachmentStore(settings.attachments_dir)
+    config = replace(
+        settings.conversation_config(), reports=ReportFiles(catalogs), files=attachments
+    )
+    conversation = Conversation(sessions, config, catalogs)
     return App(settings, engine, sessions, conversation, attachments, catalogs)

@@ -12,6 +12,8 @@ from bot.console import ConsoleChannel, ConsoleNotifications
 from bot.email import EmailSender
 from bot.logs import setup_logging
 from bot.outbox import OutboxWorker
+from bot.report_cli import add_arguments as add_report_arguments
+from bot.report_cli import read_rows, write_report
 from bot.runner import serve
 from bot.settings import Settings
 from bot.staff_cli import add_arguments as add_staff_arguments
@@ -90,13 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     commands.add_parser("migrate", help="create or upgrade the database and load departments")
     add_staff_arguments(commands.add_parser("staff", help="manage staff roles"))
+    add_report_arguments(commands.add_parser("report", help="write a report or open data"))
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
         messengers = settings.telegram_bot_token or settings.viber_auth_token
         terminal = args.command == "console" or not messengers
         setup_logging(settings.log_level, quiet=terminal)
-        if args.command == "staff":
+        if args.command == "report":
+            print(write_report(settings, args, asyncio.run(read_rows(settings, args))))
+        elif args.command == "staff":
             print(asyncio.run(run_staff(settings, args)))
         elif args.command == "migrate":
             asyncio.run(run_migrate(settings))

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import time
 
+from handlers.reporting import ReportMaker
 from reception.deadlines import Term, WorkCalendar
 from reception.files import DEFAULT_MAX_FILE_BYTES
 from reception.numbering import IndexFormat
+from storage.attachments import AttachmentStore
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,10 @@ class ConversationConfig:
     digest_time: time = time(9, 0)
     #: An answered appeal the citizen did not rate is closed after this many days.
     auto_close_days: int = 14
+    #: Builds chart and spreadsheet files for /stats and /report (set by `bot/`).
+    reports: ReportMaker | None = None
+    #: Where generated files are kept so that channels can send them.
+    files: AttachmentStore | None = None
 
     def council_name(self, locale: str) -> str:
         return self.council_name_uk if locale == "uk" else self.council_name_en

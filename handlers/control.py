@@ -110,6 +110,7 @@ async def digest(ctx: Ctx) -> bool:
     overdue = await ctx.uow.control.overdue(today)
     forward_late = await ctx.uow.control.waiting_since(today - timedelta(days=5))
     return_late = await ctx.uow.control.waiting_since(today - timedelta(days=10))
+    undelivered = await ctx.uow.control.undelivered_since(ctx.now - timedelta(days=1))
     people = await ctx.uow.staff.of_roles((Role.OPERATOR.value, Role.ADMIN.value))
     for person in people:
         view = ctx.speaking(person.locale)
@@ -137,6 +138,14 @@ async def digest(ctx: Ctx) -> bool:
             lines += [
                 f"  {a.reg_index} · {topic_name(view, a.topic)} · {day(view, a.due_on)}"
                 for a in appeals[:LIST_IN_DIGEST]
+            ]
+        if undelivered:
+            lines += [
+                "",
+                view._(
+                    "Messages that could not be delivered in the last 24 hours (the person blocked "
+                    "the bot or left the messenger): {count}"
+                ).format(count=undelivered),
             ]
         await notify.to_person(ctx, person.id, "staff:digest", Reply("\n".join(lines)), None)
     return True

@@ -117,6 +117,13 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ),
         ctx._("Phone: {value}").format(value=appeal.phone if identity else hidden),
     ]
+    if await ctx.uow.people.preferred_account(appeal.author_id) is None:
+        lines.append(
+            ctx._(
+                "The citizen cannot be reached in any messenger now (blocked the bot "
+                "or left): tell them the answer by e-mail or phone."
+            )
+        )
     if appeal.email and identity:
         lines.append(ctx._("E-mail: {value}").format(value=appeal.email))
     if appeal.coauthors > 1:

@@ -7,14 +7,15 @@ from datetime import date, datetime, timedelta
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.filing import file_refusal, text_problem
-from handlers.render import result_name, role_name, status_name
+from handlers.render import day, kind_name, result_name, role_name, status_name, topic_name
 from handlers.staff_card import card, list_reply, not_found, role_of, visible, visible_by_id
-from handlers.types import Button, Reply
+from handlers.types import Button, OutgoingFile, Reply
 from reception.classifier import ANSWER_RESULTS, Result
 from reception.deadlines import Term
 from reception.markers import N_
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
 from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff
+from reception.statistics import summarise
 from reception.statuses import Status
 from reception.validation import MAX_REASON_CHARS, clean_text
 from storage.records import AppealRecord
@@ -39,6 +40,7 @@ STAFF_COMMANDS = frozenset(
         "/overdue",
         "/stats",
         "/invite",
+        "/report",
     }
 )
 
@@ -55,6 +57,8 @@ USAGE: dict[str, str] = {
     "/find": N_("Usage: /find TEXT, PHONE or NAME"),
     "/invite": N_("Usage: /invite operator, /invite admin or /invite executor DEPARTMENT"),
     "/join": N_("Usage: /join CODE"),
+    "/stats": N_("Usage: /stats [week|month|quarter|year|all]"),
+    "/report": N_("Usage: /report month|quarter|year [previous]"),
 }
 
 COMMAND_PERMISSIONS: dict[str, Permission] = {
@@ -73,6 +77,7 @@ COMMAND_PERMISSIONS: dict[str, Permission] = {
     "/overdue": Permission.VIEW_DEPARTMENT,
     "/stats": Permission.VIEW_DEPARTMENT,
     "/invite": Permission.INVITE,
+    "/report": Permission.STATS,
 }
 
 
@@ -107,6 +112,14 @@ def staff_help(ctx: Ctx) -> str:
                 "REASON — forward by competence (Art. 7)\n/return INDEX REASON — return to the "
                 "author (Art. 5, 7)\n/reject INDEX anonymous|repeated|late|incapable [COMMENT] — "
                 "not to consider (the closed list of Art. 8)"
+            )
+        )
+    if can(role, Permission.STATS):
+        lines.append(
+            ctx._(
+                "/stats [week|month|quarter|year|all] — figures and a chart\n"
+                "/report month|quarter|year [previous] — a spreadsheet for the "
+                "council"
             )
         )
     if can(role, Permission.INVITE):
@@ -144,7 +157,9 @@ async def _command(ctx: Ctx, command: str, arguments: str) -> list[Reply]:
         appeals = await ctx.uow.appeals.overdue(act.today(ctx), scope(ctx))
         return [list_reply(ctx, ctx._("Past their due date:"), appeals)]
     if command == "/stats":
-        return [await stats(ctx)]
+        return await stats(ctx, words)
+    if command == "/report":
+        return await report(ctx, words)
     if command == "/find":
         if len(arguments) < 2:
             return [usage(ctx, command)]
@@ -184,13 +199,107 @@ async def queue(ctx: Ctx) -> Reply:
     return list_reply(ctx, ctx._("Your department's appeals in work:"), found)
 
 
-async def stats(ctx: Ctx) -> Reply:
-    counts = await ctx.uow.appeals.count_by_status(scope(ctx))
-    overdue = await ctx.uow.appeals.overdue(act.today(ctx), scope(ctx), limit=10_000)
-    lines = [ctx._("Appeals by status:")]
-    lines += [f"{status_name(ctx, status)}: {count}" for status, count in sorted(counts.items())]
-    lines.append(ctx._("Overdue now: {count}").format(count=len(overdue)))
-    return Reply("\n".join(lines))
+def period(today: date, name: str, previous: bool = False) -> tuple[date, date] | None:
+    """The calendar period that contains today (or the one before it): first and last day."""
+    if name == "all":
+        return date(2000, 1, 1), today
+    if name == "week":
+        first = today - timedelta(days=today.weekday())
+        return (
+            (first - timedelta(days=7), first - timedelta(days=1)) if previous else (first, today)
+        )
+    if name == "month":
+        first = today.replace(day=1)
+        if previous:
+            last = first - timedelta(days=1)
+            return last.replace(day=1), last
+        return first, today
+    if name == "quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        if previous:
+            last = first - timedelta(days=1)
+            return date(last.year, 3 * ((last.month - 1) // 3) + 1, 1), last
+        return first, today
+    if name == "year":
+        first = date(today.year, 1, 1)
+        return (
+            (date(today.year - 1, 1, 1), first - timedelta(days=1)) if previous else (first, today)
+        )
+    return None
+
+
+async def stats(ctx: Ctx, words: list[str]) -> list[Reply]:
+    today = act.today(ctx)
+    span = period(today, words[0].lower() if words else "month")
+    if span is None or len(words) > 1:
+        return [usage(ctx, "/stats")]
+    first, last = span
+    rows = await ctx.uow.reports.rows(first, last, scope(ctx))
+    summary = summarise(rows, today)
+    title = ctx._("Appeals received from {first} to {last}").format(
+        first=day(ctx, first), last=day(ctx, last)
+    )
+    lines = [title, ctx._("In all: {count}").format(count=summary.total), ""]
+    lines.append(ctx._("By status:"))
+    lines += [f"  {status_name(ctx, s)}: {n}" for s, n in summary.by_status.items()]
+    lines.append(ctx._("By kind:"))
+    lines += [f"  {kind_name(ctx, k)}: {n}" for k, n in summary.by_kind.items()]
+    lines.append(ctx._("By topic:"))
+    lines += [f"  {topic_name(ctx, t)}: {n}" for t, n in list(summary.by_topic.items())[:10]]
+    lines.append(ctx._("By department:"))
+    lines += [
+        f"  {d if d != '-' else ctx._('not assigned')}: {n}"
+        for d, n in summary.by_department.items()
+    ]
+    lines.append(ctx._("Overdue now: {count}").format(count=summary.overdue))
+    if summary.median_days_to_answer is not None:
+        lines.append(
+            ctx._("Median days to answer: {days}").format(
+                days=f"{summary.median_days_to_answer:g}"
+            )
+        )
+    if summary.average_rating is not None:
+        lines.append(
+            ctx._("Average rating: {rating}").format(rating=f"{summary.average_rating:g}")
+        )
+    files: tuple[OutgoingFile, ...] = ()
+    reports, store = ctx.config.reports, ctx.config.files
+    if reports is not None and store is not None and rows:
+        key = store.save_bytes(reports.chart(summary, title, ctx.locale))
+        files = (
+            OutgoingFile(key, f"stats-{first.isoformat()}-{last.isoformat()}.png", "image/png"),
+        )
+    return [Reply("\n".join(lines), files=files)]
+
+
+async def report(ctx: Ctx, words: list[str]) -> list[Reply]:
+    previous = len(words) == 2 and words[1].lower() == "previous"
+    if not words or len(words) > 2 or (len(words) == 2 and not previous):
+        return [usage(ctx, "/report")]
+    span = period(act.today(ctx), words[0].lower(), previous)
+    if span is None or words[0].lower() in ("all", "week"):
+        return [usage(ctx, "/report")]
+    first, last = span
+    reports, store = ctx.config.reports, ctx.config.files
+    if reports is None or store is None:
+        return [Reply(ctx._("Reports are not available in this installation."))]
+    rows = await ctx.uow.reports.rows(first, last)
+    data = reports.workbook(rows, first, last, ctx.locale)
+    name = f"report-{first.isoformat()}-{last.isoformat()}.xlsx"
+    file = OutgoingFile(
+        store.save_bytes(data),
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        len(data),
+    )
+    return [
+        Reply(
+            ctx._("The report on appeals received from {first} to {last}: {count} in all.").format(
+                first=day(ctx, first), last=day(ctx, last), count=len(rows)
+            ),
+            files=(file,),
+        )
+    ]
 
 
 async def assign_by_words(ctx: Ctx, appeal: AppealRecord, words: list[str]) -> Reply:

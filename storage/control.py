@@ -2,12 +2,12 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
-from storage.models import Appeal, JobRun, SentReminder
+from storage.models import Appeal, JobRun, OutboxMessage, SentReminder
 from storage.records import AppealRecord
 
 IN_WORK = ("registered", "assigned", "in_progress", "reopened")
@@ -77,3 +77,14 @@ class ControlRepository:
             .with_for_update(skip_locked=True)
         )
         return [to_record(AppealRecord, row) for row in rows]
+
+    async def undelivered_since(self, moment: datetime) -> int:
+        """Messages given up on (a blocked bot, an unsubscribed user) since the moment."""
+        return int(
+            await self._session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == "failed", OutboxMessage.created_at >= moment)
+            )
+            or 0
+        )

@@ -11,6 +11,7 @@ from storage.conversations import ConversationRepository
 from storage.departments import DepartmentRepository
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
+from storage.reports import ReportRepository
 from storage.staff import StaffRepository
 from storage.updates import UpdateLog
 
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.updates = UpdateLog(session)
         self.staff = StaffRepository(session)
         self.control = ControlRepository(session)
+        self.reports = ReportRepository(session)
 
 
 @asynccontextmanager

@@ -106,12 +106,14 @@ async def file_appeal(
     name: str = "Шевченко Тарас Григорович",
     residence: str = "м. Луцьк, вул. Лесі Українки, 35, кв. 2",
     phone: str = "050 123 45 67",
+    kind: str = "Complaint",
+    topic: str = "Communal services",
     submit: bool = True,
 ) -> list[Reply]:
     """An onboarded, English-speaking citizen files a complaint about lighting."""
     await chat.send("/new")
-    await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap(kind)
+    await chat.tap(topic)
     await chat.send(text)
     await chat.tap("Done")
     await chat.tap("Skip")

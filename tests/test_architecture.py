@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("aiogram", "viberbot", "aiohttp")
 ALLOWED_IN_RECEPTION = {
     "calendar",
+    "collections",
+    "statistics",
     "dataclasses",
     "datetime",
     "enum",

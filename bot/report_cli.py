@@ -1,0 +1,71 @@
+"""`python -m bot report --from DATE --to DATE --format xlsx|csv`: the council's report or the
+open-data CSV from the command line, with progress on standard error."""
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.app import StartupError
+from bot.report_files import ReportFiles, open_data_csv
+from bot.settings import Settings
+from handlers.i18n import Catalogs
+from reception.statistics import ReportRow
+from storage.db import create_engine, create_sessionmaker
+from storage.uow import unit_of_work
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="first",
+        required=True,
+        type=date.fromisoformat,
+        help="the first day of receipt, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="last",
+        required=True,
+        type=date.fromisoformat,
+        help="the last day of receipt, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="xlsx: the classifier breakdowns per department; csv: open data "
+        "without personal data",
+    )
+    parser.add_argument(
+        "--output", type=Path, help="the file to write (default: report-FROM-TO.FORMAT)"
+    )
+    parser.add_argument("--locale", choices=("uk", "en"), default="uk")
+
+
+def progress(count: int) -> None:
+    print(f"\r… {count} appeals read", end="", file=sys.stderr, flush=True)
+
+
+async def read_rows(settings: Settings, args: argparse.Namespace) -> list[ReportRow]:
+    if args.last < args.first:
+        raise StartupError("--to is earlier than --from")
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as uow:
+            return await uow.reports.rows(args.first, args.last, progress=progress)
+    finally:
+        await engine.dispose()
+
+
+def write_report(settings: Settings, args: argparse.Namespace, rows: list[ReportRow]) -> str:
+    output: Path = args.output or Path(
+        f"report-{args.first.isoformat()}-{args.last.isoformat()}.{args.format}"
+    )
+    print(f"\r{len(rows)} appeals read; writing {output}", file=sys.stderr, flush=True)
+    if args.format == "csv":
+        output.write_text(open_data_csv(rows), encoding="utf-8")
+    else:
+        files = ReportFiles(Catalogs(default=settings.default_locale))
+        output.write_bytes(files.workbook(rows, args.first, args.last, args.locale))
+    return f"{output} ({len(rows)} appeals)"

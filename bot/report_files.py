@@ -1,0 +1,140 @@
+"""Report files: an XLSX workbook for the council, a PNG chart, and open-data CSV."""
+
+import csv
+import io
+from datetime import date
+
+from handlers.i18n import Catalogs
+from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
+from reception.kinds import KIND_NAMES, AppealKind
+from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
+from reception.statuses import STATUS_NAMES, Status
+
+OPEN_DATA_COLUMNS = ("received_on", "kind", "topic", "status", "department", "result")
+
+
+def open_data_csv(rows: list[ReportRow]) -> str:
+    """One line per appeal, codes only: no name, phone, address or text (open data)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OPEN_DATA_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            (
+                row.received_on.isoformat(),
+                row.kind,
+                row.topic,
+                row.status,
+                row.department or "",
+                row.result or "",
+            )
+        )
+    return out.getvalue()
+
+
+class ReportFiles:
+    def __init__(self, catalogs: Catalogs) -> None:
+        self._catalogs = catalogs
+
+    def _label(self, locale: str, dimension: str, code: str) -> str:
+        _ = self._catalogs.get(locale).gettext
+        if code == "-":
+            return _("not set")
+        if dimension == "kind" and code in {k.value for k in AppealKind}:
+            return f"{code} {_(KIND_NAMES[AppealKind(code)])}"
+        if dimension == "topic" and code in TOPICS_BY_CODE:
+            return f"{code} {_(TOPICS_BY_CODE[code].name)}"
+        if dimension == "result" and code in {r.value for r in Result}:
+            return f"{code} {_(RESULT_NAMES[Result(code)])}"
+        if dimension == "author_category" and code in AUTHOR_CATEGORIES_BY_CODE:
+            return f"{code} {_(AUTHOR_CATEGORIES_BY_CODE[code].name)}"
+        if dimension == "status" and code in {s.value for s in Status}:
+            return _(STATUS_NAMES[Status(code)])
+        return code
+
+    def workbook(self, rows: list[ReportRow], first: date, last: date, locale: str) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        _ = self._catalogs.get(locale).gettext
+        bold = Font(bold=True)
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _("Summary")[:31]
+        summary = summarise(rows, last)
+        sheet.append([_("Period"), f"{first.isoformat()} — {last.isoformat()}"])
+        sheet.append([_("Appeals received"), summary.total])
+        sheet.append([_("Overdue"), summary.overdue])
+        sheet.append([_("Median days to answer"), summary.median_days_to_answer])
+        sheet.append([_("Average rating"), summary.average_rating])
+        sheet.append([])
+        sheet.append([_("Status"), _("Appeals")])
+        for status, count in summary.by_status.items():
+            sheet.append([self._label(locale, "status", status), count])
+        for cell in sheet["A"]:
+            cell.font = bold
+        titles = {
+            "kind": _("Kinds (3.x)"),
+            "topic": _("Topics"),
+            "result": _("Results (9.x)"),
+            "author_category": _("Author categories (7.x)"),
+            "receipt_sign": _("Receipt signs (2.x)"),
+            "subject": _("Subjects (5.x)"),
+        }
+        for dimension, attribute in DIMENSIONS:
+            table = breakdown(rows, attribute)
+            codes = sorted(
+                {c for counts in table.values() for c in counts}, key=lambda c: (c == "-", c)
+            )
+            page = book.create_sheet(titles[dimension][:31])
+            page.append(
+                [_("Department"), *[self._label(locale, dimension, c) for c in codes], _("Total")]
+            )
+            for cell in page[1]:
+                cell.font = bold
+            for department in sorted(table):
+                counts = table[department]
+                page.append(
+                    [
+                        department if department != "-" else _("not assigned"),
+                        *[counts.get(c, 0) for c in codes],
+                        sum(counts.values()),
+                    ]
+                )
+            page.append(
+                [_("Total"), *[sum(t.get(c, 0) for t in table.values()) for c in codes], len(rows)]
+            )
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def chart(self, summary: Summary, title: str, locale: str) -> bytes:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot
+
+        _ = self._catalogs.get(locale).gettext
+        figure, (left, right) = pyplot.subplots(1, 2, figsize=(11, 4.5))
+        statuses = list(summary.by_status.items())
+        left.barh(
+            [self._label(locale, "status", s) for s, _n in statuses],
+            [n for _s, n in statuses],
+            color="#1f5fa8",
+        )
+        left.set_title(_("By status"))
+        left.invert_yaxis()
+        departments = list(summary.by_department.items())[:10]
+        right.barh(
+            [d if d != "-" else _("not assigned") for d, _n in departments],
+            [n for _d, n in departments],
+            color="#f2b705",
+        )
+        right.set_title(_("By department"))
+        right.invert_yaxis()
+        figure.suptitle(title)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100)
+        pyplot.close(figure)
+        return buffer.getvalue()

@@ -1,0 +1,138 @@
+"""The outbox delivers every message once, in order per chat, within Telegram's limits, while
+the Bot API answers 429 and 500 for a while."""
+
+import asyncio
+import itertools
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.outbox import OutboxWorker
+from bot.telegram.sender import TelegramSender
+from handlers.types import Reply, reply_to_payload
+from storage.attachments import AttachmentStore
+from storage.models import OutboxMessage
+from storage.uow import unit_of_work
+from tests.fake_telegram import TOKEN, Failure, FakeTelegram
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def worker(
+    fake: FakeTelegram, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> AsyncIterator[OutboxWorker]:
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
+
+    async def unreachable(chat_id: str) -> None:
+        async with unit_of_work(sessions) as uow:
+            await uow.people.mark_unreachable("telegram", chat_id)
+
+    sender = TelegramSender(bot, AttachmentStore(tmp_path), unreachable)
+    yield OutboxWorker(sessions, {"telegram": sender}, None)
+    await bot.session.close()
+
+
+async def queue(
+    sessions: async_sessionmaker[AsyncSession], messages: list[tuple[int, str]]
+) -> None:
+    now = datetime.now(UTC)
+    async with unit_of_work(sessions) as uow:
+        for chat_id, text in messages:
+            account, person, _ = await uow.people.account("telegram", str(chat_id), now)
+            await uow.outbox.enqueue(
+                channel="telegram",
+                recipient=str(account.id),
+                kind="test",
+                payload=reply_to_payload(Reply(text)),
+                now=now,
+                person_id=person.id,
+            )
+
+
+async def drain(worker: OutboxWorker, sessions: async_sessionmaker[AsyncSession]) -> None:
+    for _ in range(400):
+        await worker.run_once(datetime.now(UTC))
+        async with sessions() as session:
+            left = (
+                await session.scalars(
+                    select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
+                )
+            ).all()
+        if not left:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the outbox did not drain")
+
+
+def delivered(fake: FakeTelegram) -> dict[int, list[str]]:
+    """Texts that the fake accepted, per chat, in the order it accepted them."""
+    chats: dict[int, list[str]] = defaultdict(list)
+    for call in fake.calls:
+        if call.method == "sendmessage" and call.result is not None:
+            chats[int(call.params["chat_id"])].append(str(call.params["text"]))
+    return chats
+
+
+async def test_every_message_arrives_once_and_in_order_through_429_and_500(
+    fake: FakeTelegram, worker: OutboxWorker, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    fake.failures["sendmessage"] = [
+        Failure(429, "Too Many Requests: retry after 1", 1),
+        Failure(500, "Internal Server Error"),
+        Failure(502, "Bad Gateway"),
+        Failure(429, "Too Many Requests: retry after 1", 1),
+    ]
+    messages = [(chat, f"chat {chat} message {n}") for n in range(5) for chat in (101, 102, 103)]
+    await queue(sessions, messages)
+    await drain(worker, sessions)
+    chats = delivered(fake)
+    for chat in (101, 102, 103):
+        assert chats[chat] == [f"chat {chat} message {n}" for n in range(5)]
+    async with sessions() as session:
+        statuses = set((await session.scalars(select(OutboxMessage.status))).all())
+    assert statuses == {"sent"}
+
+
+async def test_a_blocked_user_is_marked_and_the_message_failed_for_good(
+    fake: FakeTelegram, worker: OutboxWorker, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    fake.blocked_users.add(201)
+    await queue(sessions, [(201, "hello"), (202, "hello")])
+    await drain(worker, sessions)
+    async with sessions() as session:
+        rows = {r.recipient: r for r in await session.scalars(select(OutboxMessage))}
+    assert sorted(r.status for r in rows.values()) == ["failed", "sent"]
+    assert delivered(fake)[202] == ["hello"]
+
+
+async def test_throughput_stays_within_30_a_second_and_1_a_second_per_chat(
+    fake: FakeTelegram, worker: OutboxWorker, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    many = [(1000 + n, f"broadcast {n}") for n in range(70)]
+    burst = [(999, f"one chat {n}") for n in range(4)]
+    await queue(sessions, many + burst)
+    await drain(worker, sessions)
+    sends = [c for c in fake.calls if c.method == "sendmessage"]
+    assert len(sends) == 74
+    times = sorted(c.at for c in sends)
+    for i, start in enumerate(times):
+        in_a_second = [t for t in times[i:] if t < start + 1.0]
+        assert len(in_a_second) <= 31  # 30 a second, one of slack for the clock's grain
+    one_chat = [c.at for c in sends if int(c.params["chat_id"]) == 999]
+    gaps = [b - a for a, b in itertools.pairwise(one_chat)]
+    assert all(gap >= 0.95 for gap in gaps), gaps
