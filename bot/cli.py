@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         messengers = settings.telegram_bot_token or settings.viber_auth_token
         terminal = args.command == "console" or not messengers
-        setup_logging(settings.log_level, quiet=terminal)
+        setup_logging(settings.log_level, quiet=terminal, json_lines=settings.log_format == "json")
         if args.command == "report":
             print(write_report(settings, args, asyncio.run(read_rows(settings, args))))
         elif args.command == "staff":

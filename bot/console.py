@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.logs import new_request_id
 from handlers.conversation import Conversation
 from handlers.types import Ask, Contact, Incoming, IncomingFile, Location, Reply
 from reception.files import FileProblem, file_problem, guess_type
@@ -90,6 +91,7 @@ class ConsoleChannel:
         self._output.flush()
 
     async def send(self, line: str) -> list[Reply]:
+        new_request_id()
         replies = await self._conversation.handle(self.to_incoming(line))
         self.render(replies)
         return replies

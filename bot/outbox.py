@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryFailed, MessengerSender
 from bot.email import EmailSender
+from bot.logs import new_request_id
 from bot.ratelimit import RateLimiter, limiter_for
 from handlers.notify import EMAIL_CHANNEL
 from handlers.types import reply_from_payload
@@ -54,6 +55,7 @@ class OutboxWorker:
         return len(items)
 
     async def _deliver(self, item: OutboxItem) -> None:
+        new_request_id()
         limiter = self._limits.setdefault(item.channel, limiter_for(item.channel))
         async with self._parallel:
             await limiter.wait(item.recipient)
@@ -74,6 +76,7 @@ class OutboxWorker:
             return
         async with unit_of_work(self._sessions) as uow:
             await uow.outbox_queue.sent(item.id, self._clock())
+        log.info("outbox %s (%s) delivered on attempt %d", item.id, item.kind, item.attempts)
 
     async def _send(self, item: OutboxItem) -> None:
         if item.channel == EMAIL_CHANNEL:

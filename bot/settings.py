@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(default=14, ge=1, le=365)
 
     log_level: str = "INFO"
+    #: json: one JSON object a line (for log collectors); text: for reading in a terminal.
+    log_format: str = Field(default="json", pattern="^(json|text)$")
 
     @field_validator(
         "telegram_api_url",

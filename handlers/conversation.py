@@ -1,6 +1,7 @@
 """The conversation: one incoming event in, the replies out, state kept in the database."""
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -79,7 +80,15 @@ class Conversation:
     async def handle(self, incoming: Incoming) -> list[Reply]:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return await self._handle_once(incoming)
+                started = time.perf_counter()
+                replies = await self._handle_once(incoming)
+                log.info(
+                    "%s update handled: %d replies in %.0f ms",
+                    incoming.channel,
+                    len(replies),
+                    (time.perf_counter() - started) * 1000,
+                )
+                return replies
             except IntegrityError:
                 # Two first messages of one new account raced to create it: the retry finds it.
                 if attempt == ATTEMPTS:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
 from bot.delivery import DeliveryFailed
+from bot.logs import new_request_id
 from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
@@ -47,6 +48,7 @@ class PerUserOrder(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        new_request_id()
         user = data.get("event_from_user")
         if user is None:
             return await handler(event, data)

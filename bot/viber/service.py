@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
 from bot.delivery import DeliveryFailed
+from bot.logs import new_request_id
 from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.signed_files import SignedFiles
@@ -148,6 +149,7 @@ class ViberChannel:
             await uow.people.mark_unreachable(CHANNEL, user_id)
 
     async def webhook(self, request: web.Request) -> web.Response:
+        new_request_id()
         raw = await request.read()
         signature = request.headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(signature, signature_of(raw, self._token)):

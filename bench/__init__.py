@@ -1,0 +1,1 @@
+"""The reception's benchmark: `python -m bench.run` (see bench/run.py)."""

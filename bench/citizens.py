@@ -1,0 +1,274 @@
+"""Citizens filing appeals through the real aiogram dispatcher, and a bare echo bot on the same
+harness: each citizen feeds its next update once the bot has answered the previous one."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, Message, Update
+from sqlalchemy import func, select
+
+from bench.common import (
+    bench_settings,
+    capture_warnings,
+    peak_rss_mb,
+    percentile,
+    reset_database,
+    sqlite_url,
+)
+from bot.app import build_app
+from bot.telegram.service import TelegramChannel
+from storage.models import Appeal
+from tests.fake_telegram import TOKEN, Call, FakeTelegram
+
+#: Shown to the person: the latency ends at the first of these for the chat.
+SHOWN = frozenset({"sendmessage", "editmessagetext"})
+FIRST_CITIZEN = 5_000_000_001  # above 32 bits, as real Telegram ids are
+WARM_UP_CITIZEN = 4_999_999_999
+UPDATE_TIMEOUT = 120.0
+REGISTERED = "Реєстраційний індекс"
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: Literal["say", "tap"]
+    value: str
+
+
+#: A complete complaint, as tests/test_telegram_citizen.py plays it: 15 updates.
+SCRIPT: tuple[Step, ...] = (
+    Step("say", "/start"),
+    Step("tap", "Українська"),
+    Step("tap", "Погоджуюся"),
+    Step("tap", "Нове звернення"),
+    Step("tap", "Скарга"),
+    Step("tap", "Комунальне господарство"),
+    Step("say", "Другий тиждень не світять ліхтарі біля будинку 35 на вулиці Лесі Українки."),
+    Step("tap", "Готово"),
+    Step("say", "Пропустити"),  # the share-location keyboard's text button sends its label
+    Step("say", "Шевченко Тарас Григорович"),
+    Step("say", "м. Луцьк, вул. Лесі Українки, 35"),
+    Step("say", "050 123 45 67"),
+    Step("tap", "Пропустити"),  # no e-mail
+    Step("tap", "Продовжити"),  # no options
+    Step("tap", "Надіслати"),
+)
+
+
+@dataclass
+class Chat:
+    id: int
+    calls: list[Call] = field(default_factory=list)
+
+    def last_message_id(self) -> int:
+        for call in reversed(self.calls):
+            if call.method in SHOWN and isinstance(call.result, dict):
+                return int(call.result["message_id"])
+        return 1
+
+    def button(self, label: str) -> tuple[str, int]:
+        """The callback data and message of the last inline button whose label has `label`."""
+        for call in reversed(self.calls):
+            markup = call.params.get("reply_markup")
+            if isinstance(markup, dict) and "inline_keyboard" in markup:
+                message_id = int(call.result["message_id"]) if call.result else 1
+                for row in markup["inline_keyboard"]:
+                    for button in row:
+                        if label in button["text"]:
+                            return str(button.get("callback_data", "")), message_id
+                break
+        raise LookupError(f"chat {self.id}: no button {label!r}")
+
+    def texts(self) -> list[str]:
+        return [str(c.params.get("text", "")) for c in self.calls if c.method in SHOWN]
+
+
+Tap = Callable[[Chat, str], tuple[str, int]]
+
+
+def reception_tap(chat: Chat, label: str) -> tuple[str, int]:
+    return chat.button(label)
+
+
+def echo_tap(chat: Chat, label: str) -> tuple[str, int]:
+    return label, chat.last_message_id()
+
+
+@dataclass
+class Harness:
+    fake: FakeTelegram
+    bot: Bot
+    dispatcher: Dispatcher
+    tap: Tap
+    latencies: list[float] = field(default_factory=list)
+    handling: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    updates: int = 0
+
+    async def feed(self, chat: Chat, raw: dict[str, Any]) -> None:
+        mark = len(self.fake.calls)
+        started = time.monotonic()
+        update = Update.model_validate(raw, context={"bot": self.bot})
+        await asyncio.wait_for(self.dispatcher.feed_update(self.bot, update), UPDATE_TIMEOUT)
+        finished = time.monotonic()
+        mine = [c for c in self.fake.calls[mark:] if str(c.params.get("chat_id")) == str(chat.id)]
+        chat.calls += mine
+        shown = [c.at for c in mine if c.method in SHOWN]
+        self.updates += 1
+        self.handling.append(finished - started)
+        if shown:
+            self.latencies.append(shown[0] - started)
+        else:
+            self.failures.append(f"chat {chat.id}: no reply to update {raw['update_id']}")
+
+    async def play(self, chat_id: int, record: bool = True) -> Chat:
+        chat = Chat(chat_id)
+        for step in SCRIPT:
+            if step.kind == "say":
+                raw = self.fake.text_update(chat.id, step.value)
+            else:
+                data, message_id = self.tap(chat, step.value)
+                raw = self.fake.callback_update(chat.id, data, message_id)
+            await self.feed(chat, raw)
+        return chat
+
+    async def play_safely(self, chat_id: int) -> Chat | None:
+        try:
+            return await self.play(chat_id)
+        except Exception as error:  # a failed citizen is reported, the others go on
+            self.failures.append(f"chat {chat_id}: {type(error).__name__}: {error}"[:300])
+            return None
+
+    def reset(self) -> None:
+        self.latencies.clear()
+        self.handling.clear()
+        self.failures.clear()
+        self.updates = 0
+
+
+def echo_dispatcher() -> Dispatcher:
+    """The framework floor: a message is answered with its own text, a tap with a message."""
+    router = Router(name="echo")
+
+    @router.message()
+    async def on_message(message: Message) -> None:
+        await message.answer(message.text or "…")
+
+    @router.callback_query()
+    async def on_callback(callback: CallbackQuery, bot: Bot) -> None:
+        await callback.answer()
+        if callback.message is not None:
+            await bot.send_message(callback.message.chat.id, callback.data or "…")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+@contextlib.asynccontextmanager
+async def fake_bot_api() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@contextlib.asynccontextmanager
+async def reception_harness(
+    fake: FakeTelegram, database_url: str, workdir: Path
+) -> AsyncIterator[tuple[Harness, Callable[[], Any]]]:
+    """The reception as `python -m bot run` wires it, without polling: updates are fed."""
+    await reset_database(database_url)
+    app = await build_app(bench_settings(database_url, workdir / "attachments", fake.url, TOKEN))
+    try:
+        channel = TelegramChannel(
+            app.settings, app.conversation, app.sessions, app.attachments, app.catalogs
+        )
+        try:
+
+            async def filed() -> int:
+                async with app.sessions() as session:
+                    return int(await session.scalar(select(func.count()).select_from(Appeal)) or 0)
+
+            yield Harness(fake, channel.bot, channel.dispatcher, reception_tap), filed
+        finally:
+            await channel.stop()
+    finally:
+        await app.close()
+
+
+@contextlib.asynccontextmanager
+async def echo_harness(fake: FakeTelegram) -> AsyncIterator[tuple[Harness, Callable[[], Any]]]:
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
+    try:
+
+        async def filed() -> int:
+            return 0
+
+        yield Harness(fake, bot, echo_dispatcher(), echo_tap), filed
+    finally:
+        await bot.session.close()
+
+
+async def run_citizens(
+    scenario: Literal["reception", "echo"], database_url: str | None, citizens: int
+) -> dict[str, Any]:
+    warnings = capture_warnings()
+    with tempfile.TemporaryDirectory(prefix="bench-citizens-") as tmp:
+        workdir = Path(tmp)
+        url = database_url or sqlite_url(workdir / "reception.db")
+        async with fake_bot_api() as fake:
+            harness_of = (
+                reception_harness(fake, url, workdir)
+                if scenario == "reception"
+                else echo_harness(fake)
+            )
+            async with harness_of as (harness, filed):
+                # One citizen first, not measured: imports, statement caches, connections.
+                await harness.play(WARM_UP_CITIZEN)
+                harness.reset()
+                warnings.count, warnings.first = 0, []
+                started = time.monotonic()
+                chats = await asyncio.gather(
+                    *(harness.play_safely(FIRST_CITIZEN + n) for n in range(citizens))
+                )
+                wall = time.monotonic() - started
+                registered = sum(
+                    1
+                    for chat in chats
+                    if chat is not None and any(REGISTERED in t for t in chat.texts())
+                )
+                appeals = await filed()
+    latencies = [s * 1000 for s in harness.latencies]
+    handling = [s * 1000 for s in harness.handling]
+    return {
+        "scenario": scenario,
+        "citizens": citizens,
+        "updates": harness.updates,
+        "wall_s": wall,
+        "updates_per_s": harness.updates / wall if wall > 0 else 0.0,
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "handled_p50_ms": percentile(handling, 0.50),
+        "handled_p99_ms": percentile(handling, 0.99),
+        "completed": sum(1 for chat in chats if chat is not None),
+        "registered": registered,
+        "appeals_in_db": appeals - (1 if scenario == "reception" else 0),
+        "failures": harness.failures[:5],
+        "failure_count": len(harness.failures),
+        "peak_rss_mb": peak_rss_mb(),
+        **warnings.summary(),
+    }

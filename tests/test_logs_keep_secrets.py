@@ -1,0 +1,149 @@
+"""The logs of a whole cycle — a citizen files, an operator assigns, an executor answers, the
+citizen receives it — are structured, carry a request id, and hold no token, phone or name."""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.telegram_kit import TelegramUser, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+CITIZEN, OPERATOR, EXECUTOR = 5_000_000_201, 5_000_000_202, 5_000_000_203
+SECRETS = (
+    TOKEN,
+    TOKEN.split(":")[1],
+    "Шевченко",
+    "Тарас",
+    "Григорович",
+    "501234567",
+    "Лесі Українки",
+    "Ліхтарі не світять",
+)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def cli(env: dict[str, str], *args: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+
+
+async def eventually(check: object, timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if callable(check) and check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("did not happen in time")
+
+
+async def test_a_whole_cycle_logs_nothing_personal(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake.url,
+        "WEB_PORT": str(free_port()),
+        "ATTACHMENTS_DIR": str(tmp_path / "files"),
+        "LOG_LEVEL": "DEBUG",
+        "LOG_FORMAT": "json",
+    }
+    await cli(env, "migrate")
+    await cli(
+        env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
+    )
+    await cli(
+        env,
+        "staff",
+        "add",
+        "--channel",
+        "telegram",
+        "--id",
+        str(EXECUTOR),
+        "--role",
+        "executor",
+        "--department",
+        "zhkh",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        staff = []
+        for user_id in (OPERATOR, EXECUTOR):
+            member = TelegramUser(fake, user_id, language="uk")
+            await member.say("/start")
+            await member.tap("Українська")
+            await member.tap("Погоджуюся")
+            staff.append(member)
+        operator, executor = staff
+        citizen = TelegramUser(fake, CITIZEN, language="uk")
+        await citizen.say("/start")
+        await citizen.tap("Українська")
+        await citizen.tap("Погоджуюся")
+        await citizen.tap("Нове звернення")
+        await citizen.tap("Скарга")
+        await citizen.tap("Комунальне господарство")
+        await citizen.say("Ліхтарі не світять біля будинку 35 на вулиці Лесі Українки.")
+        await citizen.tap("Готово")
+        await citizen.say("Пропустити")
+        await citizen.say("Шевченко Тарас Григорович")
+        await citizen.say("м. Луцьк, вул. Лесі Українки, 35")
+        await citizen.send(
+            contact={"phone_number": "+380501234567", "first_name": "Тарас", "user_id": CITIZEN}
+        )
+        await citizen.tap("Пропустити")
+        await citizen.tap("Продовжити")
+        await citizen.tap("Надіслати")
+        await operator.say("/assign Ш-1 zhkh")
+        await executor.say("/answer Ш-1")
+        await executor.say("Відповідь: ліхтарі полагоджено.")
+        await executor.tap("Готово")
+        await executor.tap("вирішено позитивно")
+        await executor.tap("Надіслати відповідь")
+        await eventually(lambda: "ліхтарі полагоджено" in citizen.everything())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    lines = stderr.decode().splitlines()
+    assert len(lines) > 20
+    records = [json.loads(line) for line in lines]
+    assert {"ts", "level", "logger", "request_id", "msg"} <= set(records[0])
+    handled = [r for r in records if "update handled" in r["msg"]]
+    assert len({r["request_id"] for r in handled}) == len(handled) > 10
+    text = "\n".join(lines)
+    for secret in SECRETS:
+        assert secret not in text, secret
