@@ -16,7 +16,6 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message, Update
-from sqlalchemy import func, select
 
 from bench.common import (
     bench_settings,
@@ -26,9 +25,6 @@ from bench.common import (
     reset_database,
     sqlite_url,
 )
-from bot.app import build_app
-from bot.telegram.service import TelegramChannel
-from storage.models import Appeal
 from tests.fake_telegram import TOKEN, Call, FakeTelegram
 
 #: Shown to the person: the latency ends at the first of these for the chat.
@@ -110,6 +106,7 @@ class Harness:
     bot: Bot
     dispatcher: Dispatcher
     tap: Tap
+    statements: list[int] = field(default_factory=lambda: [0])
     latencies: list[float] = field(default_factory=list)
     handling: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -131,7 +128,7 @@ class Harness:
         else:
             self.failures.append(f"chat {chat.id}: no reply to update {raw['update_id']}")
 
-    async def play(self, chat_id: int, record: bool = True) -> Chat:
+    async def play(self, chat_id: int) -> Chat:
         chat = Chat(chat_id)
         for step in SCRIPT:
             if step.kind == "say":
@@ -150,6 +147,7 @@ class Harness:
             return None
 
     def reset(self) -> None:
+        self.statements[0] = 0
         self.latencies.clear()
         self.handling.clear()
         self.failures.clear()
@@ -190,6 +188,13 @@ async def reception_harness(
     fake: FakeTelegram, database_url: str, workdir: Path
 ) -> AsyncIterator[tuple[Harness, Callable[[], Any]]]:
     """The reception as `python -m bot run` wires it, without polling: updates are fed."""
+    # Imported here, so that the echo bot's process holds aiogram and nothing of ours.
+    from sqlalchemy import event, func, select
+
+    from bot.app import build_app
+    from bot.telegram.service import TelegramChannel
+    from storage.models import Appeal
+
     await reset_database(database_url)
     app = await build_app(bench_settings(database_url, workdir / "attachments", fake.url, TOKEN))
     try:
@@ -202,7 +207,13 @@ async def reception_harness(
                 async with app.sessions() as session:
                     return int(await session.scalar(select(func.count()).select_from(Appeal)) or 0)
 
-            yield Harness(fake, channel.bot, channel.dispatcher, reception_tap), filed
+            harness = Harness(fake, channel.bot, channel.dispatcher, reception_tap)
+
+            def count(*_: Any) -> None:
+                harness.statements[0] += 1
+
+            event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+            yield harness, filed
         finally:
             await channel.stop()
     finally:
@@ -264,6 +275,7 @@ async def run_citizens(
         "p99_ms": percentile(latencies, 0.99),
         "handled_p50_ms": percentile(handling, 0.50),
         "handled_p99_ms": percentile(handling, 0.99),
+        "statements_per_update": harness.statements[0] / max(1, harness.updates),
         "completed": sum(1 for chat in chats if chat is not None),
         "registered": registered,
         "appeals_in_db": appeals - (1 if scenario == "reception" else 0),

@@ -30,9 +30,9 @@ from bot.scheduler import run_control
 from handlers.config import ConversationConfig
 from handlers.i18n import Catalogs
 from handlers.staff_flow import DUE_SOON_DAYS
-from storage.appeals import CLOSED_STATUSES
-from storage.db import create_engine, create_sessionmaker
+from storage.appeals import OPEN_STATUSES
 from storage.control import IN_WORK
+from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, Person, SentReminder
 from storage.types import UTCDateTime
 from storage.uow import UnitOfWork, unit_of_work
@@ -127,7 +127,9 @@ def appeal_rows(population: Population, count: int, seed: int = 1) -> Iterator[d
         phone = f"+38050{n % 10_000_000:07d}"
         body = TEXTS[n % len(TEXTS)].format(n=n % 200 + 1)
         department = (
-            None if status == "registered" else population.departments[n % len(population.departments)]
+            None
+            if status == "registered"
+            else population.departments[n % len(population.departments)]
         )
         yield {
             "reg_index": f"{letter}-{n}",
@@ -247,12 +249,20 @@ Scan = Callable[[UnitOfWork], Awaitable[Sequence[Any]]]
 
 
 def scans(today: date, department: int, config: ConversationConfig) -> list[tuple[str, Scan]]:
-    reminder_days = [today + timedelta(days=n) for n in config.reminder_days]
+    async def reminders(u: UnitOfWork) -> Sequence[Any]:
+        return [a for n in config.reminder_days for a in await u.control.due_in(today, n)]
+
     soon = today + timedelta(days=DUE_SOON_DAYS)
     days = ", ".join(f"today+{n}" for n in config.reminder_days)
     return [
-        (f"ControlRepository.due_on([{days}]) (reminders)", lambda u: u.control.due_on(reminder_days)),
-        ("ControlRepository.overdue(today) (escalation, digest)", lambda u: u.control.overdue(today)),
+        (
+            f"ControlRepository.due_in(today, n) for n in [{days}] (reminders)",
+            reminders,
+        ),
+        (
+            "ControlRepository.overdue(today, unreported=True) (escalation)",
+            lambda u: u.control.overdue(today, unreported=True),
+        ),
         (
             "AppealRepository.due_between(today, today+3) (/due, operator)",
             lambda u: u.appeals.due_between(today, soon, None),
@@ -365,10 +375,13 @@ async def time_control(
     sessions: async_sessionmaker[AsyncSession], now: datetime
 ) -> list[dict[str, Any]]:
     """What the scheduler does each minute (every reminder due so far was sent before): the
-    first pass of the day also builds the operators' digest."""
+    first pass of the day also builds the operators' digest, once it is past DIGEST_TIME."""
     config, catalogs = ConversationConfig(), Catalogs()
     results = []
-    for label, at in (("with the daily digest", now), ("a minute later", now + timedelta(minutes=1))):
+    for label, at in (
+        ("first pass of the day", now),
+        ("a minute later", now + timedelta(minutes=1)),
+    ):
         started = time.perf_counter()
         done = await run_control(sessions, config, catalogs, at)
         results.append(
@@ -413,7 +426,9 @@ async def _measure(
     async with engine.connect() as connection:
         departments = list(await connection.scalars(select(Department.id)))
     started = time.perf_counter()
-    authors = await add_authors(engine, max(1, min(MAX_AUTHORS, appeals // APPEALS_PER_AUTHOR)), now)
+    authors = await add_authors(
+        engine, max(1, min(MAX_AUTHORS, appeals // APPEALS_PER_AUTHOR)), now
+    )
     await insert_appeals(engine, Population(today, now, authors, departments), appeals)
     insert_s = time.perf_counter() - started
     if is_postgres(url):
@@ -423,9 +438,7 @@ async def _measure(
         total = int(await connection.scalar(select(func.count()).select_from(Appeal)) or 0)
         open_count = int(
             await connection.scalar(
-                select(func.count())
-                .select_from(Appeal)
-                .where(Appeal.status.not_in(CLOSED_STATUSES))
+                select(func.count()).select_from(Appeal).where(Appeal.status.in_(OPEN_STATUSES))
             )
             or 0
         )

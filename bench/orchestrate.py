@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bench.common import DEFAULT_POSTGRES, ROOT, local_only, postgres_problem
 from bench.report import render
@@ -99,11 +99,13 @@ def cli(argv: list[str]) -> None:
             note = f"not reachable at {args.postgres}: {problem}"
             print(f"PostgreSQL is not reachable ({problem}); continuing with SQLite only.")
     jobs = plan(parts, postgres is not None)
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     for job in jobs:
         run_job(job, args, postgres)
     total = time.monotonic() - started
-    markdown = render(jobs, settings(args, note, total))
+    loads = (load_before, os.getloadavg()[0])
+    markdown = render(jobs, settings(args, note, total, loads))
     print(markdown)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(markdown, encoding="utf-8")
@@ -185,14 +187,14 @@ def worker(args: argparse.Namespace) -> None:
     if args.worker in ("citizens", "echo"):
         from bench.citizens import run_citizens
 
-        scenario = "reception" if args.worker == "citizens" else "echo"
+        scenario: Literal["reception", "echo"] = (
+            "reception" if args.worker == "citizens" else "echo"
+        )
         result = asyncio.run(run_citizens(scenario, url, args.citizens))
     elif args.worker == "deadlines":
         from bench.deadlines import run_deadlines
 
-        result = asyncio.run(
-            run_deadlines(url, args.appeals, args.repeats, not args.no_control)
-        )
+        result = asyncio.run(run_deadlines(url, args.appeals, args.repeats, not args.no_control))
     else:
         from bench.outbox import run_outbox
 
@@ -200,7 +202,9 @@ def worker(args: argparse.Namespace) -> None:
     args.out.write_text(json.dumps(result, default=str), encoding="utf-8")
 
 
-def settings(args: argparse.Namespace, postgres: str, total: float) -> dict[str, Any]:
+def settings(
+    args: argparse.Namespace, postgres: str, total: float, loads: tuple[float, float]
+) -> dict[str, Any]:
     from importlib.metadata import version
 
     return {
@@ -219,4 +223,5 @@ def settings(args: argparse.Namespace, postgres: str, total: float) -> dict[str,
         "messages": args.messages,
         "chats": args.chats,
         "total_s": total,
+        "load": f"{loads[0]:.2f} before, {loads[1]:.2f} after",
     }

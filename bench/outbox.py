@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import statistics
 import tempfile
 import time
 from collections import defaultdict
@@ -32,6 +34,7 @@ from tests.fake_telegram import TOKEN, FakeTelegram
 
 FIRST_CHAT = 6_000_000_001
 WINDOW_SECONDS = 1.0
+POLL_SECONDS = 0.05
 
 
 def max_in_window(moments: list[float], window: float = WINDOW_SECONDS) -> int:
@@ -105,10 +108,12 @@ async def _drain(
     stop = asyncio.Event()
     began = time.monotonic()
     task = asyncio.create_task(worker.run(stop))
-    deadline = began + messages / TELEGRAM_PER_SECOND * 3 + 60
+    patience = messages / TELEGRAM_PER_SECOND * 3 + 60
     try:
-        while len(delivered()) < messages and time.monotonic() < deadline and not task.done():
-            await asyncio.sleep(0.05)
+        for _ in range(int(patience / POLL_SECONDS)):
+            if len(delivered()) >= messages or task.done():
+                break
+            await asyncio.sleep(POLL_SECONDS)
         drained_at = time.monotonic()
         async with sessions() as session:  # the last rows are marked sent after their send
             for _ in range(100):
@@ -120,7 +125,7 @@ async def _drain(
                 await session.rollback()
                 if not pending:
                     break
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(POLL_SECONDS)
     finally:
         stop.set()
         with contextlib.suppress(asyncio.CancelledError):
@@ -133,13 +138,15 @@ async def _drain(
     gaps = [
         later[0] - earlier[0]
         for sent in per_chat.values()
-        for earlier, later in zip(sent, sent[1:], strict=False)
+        for earlier, later in itertools.pairwise(sent)
     ]
     in_order = all(
         [int(text.rsplit(" ", 1)[-1]) for _, text in sent]
         == sorted(int(text.rsplit(" ", 1)[-1]) for _, text in sent)
         for sent in per_chat.values()
     )
+    ordered = sorted(moments)
+    spacing = [b - a for a, b in itertools.pairwise(ordered)]
     span = (max(moments) - began) if moments else 0.0
     return {
         "messages": messages,
@@ -152,6 +159,8 @@ async def _drain(
         "limit_per_second": TELEGRAM_PER_SECOND,
         "max_in_1s": max_in_window(moments),
         "min_gap_per_chat_s": min(gaps) if gaps else None,
+        "min_gap_ms": min(spacing) * 1000 if spacing else None,
+        "median_gap_ms": statistics.median(spacing) * 1000 if spacing else None,
         "per_chat_limit_s": TELEGRAM_PER_CHAT_SECONDS,
         "in_order": in_order,
     }

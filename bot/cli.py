@@ -32,8 +32,14 @@ def load_settings() -> Settings:
         raise StartupError(f"bad settings — {problems}") from None
 
 
-async def run_console(settings: Settings, user: str) -> None:
+async def run_console(settings: Settings, user: str, *, announce: bool = False) -> None:
     app = await build_app(settings)
+    if announce:  # e.g. a service started without a token: say why it reads standard input
+        print(
+            "python -m bot run: no messenger token is set, so the terminal chat reads "
+            "standard input",
+            file=sys.stderr,
+        )
     try:
         channel = ConsoleChannel(
             app.conversation,
@@ -56,7 +62,7 @@ async def run_console(settings: Settings, user: str) -> None:
 
 async def run_all(settings: Settings, user: str) -> None:
     if settings.telegram_bot_token is None and settings.viber_auth_token is None:
-        await run_console(settings, user)
+        await run_console(settings, user, announce=not sys.stdin.isatty())
         return
     app = await build_app(settings)
     try:
@@ -110,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_console(settings, args.user))
         else:
             asyncio.run(run_all(settings, args.user))
+    except OSError as error:
+        print(
+            f"python -m bot {args.command}: {error.strerror or error}: {error.filename or ''}",
+            file=sys.stderr,
+        )
+        return 2
     except (StartupError, DepartmentFileError) as error:
         print(f"python -m bot {args.command}: {error}", file=sys.stderr)
         return 2

@@ -22,9 +22,9 @@ def local_today(ctx: Ctx) -> date:
 async def remind(ctx: Ctx) -> int:
     """Executors and their department's mailbox, N days before each due date."""
     today = local_today(ctx)
-    days = [today + timedelta(days=n) for n in ctx.config.reminder_days]
+    due = [a for n in ctx.config.reminder_days for a in await ctx.uow.control.due_in(today, n)]
     sent = 0
-    for appeal in await ctx.uow.control.due_on(days):
+    for appeal in due:
         left = (appeal.due_on - today).days
         if not await ctx.uow.control.claim_reminder(
             appeal.id, f"due{left}", appeal.due_on, ctx.now
@@ -76,7 +76,7 @@ async def remind(ctx: Ctx) -> int:
 async def escalate_overdue(ctx: Ctx) -> int:
     """Operators learn at once of an appeal past its due date."""
     sent = 0
-    for appeal in await ctx.uow.control.overdue(local_today(ctx)):
+    for appeal in await ctx.uow.control.overdue(local_today(ctx), unreported=True):
         if not await ctx.uow.control.claim_reminder(appeal.id, "overdue", appeal.due_on, ctx.now):
             continue
         sent += 1

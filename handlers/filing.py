@@ -210,10 +210,10 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         return await advance(ctx, "text")
-    if incoming.action or not (incoming.text or incoming.files):
+    text = clean_text(incoming.text or "")
+    if incoming.action or not (text or incoming.files):
         return None
     replies = await attach_files(ctx)
-    text = clean_text(incoming.text or "")
     if text:
         problem = text_problem(ctx, text, len(draft_text(ctx)))
         if problem:

@@ -9,7 +9,16 @@ from babel.messages.pofile import read_po
 
 LOCALES = ("uk", "en")
 DOMAIN = "messages"
-DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "locales"
+
+
+def _default_directory() -> Path:
+    """The checkout's `locales/`, or the one in the working directory (a non-editable install
+    leaves the catalogues where the reception is run from)."""
+    beside = Path(__file__).resolve().parent.parent / "locales"
+    return beside if beside.is_dir() else Path.cwd() / "locales"
+
+
+DEFAULT_DIRECTORY = _default_directory()
 
 
 def _load(directory: Path, locale: str) -> gettext.NullTranslations:

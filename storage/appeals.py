@@ -19,7 +19,8 @@ def search_key(new: NewAppeal) -> str:
 
 
 QUEUE_STATUSES = ("registered", "reopened")
-CLOSED_STATUSES = ("answered", "closed", "forwarded", "returned", "not_considered", "withdrawn")
+#: Positive, so that (status, due_on) serves the scans (a NOT IN cannot use the index).
+OPEN_STATUSES = ("registered", "assigned", "in_progress", "reopened")
 
 
 class AppealRepository:
@@ -229,7 +230,7 @@ class AppealRepository:
         self, first: date, last: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
         query = select(Appeal).where(
-            Appeal.status.not_in(CLOSED_STATUSES), Appeal.due_on >= first, Appeal.due_on <= last
+            Appeal.status.in_(OPEN_STATUSES), Appeal.due_on >= first, Appeal.due_on <= last
         )
         rows = await self._session.scalars(
             self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
@@ -239,7 +240,7 @@ class AppealRepository:
     async def overdue(
         self, today: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
-        query = select(Appeal).where(Appeal.status.not_in(CLOSED_STATUSES), Appeal.due_on < today)
+        query = select(Appeal).where(Appeal.status.in_(OPEN_STATUSES), Appeal.due_on < today)
         rows = await self._session.scalars(
             self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
         )

@@ -1,6 +1,7 @@
 """What deadline control needs: appeals by due date, and once-only claims for reminders and runs."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -36,20 +37,38 @@ class ControlRepository:
         )
         return bool(getattr(await self._session.execute(statement), "rowcount", 0))
 
-    async def due_on(self, days: list[date]) -> list[AppealRecord]:
+    @staticmethod
+    def _not_reminded(kind: str) -> Any:
+        """Leave out appeals already reminded of this due date, so that a scan every minute
+        costs what is new, not what was done before."""
+        return ~(
+            select(SentReminder.id)
+            .where(
+                SentReminder.appeal_id == Appeal.id,
+                SentReminder.kind == kind,
+                SentReminder.due_on == Appeal.due_on,
+            )
+            .exists()
+        )
+
+    async def due_in(self, today: date, days: int) -> list[AppealRecord]:
+        """Appeals in work due `days` days after today, not yet reminded of it."""
         rows = await self._session.scalars(
             select(Appeal)
-            .where(Appeal.status.in_(("assigned", "in_progress")), Appeal.due_on.in_(days))
+            .where(
+                Appeal.status.in_(("assigned", "in_progress")),
+                Appeal.due_on == today + timedelta(days=days),
+                self._not_reminded(f"due{days}"),
+            )
             .order_by(Appeal.id)
         )
         return [to_record(AppealRecord, row) for row in rows]
 
-    async def overdue(self, today: date) -> list[AppealRecord]:
-        rows = await self._session.scalars(
-            select(Appeal)
-            .where(Appeal.status.in_(IN_WORK), Appeal.due_on < today)
-            .order_by(Appeal.due_on, Appeal.id)
-        )
+    async def overdue(self, today: date, *, unreported: bool = False) -> list[AppealRecord]:
+        query = select(Appeal).where(Appeal.status.in_(IN_WORK), Appeal.due_on < today)
+        if unreported:
+            query = query.where(self._not_reminded("overdue"))
+        rows = await self._session.scalars(query.order_by(Appeal.due_on, Appeal.id))
         return [to_record(AppealRecord, row) for row in rows]
 
     async def waiting_since(self, received_before: date) -> list[AppealRecord]:

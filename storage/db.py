@@ -39,8 +39,16 @@ def create_engine(url: str) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Every SQLite transaction takes the write lock (BEGIN IMMEDIATE); with a pool of
+        # connections they would poll for it and starve (the benchmark saw 4 s tails). One
+        # connection queues them fairly instead.
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
         )
         _configure_sqlite(engine)
         return engine

@@ -128,6 +128,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         await citizen.tap("Продовжити")
         await citizen.tap("Надіслати")
         await operator.say("/assign Ш-1 zhkh")
+        await eventually(lambda: any(data == "so:1" for _, data, _ in fake.buttons(EXECUTOR)))
         await executor.say("/answer Ш-1")
         await executor.say("Відповідь: ліхтарі полагоджено.")
         await executor.tap("Готово")

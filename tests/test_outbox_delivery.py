@@ -132,7 +132,7 @@ async def test_throughput_stays_within_30_a_second_and_1_a_second_per_chat(
     times = sorted(c.at for c in sends)
     for i, start in enumerate(times):
         in_a_second = [t for t in times[i:] if t < start + 1.0]
-        assert len(in_a_second) <= 31  # 30 a second, one of slack for the clock's grain
+        assert len(in_a_second) <= 30
     one_chat = [c.at for c in sends if int(c.params["chat_id"]) == 999]
     gaps = [b - a for a, b in itertools.pairwise(one_chat)]
     assert all(gap >= 0.95 for gap in gaps), gaps
