@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from datetime import timedelta
 
 from pydantic import ValidationError
 
@@ -49,7 +50,12 @@ async def run_console(settings: Settings, user: str, *, announce: bool = False) 
         )
         stop = asyncio.Event()
         email = EmailSender(settings) if settings.smtp_host and settings.smtp_from else None
-        worker = OutboxWorker(app.sessions, {"console": ConsoleNotifications(channel)}, email)
+        worker = OutboxWorker(
+            app.sessions,
+            {"console": ConsoleNotifications(channel)},
+            email,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
         notifications = asyncio.create_task(worker.run(stop))
         try:
             await channel.run()

@@ -14,7 +14,7 @@ from bot.logs import new_request_id
 from bot.ratelimit import RateLimiter, limiter_for
 from handlers.notify import EMAIL_CHANNEL
 from handlers.types import reply_from_payload
-from storage.outbox import OutboxItem
+from storage.outbox import LEASE, OutboxItem
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,10 @@ class OutboxWorker:
         messengers: Mapping[str, MessengerSender],
         email: EmailSender | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        lease: timedelta = LEASE,
     ) -> None:
         self._sessions = sessions
+        self._lease = lease
         self._messengers = messengers
         self._email = email
         self._clock = clock
@@ -49,7 +51,7 @@ class OutboxWorker:
         """Deliver what is due at `now`; the number of rows handled."""
         now = now or self._clock()
         async with unit_of_work(self._sessions) as uow:
-            items = await uow.outbox_queue.claim(now, BATCH)
+            items = await uow.outbox_queue.claim(now, BATCH, self._lease)
         # One item per recipient per pass (the claim keeps their order): recipients in parallel.
         await asyncio.gather(*(self._deliver(item) for item in items))
         return len(items)

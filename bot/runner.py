@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 from typing import Protocol
 
 from aiohttp import web
@@ -71,6 +72,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             app.sessions,
             {channel.name: channel.outbox_sender for channel in started},
             EmailSender(settings) if settings.smtp_host and settings.smtp_from else None,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         worker_task = asyncio.create_task(worker.run(stop))
         scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs)

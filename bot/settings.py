@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(default=10, ge=1, le=50)
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
+    #: A message being sent by a process that died is sent again after this many seconds.
+    outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
 
     log_level: str = "INFO"
     #: json: one JSON object a line (for log collectors); text: for reading in a terminal.

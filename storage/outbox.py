@@ -63,7 +63,7 @@ class OutboxQueue:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, now: datetime, limit: int) -> list[OutboxItem]:
+    async def claim(self, now: datetime, limit: int, lease: timedelta = LEASE) -> list[OutboxItem]:
         """Due rows, locked against other workers (SKIP LOCKED on PostgreSQL; SQLite's
         BEGIN IMMEDIATE serialises claims) and leased: a worker that dies mid-send leaves them
         to be claimed again when the lease ends."""
@@ -96,7 +96,7 @@ class OutboxQueue:
         items = []
         for row in rows:
             row.status = "sending"
-            row.next_attempt_at = now + LEASE
+            row.next_attempt_at = now + lease
             row.attempts += 1
             items.append(
                 OutboxItem(

@@ -40,6 +40,9 @@ class FakeTelegram:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     blocked_users: set[int] = field(default_factory=set)
     url: str = ""
+    #: Messages being sent right now, and when the last such answer was written.
+    in_flight: int = 0
+    last_answer_at: float = 0.0
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _sent: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -65,6 +68,16 @@ class FakeTelegram:
     # --- what the bot sees -------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
+        if not request.match_info["method"].lower().startswith("send"):
+            return await self._answer(request)
+        self.in_flight += 1
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+            self.last_answer_at = time.monotonic()
+
+    async def _answer(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != TOKEN:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"].lower()
