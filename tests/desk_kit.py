@@ -1,11 +1,12 @@
 """Helpers for the operators' desk: staff accounts and what the outbox holds for a person."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import ChannelAccount, OutboxMessage
+from storage.models import Appeal, ChannelAccount, OutboxMessage
 from storage.uow import unit_of_work
 from tests.harness import Chat, onboard
 
@@ -60,3 +61,33 @@ def action_of(payload: dict[str, Any], label: str) -> str:
         if label in button_label:
             return str(action)
     raise AssertionError(f"no button {label!r} in {payload['buttons']}")
+
+
+async def answer_in_database(
+    sessions: async_sessionmaker[AsyncSession],
+    text: str,
+    file: tuple[str, str, str, int],
+    result: str = "9.1",
+) -> None:
+    """The only appeal is answered with one file (storage key, name, type, size), as the desk
+    would record it: for tests of what the citizen then sees."""
+    answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    key, name, mime, size = file
+    async with unit_of_work(sessions) as uow:
+        appeal = (await uow.session.scalars(select(Appeal))).one()
+        await uow.appeals.set_status(
+            appeal.id, "answered", answered, result=result, answer_text=text, answered_at=answered
+        )
+        event = await uow.appeals.add_event(
+            appeal.id,
+            kind="answered",
+            actor_id=None,
+            actor_role="executor",
+            at=answered,
+            from_status=appeal.status,
+            to_status="answered",
+        )
+        file_id = await uow.appeals.add_attachment(
+            appeal.author_id, key, name, mime, size, answered
+        )
+        await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from bot.settings import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 SETTLE_SECONDS = 0.25
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -115,3 +117,19 @@ class TelegramUser:
 
     def everything(self) -> str:
         return "\n".join(self.fake.texts(self.id))
+
+
+async def bot_command(env: dict[str, str], *args: str) -> None:
+    """`python -m bot ARGS` in a child process, which must succeed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()

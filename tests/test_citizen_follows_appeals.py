@@ -1,13 +1,11 @@
 """My appeals: the list, the card with its history and answer, adding information, withdrawing."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.types import IncomingFile
-from storage.models import Appeal, AppealEvent, Attachment
-from storage.uow import unit_of_work
+from storage.models import AppealEvent, Attachment
+from tests.desk_kit import answer_in_database
 from tests.harness import Chat, file_appeal, onboard
 
 
@@ -68,30 +66,11 @@ async def test_the_answer_is_shown_with_its_files(
 ) -> None:
     await onboard(chat)
     await file_appeal(chat)
-    answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
-    async with unit_of_work(sessions) as uow:
-        appeal = (await uow.session.scalars(select(Appeal))).one()
-        await uow.appeals.set_status(
-            appeal.id,
-            "answered",
-            answered,
-            result="9.1",
-            answer_text="The lights were repaired on 9 December.",
-            answered_at=answered,
-        )
-        event = await uow.appeals.add_event(
-            appeal.id,
-            kind="answered",
-            actor_id=None,
-            actor_role="executor",
-            at=answered,
-            from_status="registered",
-            to_status="answered",
-        )
-        file_id = await uow.appeals.add_attachment(
-            appeal.author_id, "answerkey", "act.pdf", "application/pdf", 10, answered
-        )
-        await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+    await answer_in_database(
+        sessions,
+        "The lights were repaired on 9 December.",
+        ("answerkey", "act.pdf", "application/pdf", 10),
+    )
     await chat.send("/my")
     await chat.tap("Ш-1")
     assert "Answer of 10 December 2026, 14:00:" in chat.text

@@ -29,7 +29,7 @@ from storage.models import (
     ProcessedUpdate,
 )
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import free_port
+from tests.telegram_kit import bot_command, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATOR = 5_000_000_401
@@ -98,17 +98,7 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(
         ("migrate",),
         ("staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"),
     ):
-        setup = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            *command,
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        assert await setup.wait() == 0
+        await bot_command(env, *command)
     # The test only reads: a plain engine, so that its reads never take SQLite's write lock
     # away from the bot (the application's engine begins every transaction IMMEDIATE).
     engine = create_async_engine(database_url)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import TelegramUser, free_port
+from tests.telegram_kit import TelegramUser, bot_command, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIZEN, OPERATOR, EXECUTOR = 5_000_000_201, 5_000_000_202, 5_000_000_203
@@ -36,21 +36,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-async def cli(env: dict[str, str], *args: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await process.communicate()
-    assert process.returncode == 0, stderr.decode()
-
-
 async def eventually(check: object, timeout: float = 15.0) -> None:
     for _ in range(int(timeout / 0.1)):
         if callable(check) and check():
@@ -72,11 +57,11 @@ async def test_a_whole_cycle_logs_nothing_personal(
         "LOG_LEVEL": "DEBUG",
         "LOG_FORMAT": "json",
     }
-    await cli(env, "migrate")
-    await cli(
+    await bot_command(env, "migrate")
+    await bot_command(
         env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
     )
-    await cli(
+    await bot_command(
         env,
         "staff",
         "add",

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, ChannelAccount
+from tests.desk_kit import answer_in_database
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
 
@@ -310,10 +311,8 @@ async def test_the_answer_and_its_file_reach_the_citizen_in_telegram(
     tmp_path: Path,
     db: async_sessionmaker[AsyncSession],
 ) -> None:
-    from datetime import UTC, datetime
 
     from storage.attachments import AttachmentStore
-    from storage.uow import unit_of_work
     from tests.harness import LIGHTING
 
     settings = telegram_settings(database_url, tmp_path, fake)
@@ -335,29 +334,9 @@ async def test_the_answer_and_its_file_reach_the_citizen_in_telegram(
         await user.tap("Continue")
         await user.tap("Submit")
         key = AttachmentStore(settings.attachments_dir).save_bytes(b"%PDF-1.4 act")
-        answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
-        async with unit_of_work(db) as uow:
-            appeal = (await uow.session.scalars(select(Appeal))).one()
-            await uow.appeals.set_status(
-                appeal.id,
-                "answered",
-                answered,
-                result="9.1",
-                answer_text="The lights were repaired.",
-                answered_at=answered,
-            )
-            event = await uow.appeals.add_event(
-                appeal.id,
-                kind="answered",
-                actor_id=None,
-                actor_role="executor",
-                at=answered,
-                to_status="answered",
-            )
-            file_id = await uow.appeals.add_attachment(
-                appeal.author_id, key, "act.pdf", "application/pdf", 12, answered
-            )
-            await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+        await answer_in_database(
+            db, "The lights were repaired.", (key, "act.pdf", "application/pdf", 12)
+        )
         await user.say("/my")
         await user.tap("Ш-1")
         assert "The lights were repaired." in user.everything()

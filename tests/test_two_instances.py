@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import TelegramUser, free_port
+from tests.telegram_kit import TelegramUser, bot_command, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "two-instances-secret"
@@ -30,21 +30,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
-
-
-async def cli(env: dict[str, str], *args: str) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await process.communicate()
-    assert process.returncode == 0, stderr.decode()
 
 
 async def wait_healthy(port: int) -> None:
@@ -92,8 +77,8 @@ async def test_two_instances_share_the_work_without_doubling(
         "LOG_LEVEL": "WARNING",
         "DIGEST_TIME": "00:00",
     }
-    await cli(env, "migrate")
-    await cli(
+    await bot_command(env, "migrate")
+    await bot_command(
         env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
     )
     ports = [free_port(), free_port()]

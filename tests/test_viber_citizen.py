@@ -5,7 +5,6 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.settings import Settings
 from storage.attachments import AttachmentStore
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, ChannelAccount, Person
-from storage.uow import unit_of_work
+from tests.desk_kit import answer_in_database
 from tests.fake_telegram import FakeTelegram
 from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser, sign
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
@@ -336,29 +335,9 @@ async def test_pictures_come_in_and_answer_files_go_out_through_signed_urls(
         await user.tap("Continue")
         await user.tap("Submit")
         key = AttachmentStore(settings.attachments_dir).save_bytes(b"%PDF-1.4 answer")
-        answered = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
-        async with unit_of_work(db) as uow:
-            appeal = (await uow.session.scalars(select(Appeal))).one()
-            await uow.appeals.set_status(
-                appeal.id,
-                "answered",
-                answered,
-                result="9.3",
-                answer_text="Explained.",
-                answered_at=answered,
-            )
-            event = await uow.appeals.add_event(
-                appeal.id,
-                kind="answered",
-                actor_id=None,
-                actor_role="executor",
-                at=answered,
-                to_status="answered",
-            )
-            file_id = await uow.appeals.add_attachment(
-                appeal.author_id, key, "answer.pdf", "application/pdf", 15, answered
-            )
-            await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+        await answer_in_database(
+            db, "Explained.", (key, "answer.pdf", "application/pdf", 15), result="9.3"
+        )
         await user.say("/my")
         await user.tap("Ш-1")
         sent = viber.sent_to(VIBER_ID)[-1]
