@@ -346,11 +346,15 @@ async def forward(ctx: Ctx, appeal: AppealRecord, body: str, reason: str) -> Rep
     return Reply(reply)
 
 
-async def send_back(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
-    """Art. 5, 7: returned to the author with an explanation."""
+async def send_back(
+    ctx: Ctx, appeal: AppealRecord, reason: str, *, lacking_data: bool = False
+) -> Reply:
+    """Returned to the author with an explanation: within 10 days when it does not meet Art. 5,
+    within 5 when it lacks the data needed for a decision (Art. 7)."""
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.RETURNED)
-    late = today(ctx) > return_due(appeal.received_on, ctx.config.calendar, lacking_data=False)
+    term = return_due(appeal.received_on, ctx.config.calendar, lacking_data=lacking_data)
+    late = today(ctx) > term
     await ctx.uow.appeals.update(
         appeal.id,
         ctx.now,
@@ -359,7 +363,12 @@ async def send_back(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
         closed_at=ctx.now,
     )
     await record(
-        ctx, appeal, "returned", to_status=Status.RETURNED, text=reason, data={"late": late}
+        ctx,
+        appeal,
+        "returned",
+        to_status=Status.RETURNED,
+        text=reason,
+        data={"late": late, "ground": "art7" if lacking_data else "art5"},
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     await notify.citizen(
@@ -375,7 +384,9 @@ async def send_back(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
     )
     reply = ctx._("Appeal {index} is returned to the author.").format(index=appeal.reg_index)
     if late:
-        reply += "\n" + ctx._("Note: the 10-day term for a return has passed.")
+        reply += "\n" + ctx._("Note: the term for a return ({date}) has passed.").format(
+            date=day(ctx, term)
+        )
     return Reply(reply)
 
 

@@ -51,7 +51,7 @@ USAGE: dict[str, str] = {
     "/answer": N_("Usage: /answer INDEX, then the text and files of the answer"),
     "/extend": N_("Usage: /extend INDEX DD.MM.YYYY REASON"),
     "/forward": N_("Usage: /forward INDEX BODY; REASON"),
-    "/return": N_("Usage: /return INDEX REASON"),
+    "/return": N_("Usage: /return INDEX [art7] REASON (art7: lacking data, Art. 7)"),
     "/reject": N_("Usage: /reject INDEX anonymous|repeated|late|incapable [COMMENT]"),
     "/note": N_("Usage: /note INDEX TEXT"),
     "/find": N_("Usage: /find TEXT, PHONE or NAME"),
@@ -109,8 +109,8 @@ def staff_help(ctx: Ctx) -> str:
             ctx._(
                 "/assign INDEX DEPARTMENT [15|30] — send to a department with a term\n/extend INDEX "
                 "DD.MM.YYYY REASON — extend (45 days from receipt at most)\n/forward INDEX BODY; "
-                "REASON — forward by competence (Art. 7)\n/return INDEX REASON — return to the "
-                "author (Art. 5, 7)\n/reject INDEX anonymous|repeated|late|incapable [COMMENT] — "
+                "REASON — forward by competence (Art. 7)\n/return INDEX [art7] REASON — return to "
+                "the author (Art. 5 within 10 days; art7: lacking data, within 5 days)\n/reject INDEX anonymous|repeated|late|incapable [COMMENT] — "
                 "not to consider (the closed list of Art. 8)"
             )
         )
@@ -345,6 +345,11 @@ async def with_text(ctx: Ctx, command: str, appeal: AppealRecord, rest: str) -> 
             return usage(ctx, command)
         return await act.forward(ctx, appeal, body.strip(), reason.strip())
     if command == "/return":
+        ground, _, explanation = rest.partition(" ")
+        if ground.lower() == "art7":
+            if not explanation.strip():
+                return usage(ctx, command)
+            return await act.send_back(ctx, appeal, explanation.strip(), lacking_data=True)
         return await act.send_back(ctx, appeal, rest) if rest else usage(ctx, command)
     if command == "/reject":
         code, _, comment = rest.partition(" ")
@@ -520,7 +525,10 @@ INPUT_PROMPTS = {
         "Type the body and the reason separated by a semicolon, for example: Volyn "
         "Regional State Administration; the issue is within its competence"
     ),
-    "return": N_("Type the explanation for the author: what is missing or wrong"),
+    "return": N_(
+        "Type the explanation for the author: what is missing or wrong. Start with "
+        "“art7” when the appeal lacks the data needed for a decision (Art. 7)."
+    ),
     "note": N_("Type the internal note; the citizen will not see it"),
     "reject": N_("Type a comment for the citizen, or tap “Skip”"),
 }

@@ -191,6 +191,7 @@ async def test_forward_return_reject_and_notes(
     assert "the 5-day term for forwarding has passed" in operator.text
     await operator.send("/return Ш-2 the text does not say which street is meant")
     assert "returned to the author" in operator.text
+    assert "has passed" not in operator.text  # Art. 5: 10 days, 6 have passed
     await operator.send("/reject Ш-3 sometimes")
     assert "Usage: /reject INDEX anonymous|repeated|late|incapable" in operator.text
     await operator.send("/appeal Ш-3")
@@ -232,7 +233,8 @@ async def test_assign_from_buttons_puts_the_topics_department_first(
         ("/assign Ш-1 nosuch", "There is no department nosuch. The codes are: cnap, zhkh"),
         ("/extend Ш-1 tomorrow please", "Usage: /extend INDEX DD.MM.YYYY REASON"),
         ("/forward Ш-1 somewhere", "Usage: /forward INDEX BODY; REASON"),
-        ("/return Ш-1", "Usage: /return INDEX REASON"),
+        ("/return Ш-1", "Usage: /return INDEX [art7] REASON"),
+        ("/return Ш-1 art7", "Usage: /return INDEX [art7] REASON"),
         ("/note Ш-1", "Usage: /note INDEX TEXT"),
         ("/find", "Usage: /find TEXT, PHONE or NAME"),
         ("/invite", "Your role does not allow this."),
@@ -320,3 +322,25 @@ async def test_a_citizen_typing_staff_commands_learns_nothing(
     async with sessions() as session:
         events = (await session.scalars(select(AppealEvent))).all()
     assert [e.kind for e in events] == ["registered"]
+
+
+async def test_a_return_for_lacking_data_has_5_days(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    await file_appeal(chat)
+    clock.advance(days=6)
+    await operator.send("/return Ш-1 art7 please name the street and the house")
+    assert "Appeal Ш-1 is returned to the author." in operator.text
+    # Received Tuesday 1 December; 5 days end on Sunday the 6th, so Friday the 4th.
+    assert "Note: the term for a return (4 December 2026) has passed." in operator.text
+    told = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "returned to you with an explanation: please name the street and the house" in told
+    async with sessions() as session:
+        event = (
+            await session.scalars(select(AppealEvent).where(AppealEvent.kind == "returned"))
+        ).one()
+    assert event.data == {"late": True, "ground": "art7"}
