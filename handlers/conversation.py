@@ -73,7 +73,6 @@ class Conversation:
     ) -> None:
         self._sessions = sessions
         self.config = config
-        self._config = config
         self._catalogs = catalogs
         self._clock = clock
 
@@ -127,7 +126,7 @@ class Conversation:
                 account=account,
                 person=person,
                 state=state,
-                config=self._config,
+                config=self.config,
                 catalogs=self._catalogs,
                 steps=STEPS,
                 now=now,

@@ -5,10 +5,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
+from storage.inserts import insert_once
 from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
 from storage.records import AppealRecord, AttachmentRecord, EventRecord, NewAppeal
 
@@ -29,10 +29,8 @@ class AppealRepository:
 
     async def next_number(self, year: int) -> int:
         """The year's next sequence number, taken under a row lock so no two appeals share one."""
-        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         await self._session.execute(
-            insert(AppealCounter).values(year=year, last_number=0).on_conflict_do_nothing()
+            insert_once(self._session, AppealCounter, year=year, last_number=0)
         )
         number = await self._session.scalar(
             update(AppealCounter)
@@ -95,8 +93,12 @@ class AppealRepository:
         return [to_record(AppealRecord, row) for row in rows]
 
     async def count_of_author(self, person_id: int) -> int:
-        rows = await self._session.scalars(select(Appeal.id).where(Appeal.author_id == person_id))
-        return len(rows.all())
+        return int(
+            await self._session.scalar(
+                select(func.count()).select_from(Appeal).where(Appeal.author_id == person_id)
+            )
+            or 0
+        )
 
     async def set_status(self, appeal_id: int, status: str, now: datetime, **values: Any) -> None:
         await self._session.execute(

@@ -4,10 +4,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
+from storage.inserts import insert_once
 from storage.models import Appeal, JobRun, OutboxMessage, SentReminder
 from storage.records import AppealRecord
 
@@ -18,23 +18,15 @@ class ControlRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def _insert(self) -> type[postgresql.Insert] | type[sqlite.Insert]:
-        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
-        return postgresql.Insert if dialect == "postgresql" else sqlite.Insert
-
     async def claim_reminder(self, appeal_id: int, kind: str, due_on: date, now: datetime) -> bool:
         """True for the one worker that may send this reminder; False once it was sent."""
-        statement = (
-            self._insert()(SentReminder)
-            .values(appeal_id=appeal_id, kind=kind, due_on=due_on, at=now)
-            .on_conflict_do_nothing()
+        statement = insert_once(
+            self._session, SentReminder, appeal_id=appeal_id, kind=kind, due_on=due_on, at=now
         )
         return bool(getattr(await self._session.execute(statement), "rowcount", 0))
 
     async def claim_run(self, job: str, period: str, now: datetime) -> bool:
-        statement = (
-            self._insert()(JobRun).values(job=job, period=period, at=now).on_conflict_do_nothing()
-        )
+        statement = insert_once(self._session, JobRun, job=job, period=period, at=now)
         return bool(getattr(await self._session.execute(statement), "rowcount", 0))
 
     @staticmethod

@@ -3,9 +3,9 @@
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.inserts import insert_once
 from storage.models import ProcessedUpdate
 
 
@@ -15,12 +15,8 @@ class UpdateLog:
 
     async def first_time(self, channel: str, update_id: str, now: datetime) -> bool:
         """Remember the update; False when it was seen before."""
-        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(ProcessedUpdate)
-            .values(channel=channel, update_id=update_id, at=now)
-            .on_conflict_do_nothing()
+        statement = insert_once(
+            self._session, ProcessedUpdate, channel=channel, update_id=update_id, at=now
         )
         result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
