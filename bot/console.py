@@ -11,11 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.dbwatch import retry_delay
 from bot.logs import new_request_id
 from handlers.conversation import Conversation
+from handlers.intake_notes import delay_note
 from handlers.types import Ask, Contact, Incoming, IncomingFile, Location, Reply
 from reception.files import FileProblem, file_problem, guess_type
 from storage.attachments import AttachmentStore
+from storage.outages import is_outage
 
 CHANNEL = "console"
 
@@ -92,7 +95,20 @@ class ConsoleChannel:
 
     async def send(self, line: str) -> list[Reply]:
         new_request_id()
-        replies = await self._conversation.handle(self.to_incoming(line))
+        incoming = self.to_incoming(line)
+        attempt = 0
+        while True:
+            try:
+                replies = await self._conversation.handle(incoming)
+                break
+            except Exception as error:
+                # The database is away (another process holds SQLite's lock): wait, say so once.
+                if not is_outage(error):
+                    raise
+                if attempt == 0:
+                    self.render([delay_note(self._conversation.catalogs, None)])
+                await asyncio.sleep(retry_delay(attempt))
+                attempt += 1
         self.render(replies)
         return replies
 

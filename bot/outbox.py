@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dbwatch import DatabaseWatch, retry_delay
 from bot.delivery import DeliveryFailed, MessengerSender
 from bot.email import EmailSender
 from bot.logs import new_request_id
@@ -27,7 +28,7 @@ IDLE_SECONDS = 1.0
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(timedelta(seconds=5 * 2 ** (attempts - 1)), MAX_BACKOFF)
+    return min(timedelta(seconds=2 ** (attempts - 1)), MAX_BACKOFF)
 
 
 class OutboxWorker:
@@ -38,8 +39,10 @@ class OutboxWorker:
         email: EmailSender | None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = LEASE,
+        watch: DatabaseWatch | None = None,
     ) -> None:
         self._sessions = sessions
+        self._watch = watch or DatabaseWatch()
         self._lease = lease
         self._messengers = messengers
         self._email = email
@@ -100,12 +103,20 @@ class OutboxWorker:
         await sender.send(account.external_id, [reply_from_payload(item.payload)])
 
     async def run(self, stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
+            pause = IDLE_SECONDS
             try:
                 handled = await self.run_once()
-            except Exception:
-                log.exception("outbox pass failed")
+                self._watch.ok()
+                failures = 0
+            except Exception as error:
                 handled = 0
+                if self._watch.failed(error):
+                    failures += 1
+                    pause = IDLE_SECONDS + retry_delay(failures)
+                else:
+                    log.exception("outbox pass failed")
             if not handled:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), IDLE_SECONDS)
+                    await asyncio.wait_for(stop.wait(), pause)

@@ -10,12 +10,12 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.app import App
+from bot.dbwatch import DatabaseWatch
 from bot.delivery import MessengerSender
 from bot.email import EmailSender
+from bot.intake import Intake
 from bot.outbox import OutboxWorker
 from bot.scheduler import start_scheduler
-from bot.telegram.service import TelegramChannel
-from bot.viber.service import ViberChannel
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
@@ -31,21 +31,39 @@ class Channel(Protocol):
 
     async def start(self) -> None: ...
 
+    async def stop_intake(self) -> None: ...
+
     async def stop(self) -> None: ...
 
 
-def configured_channels(app: App) -> list[Channel]:
+def configured_channels(app: App, intake: Intake) -> list[Channel]:
     settings = app.settings
     channels: list[Channel] = []
+    # Each messenger's library is imported only when its token is set: a large import.
     if settings.telegram_bot_token:
+        from bot.telegram.service import TelegramChannel
+
         channels.append(
-            TelegramChannel(
-                settings, app.conversation, app.sessions, app.attachments, app.catalogs
-            )
+            TelegramChannel(settings, intake, app.sessions, app.attachments, app.catalogs)
         )
     if settings.viber_auth_token:
-        channels.append(ViberChannel(settings, app.conversation, app.sessions, app.attachments))
+        from bot.viber.service import ViberChannel
+
+        channels.append(
+            ViberChannel(settings, intake, app.sessions, app.attachments, app.catalogs)
+        )
     return channels
+
+
+def build_intake(app: App, watch: DatabaseWatch) -> Intake:
+    settings = app.settings
+    return Intake(
+        app.sessions,
+        app.conversation,
+        watch,
+        reply_lease=timedelta(seconds=settings.outbox_lease_seconds),
+        retention=timedelta(days=settings.inbox_retention_days),
+    )
 
 
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:
@@ -55,7 +73,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    channels = configured_channels(app)
+    watch = DatabaseWatch()
+    intake = build_intake(app, watch)
+    channels = configured_channels(app, intake)
     web_app = build_web_app(app.engine)
     for channel in channels:
         channel.register(web_app)
@@ -63,8 +83,11 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     await server.start()
     log.info("web server on %s:%s", settings.web_host, settings.web_port)
     started: list[Channel] = []
-    worker_task: asyncio.Task[None] | None = None
+    background: list[asyncio.Task[None]] = []
+    worker_stop = asyncio.Event()
     try:
+        # What was stored and not handled before a restart goes first.
+        background.append(asyncio.create_task(intake.run_sweeps(stop)))
         for channel in channels:
             await channel.start()
             started.append(channel)
@@ -73,15 +96,26 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             {channel.name: channel.outbox_sender for channel in started},
             EmailSender(settings) if settings.smtp_host and settings.smtp_from else None,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
+            watch=watch,
         )
-        worker_task = asyncio.create_task(worker.run(stop))
-        scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs)
+        background.append(asyncio.create_task(worker.run(worker_stop)))
+        scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs, watch)
         await stop.wait()
         scheduler.shutdown(wait=False)
     finally:
         stop.set()
-        if worker_task is not None:
-            await worker_task
+        # Graceful: no new updates; those in hand finish within the grace; then the outbox.
+        for channel in started:
+            await channel.stop_intake()
+        await intake.close(settings.shutdown_grace_seconds)
+        worker_stop.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*background, return_exceptions=True),
+                settings.shutdown_grace_seconds + 1,
+            )
+        for task in background:
+            task.cancel()
         for channel in reversed(started):
             await channel.stop()
         await server.stop()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dbwatch import DatabaseWatch
 from handlers import control
 from handlers.config import ConversationConfig
 from handlers.context import Ctx, system_ctx
@@ -33,14 +34,20 @@ async def run_control(
     config: ConversationConfig,
     catalogs: Catalogs,
     now: datetime,
+    watch: DatabaseWatch | None = None,
 ) -> dict[str, int]:
-    """Every control job once at `now`, each in its own transaction."""
+    """Every control job once at `now`, each in its own transaction. While the database is
+    away the jobs wait for the next tick: each claims its effects, so nothing is missed."""
+    watch = watch or DatabaseWatch()
     done: dict[str, int] = {}
     for name, job in JOBS:
         try:
             async with unit_of_work(sessions) as uow:
                 done[name] = int(await job(system_ctx(uow, config, catalogs, STEPS, now)))
-        except Exception:
+            watch.ok()
+        except Exception as error:
+            if watch.failed(error):
+                break
             log.exception("control job %s failed", name)
     return done
 
@@ -49,10 +56,11 @@ def start_scheduler(
     sessions: async_sessionmaker[AsyncSession],
     config: ConversationConfig,
     catalogs: Catalogs,
+    watch: DatabaseWatch,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> AsyncIOScheduler:
     async def tick() -> None:
-        await run_control(sessions, config, catalogs, clock())
+        await run_control(sessions, config, catalogs, clock(), watch)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(

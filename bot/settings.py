@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     auto_close_days: int = Field(default=14, ge=1, le=365)
     #: A message being sent by a process that died is sent again after this many seconds.
     outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
+    #: On SIGTERM, updates being handled and replies being sent get this long to finish; what
+    #: does not finish is kept in the inbox and outbox for the next start.
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
+    #: Handled updates are kept this long (a replay within it is recognised), then forgotten.
+    inbox_retention_days: int = Field(default=7, ge=2, le=365)
 
     log_level: str = "INFO"
     #: json: one JSON object a line (for log collectors); text: for reading in a terminal.

@@ -3,10 +3,10 @@
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers import feedback, staff_card, staff_flow
@@ -17,7 +17,7 @@ from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
 from handlers.menu import help_reply, my_data_reply
 from handlers.onboarding import has_consent
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
 from storage.records import StateRecord
@@ -63,6 +63,14 @@ def command_of(incoming: Incoming) -> str | None:
     return text.split()[0].split("@")[0].lower()[:32]
 
 
+@dataclass(frozen=True)
+class Handled:
+    """What handling one update produced: the replies, and the account they go to."""
+
+    account_id: int
+    replies: list[Reply]
+
+
 class Conversation:
     def __init__(
         self,
@@ -73,45 +81,46 @@ class Conversation:
     ) -> None:
         self._sessions = sessions
         self.config = config
-        self._catalogs = catalogs
+        self.catalogs = catalogs
         self._clock = clock
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle an update that is not in the inbox (the terminal chat, tests). A database
+        outage propagates: the caller decides how to wait for it."""
+        handled = await self._handle(incoming, None)
+        assert handled is not None
+        return handled.replies
+
+    async def handle_stored(self, inbox_id: int, incoming: Incoming) -> Handled | None:
+        """Handle an update from the inbox: it is claimed, acted on and its replies kept, all in
+        one transaction, so it is handled exactly once. None when it was not this call's to
+        handle (handled already, or an earlier update of the same person still waits)."""
+        return await self._handle(incoming, inbox_id)
+
+    async def _handle(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 started = time.perf_counter()
-                replies = await self._handle_once(incoming)
-                log.info(
-                    "%s update handled: %d replies in %.0f ms",
-                    incoming.channel,
-                    len(replies),
-                    (time.perf_counter() - started) * 1000,
-                )
-                return replies
+                handled = await self._handle_once(incoming, inbox_id)
+                if handled is not None:
+                    log.info(
+                        "%s update handled: %d replies in %.0f ms",
+                        incoming.channel,
+                        len(handled.replies),
+                        (time.perf_counter() - started) * 1000,
+                    )
+                return handled
             except IntegrityError:
                 # Two first messages of one new account raced to create it: the retry finds it.
                 if attempt == ATTEMPTS:
-                    log.exception("conversation update failed on a constraint")
-            except DBAPIError as error:
-                log.warning("database unavailable: %s", type(error).__name__)
-                break
-        t = self._catalogs.get(incoming.locale_hint)
-        return [
-            Reply(
-                t.gettext(
-                    "Sorry, the reception is busy right now and your last message was not saved. "
-                    "Please send it again in a minute."
-                )
-            )
-        ]
+                    raise
+        raise AssertionError("unreachable")
 
-    async def _handle_once(self, incoming: Incoming) -> list[Reply]:
+    async def _handle_once(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
         now = self._clock()
         async with unit_of_work(self._sessions) as uow:
-            if incoming.update_id is not None and not await uow.updates.first_time(
-                incoming.channel, incoming.update_id, now
-            ):
-                return []
+            if inbox_id is not None and not await uow.inbox.claim(inbox_id, now):
+                return None
             account, person, _ = await uow.people.account(
                 incoming.channel, incoming.external_user_id, now
             )
@@ -127,7 +136,7 @@ class Conversation:
                 person=person,
                 state=state,
                 config=self.config,
-                catalogs=self._catalogs,
+                catalogs=self.catalogs,
                 steps=STEPS,
                 now=now,
             )
@@ -139,7 +148,12 @@ class Conversation:
             if incoming.action and ctx.state.step == step_before and len(replies) == 1:
                 replies = [replace(replies[0], replaces_prompt=True)]
             await uow.conversations.save(account.id, ctx.state, now)
-            return replies
+            if inbox_id is not None:
+                await uow.inbox.keep_replies(
+                    inbox_id,
+                    {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
+                )
+            return Handled(account.id, replies)
 
 
 async def dispatch(ctx: Ctx) -> list[Reply]:

@@ -46,7 +46,7 @@ class Incoming:
     unsupported: str | None = None
     locale_hint: str | None = None
     display_name: str | None = None
-    #: The channel's id of this update, when it has one: a replay is handled once.
+    #: The channel's id of this update, when it has one.
     update_id: str | None = None
 
 
@@ -86,6 +86,9 @@ def reply_to_payload(reply: Reply) -> dict[str, object]:
         "buttons": [[b.label, b.action] for b in reply.buttons],
         "files": [[f.storage_key, f.name, f.mime, f.size] for f in reply.files],
         "columns": reply.columns,
+        "ask": reply.ask.value if reply.ask else None,
+        "ask_label": reply.ask_label,
+        "replaces_prompt": reply.replaces_prompt,
     }
 
 
@@ -95,9 +98,14 @@ def reply_from_payload(payload: dict[str, object]) -> Reply:
     assert isinstance(buttons, list)
     assert isinstance(files, list)
     columns = payload.get("columns", 1)
+    ask = payload.get("ask")
+    ask_label = payload.get("ask_label")
     return Reply(
         text=str(payload.get("text", "")),
         buttons=tuple(Button(str(label), str(action)) for label, action in buttons),
         files=tuple(OutgoingFile(str(k), str(n), str(m), int(s)) for k, n, m, s in files),
         columns=columns if isinstance(columns, int) else 1,
+        ask=Ask(ask) if isinstance(ask, str) and ask in Ask._value2member_map_ else None,
+        ask_label=ask_label if isinstance(ask_label, str) else None,
+        replaces_prompt=payload.get("replaces_prompt") is True,
     )

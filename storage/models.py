@@ -220,13 +220,31 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
-class ProcessedUpdate(Base):
-    """Messenger update ids already handled: a replayed update is not handled twice."""
+class InboxUpdate(Base):
+    """A messenger update, stored before the messenger is told it arrived (DESIGN rule 10).
 
-    __tablename__ = "processed_updates"
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    update_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    at: Mapped[datetime]
+    `received` until a handler claims it in the transaction that carries its effects (then
+    `handled`, with the replies to send); `replied` once the replies reached the messenger or the
+    outbox; `failed` when handling it kept raising. The unique key makes a replay harmless."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "update_id"),
+        Index("ix_inbox_sender_pending", "channel", "sender", "status", "id"),
+        Index("ix_inbox_status_received_at", "status", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(80))
+    #: The sender's id in the messenger: updates of one sender are handled in order.
+    sender: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+    #: The conversation's replies, kept until they are delivered or handed to the outbox.
+    replies: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Invite(Base):

@@ -131,6 +131,19 @@ class OutboxQueue:
             )
         )
 
+    async def has_pending(self, channel: str, recipient: str) -> bool:
+        """Something for this recipient still waits: a new message must queue behind it."""
+        found = await self._session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.recipient == recipient,
+                OutboxMessage.status.in_(("pending", "sending")),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def pending_count(self) -> int:
         return int(
             await self._session.scalar(

@@ -9,11 +9,11 @@ from storage.appeals import AppealRepository
 from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
 from storage.departments import DepartmentRepository
+from storage.inbox import Inbox
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
-from storage.updates import UpdateLog
 
 
 class UnitOfWork:
@@ -25,7 +25,7 @@ class UnitOfWork:
         self.departments = DepartmentRepository(session)
         self.outbox = OutboxRepository(session)
         self.outbox_queue = OutboxQueue(session)
-        self.updates = UpdateLog(session)
+        self.inbox = Inbox(session)
         self.staff = StaffRepository(session)
         self.control = ControlRepository(session)
         self.reports = ReportRepository(session)

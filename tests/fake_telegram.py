@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.waits import patience
+
 TOKEN = "123456789:AAEtestTOKENforTHEfakeBOTapiSERVER00"
 
 
@@ -39,6 +41,8 @@ class FakeTelegram:
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     blocked_users: set[int] = field(default_factory=set)
+    #: Calls to hold before answering: (seconds, then fail with this or None to succeed).
+    holds: dict[str, list[tuple[float, Failure | None]]] = field(default_factory=dict)
     url: str = ""
     #: Messages being sent right now, and when the last such answer was written.
     in_flight: int = 0
@@ -93,6 +97,12 @@ class FakeTelegram:
                 params[key] = params.pop(value.removeprefix("attach://"), value)
         call = Call(method, params, time.monotonic())
         self.calls.append(call)
+        held = self.holds.get(method)
+        if held:
+            seconds, outcome = held.pop(0)
+            await asyncio.sleep(seconds)
+            if outcome is not None:
+                return self._error(outcome.status, outcome.description)
         queue = self.failures.get(method)
         if queue:
             failure = queue.pop(0)
@@ -224,12 +234,16 @@ class FakeTelegram:
     def texts(self, chat_id: int) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.outgoing(chat_id)]
 
+    def delivered(self, chat_id: int) -> list[str]:
+        """Texts the chat really received: answered with success, not refused or failed."""
+        return [str(c.params.get("text", "")) for c in self.outgoing(chat_id) if c.result]
+
     async def wait_outgoing(self, chat_id: int, count: int, timeout: float = 10.0) -> None:
         async def enough() -> None:
             async with self._sent:
                 await self._sent.wait_for(lambda: len(self.outgoing(chat_id)) >= count)
 
-        await asyncio.wait_for(enough(), timeout)
+        await asyncio.wait_for(enough(), patience(timeout))
 
     def buttons(self, chat_id: int) -> list[tuple[str, str, int]]:
         """(label, callback data, message id) of the last message with an inline keyboard."""

@@ -15,6 +15,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.waits import patience
+
 VIBER_TOKEN = "4a5f6e7d8c9b0a1f-2e3d4c5b6a7f8e9d-0c1b2a3f4e5d6c7b"
 #: Viber's message tokens are unique across all users.
 MESSAGE_TOKENS = itertools.count(int(time.time()) * 1000)
@@ -123,7 +125,7 @@ class FakeViber:
             async with self._sent:
                 await self._sent.wait_for(lambda: len(self.sent_to(receiver)) >= count)
 
-        await asyncio.wait_for(enough(), timeout)
+        await asyncio.wait_for(enough(), patience(timeout))
 
 
 class ViberUser:
@@ -195,7 +197,7 @@ class ViberUser:
         await self.fake.wait_sent(self.id, before + 1)
         while True:
             count = len(self.fake.sent_to(self.id))
-            await asyncio.sleep(SETTLE_SECONDS)
+            await asyncio.sleep(patience(SETTLE_SECONDS))
             if len(self.fake.sent_to(self.id)) == count:
                 return
 

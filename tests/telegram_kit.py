@@ -2,8 +2,10 @@
 
 import asyncio
 import contextlib
+import signal
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from bot.app import build_app
 from bot.runner import serve
 from bot.settings import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.waits import POLL_SECONDS, patience
 
 SETTLE_SECONDS = 0.25
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +57,15 @@ async def running_bot(settings: Settings) -> AsyncIterator[None]:
 
 
 async def wait_until_serving(task: asyncio.Task[None], settings: Settings) -> None:
-    for _ in range(200):
+    deadline = time.monotonic() + patience(10)
+    while time.monotonic() < deadline:
         if task.done():
             await task  # raises the start-up error
         with contextlib.suppress(OSError):
             _, writer = await asyncio.open_connection(settings.web_host, settings.web_port)
             writer.close()
             return
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(POLL_SECONDS)
     raise TimeoutError("the bot did not start")
 
 
@@ -91,7 +95,7 @@ class TelegramUser:
         # Several messages may answer one update: wait until the bot falls quiet.
         while True:
             count = len(self.fake.outgoing(self.id))
-            await asyncio.sleep(SETTLE_SECONDS)
+            await asyncio.sleep(patience(SETTLE_SECONDS))
             if len(self.fake.outgoing(self.id)) == count:
                 return
 
@@ -117,6 +121,60 @@ class TelegramUser:
 
     def everything(self) -> str:
         return "\n".join(self.fake.texts(self.id))
+
+
+async def file_appeal(user: "TelegramUser", surname: str, *, submit: bool = True) -> None:
+    """A whole complaint in Ukrainian, from /start to Submit (or to the summary)."""
+    await user.say("/start")
+    await user.tap("Українська")
+    await user.tap("Погоджуюся")
+    await user.tap("Нове звернення")
+    await user.tap("Скарга")
+    await user.tap("Комунальне господарство")
+    await user.say("Ліхтарі не світять біля будинку вже другий тиждень, просимо полагодити.")
+    await user.tap("Готово")
+    await user.say("Пропустити")
+    await user.say(f"{surname} Тарас Григорович")
+    await user.say("м. Луцьк, вул. Лесі Українки, 35")
+    await user.say("050 123 45 67")
+    await user.tap("Пропустити")
+    await user.tap("Продовжити")
+    if submit:
+        await user.tap("Надіслати")
+
+
+class BotProcess:
+    """`python -m bot run` in a child process, to be killed, stopped and started again."""
+
+    def __init__(self, env: dict[str, str], log: Any) -> None:
+        self.env = env
+        self.log = log
+        self.process: asyncio.subprocess.Process | None = None
+        self.kills = 0
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=self.env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=self.log,
+        )
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        self.kills += 1
+
+    async def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return await asyncio.wait_for(self.process.wait(), patience(30))
 
 
 async def bot_command(env: dict[str, str], *args: str) -> None:

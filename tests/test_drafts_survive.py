@@ -9,6 +9,8 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.models import Appeal
+from storage.uow import unit_of_work
+from tests.conftest import WORKDAY_MORNING
 from tests.harness import LIGHTING, Chat, Clock, file_appeal, onboard
 
 
@@ -90,13 +92,23 @@ async def test_two_simultaneous_submits_register_one_appeal(
     assert await count_appeals(sessions) == 1
 
 
-async def test_a_replayed_update_is_handled_once(conversation: Conversation) -> None:
+async def test_a_replayed_update_is_stored_and_handled_once(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     from handlers.types import Incoming
+    from storage.inbox import NewUpdate
 
-    first = await conversation.handle(Incoming("test", "u", text="/start", update_id="42"))
-    again = await conversation.handle(Incoming("test", "u", text="/start", update_id="42"))
-    assert first
-    assert again == []
+    update = NewUpdate("test", "42", "u", {"text": "/start"})
+    async with unit_of_work(sessions) as uow:
+        first_id, replay_id = await uow.inbox.store([update, update], WORKDAY_MORNING)
+    assert first_id is not None
+    assert replay_id is None
+    incoming = Incoming("test", "u", text="/start", update_id="42")
+    first = await conversation.handle_stored(first_id, incoming)
+    again = await conversation.handle_stored(first_id, incoming)
+    assert first is not None
+    assert first.replies
+    assert again is None
 
 
 async def test_changing_the_language_midway_keeps_the_draft(chat: Chat) -> None:

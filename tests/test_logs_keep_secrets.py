@@ -13,6 +13,7 @@ import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_kit import TelegramUser, bot_command, free_port
+from tests.waits import eventually, patience
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIZEN, OPERATOR, EXECUTOR = 5_000_000_201, 5_000_000_202, 5_000_000_203
@@ -34,14 +35,6 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
-
-
-async def eventually(check: object, timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if callable(check) and check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("did not happen in time")
 
 
 async def test_a_whole_cycle_logs_nothing_personal(
@@ -122,7 +115,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         await eventually(lambda: "ліхтарі полагоджено" in citizen.everything())
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        _, stderr = await asyncio.wait_for(process.communicate(), patience(30))
     assert process.returncode == 0, stderr.decode()[-2000:]
     lines = stderr.decode().splitlines()
     assert len(lines) > 20

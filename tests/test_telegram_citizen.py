@@ -19,6 +19,7 @@ from storage.models import Appeal, ChannelAccount
 from tests.desk_kit import answer_in_database
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
+from tests.waits import patience
 
 USER = 5_000_000_001  # above 32 bits, as real Telegram ids are
 
@@ -254,7 +255,7 @@ async def test_webhook_mode_serves_a_citizen_and_refuses_a_wrong_secret(
         await user._send(replay)
         count = len(fake.outgoing(USER))
         assert await post_update(hook, replay, "s3cret-Value_1") == 200
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(patience(0.3))
         assert len(fake.outgoing(USER)) == count
 
         async with (
@@ -297,7 +298,7 @@ async def test_python_m_bot_run_serves_telegram_and_stops_on_sigterm(
         assert "Do you agree" in user.last
     finally:
         process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        _, stderr = await asyncio.wait_for(process.communicate(), patience(30))
     assert process.returncode == 0, stderr.decode()
     log = stderr.decode()
     assert "telegram bot @reception_test_bot serving (polling)" in log

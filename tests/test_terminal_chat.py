@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waits import patience
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = "\n".join(
@@ -49,7 +51,7 @@ def run_console(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=120,
+        timeout=patience(120),
         check=False,
     )
 
@@ -105,7 +107,7 @@ def test_a_placeholder_token_stops_the_start_with_one_line(tmp_path: Path) -> No
         text=True,
         cwd=ROOT,
         env=env,
-        timeout=60,
+        timeout=patience(60),
         check=False,
         input="",
     )

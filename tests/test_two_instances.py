@@ -16,7 +16,8 @@ import aiohttp
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import TelegramUser, bot_command, free_port
+from tests.telegram_kit import TelegramUser, bot_command, file_appeal, free_port
+from tests.waits import patience
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "two-instances-secret"
@@ -43,24 +44,6 @@ async def wait_healthy(port: int) -> None:
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError(f"instance on {port} did not start")
-
-
-async def file_appeal(user: TelegramUser, surname: str) -> None:
-    await user.say("/start")
-    await user.tap("Українська")
-    await user.tap("Погоджуюся")
-    await user.tap("Нове звернення")
-    await user.tap("Скарга")
-    await user.tap("Комунальне господарство")
-    await user.say("Ліхтарі не світять біля будинку вже другий тиждень, просимо полагодити.")
-    await user.tap("Готово")
-    await user.say("Пропустити")
-    await user.say(f"{surname} Тарас Григорович")
-    await user.say("м. Луцьк, вул. Лесі Українки, 35")
-    await user.say("050 123 45 67")
-    await user.tap("Пропустити")
-    await user.tap("Продовжити")
-    await user.tap("Надіслати")
 
 
 async def test_two_instances_share_the_work_without_doubling(
@@ -140,7 +123,7 @@ async def test_two_instances_share_the_work_without_doubling(
             if len(announced) >= 6:
                 break
             await asyncio.sleep(0.1)
-        await asyncio.sleep(3)  # time for a doubled delivery to show itself
+        await asyncio.sleep(patience(3))  # time for a doubled delivery to show itself
         announced = [t for t in fake.texts(OPERATOR) if t.startswith("Нове звернення")]
         assert sorted(announced) == sorted(set(announced))
         assert len(announced) == 6
@@ -150,5 +133,5 @@ async def test_two_instances_share_the_work_without_doubling(
         for process in processes:
             process.send_signal(signal.SIGTERM)
         for process in processes:
-            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+            _, stderr = await asyncio.wait_for(process.communicate(), patience(30))
             assert process.returncode == 0, stderr.decode()[-2000:]

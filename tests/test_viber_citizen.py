@@ -21,6 +21,7 @@ from tests.desk_kit import answer_in_database
 from tests.fake_telegram import FakeTelegram
 from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser, sign
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
+from tests.waits import patience
 
 VIBER_ID = "01234567890A="
 OTHER_ID = "98765432100B="
@@ -219,7 +220,7 @@ async def test_a_bad_or_missing_signature_is_refused_and_changes_nothing(
         assert (await user.post(body, signature=None))[0] == 403
         raw = json.dumps(body).encode()
         assert (await user.post(raw, signature=sign(raw, "another-token")))[0] == 403
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(patience(0.2))
     assert viber.sent_to(VIBER_ID) == []
     async with db() as session:
         assert await session.scalar(select(func.count()).select_from(ChannelAccount)) == 0
@@ -256,7 +257,7 @@ async def test_replays_malformed_bodies_and_odd_events_get_200_and_are_handled_o
         ):
             status, _ = await user.post(odd)
             assert status == 200, odd
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(patience(0.5))
         assert len(viber.sent_to(VIBER_ID)) == count
         status, _ = await user.post(
             {"event": "delivered", "timestamp": 1, "message_token": 2, "user_id": VIBER_ID}

@@ -4,7 +4,6 @@ the citizen receives the answer, says it did not solve the problem, and the repe
 back in the operators' queue."""
 
 import argparse
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -17,6 +16,7 @@ from bot.staff_cli import run_staff
 from tests.fake_telegram import FakeTelegram
 from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
+from tests.waits import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 CITIZEN = 5_000_000_101
@@ -63,14 +63,6 @@ def departments_file(tmp_path: Path) -> Path:
     path = tmp_path / "departments.toml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-async def eventually(check: Any, timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("did not happen in time")
 
 
 async def test_from_telegram_through_email_and_viber_back_to_the_queue(

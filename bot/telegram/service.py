@@ -1,59 +1,50 @@
-"""The Telegram channel: the bot, its dispatcher, polling or webhook, the commands menu."""
+"""The Telegram channel: the bot, long polling or the webhook into the durable inbox, the
+commands menu, and replies through the retrying sender."""
 
 import asyncio
 import contextlib
+import hmac
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiogram import BaseMiddleware, Bot, Dispatcher, Router
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.types import BotCommand, CallbackQuery, Message, TelegramObject, Update
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import GetUpdates, SendMessage
+from aiogram.types import BotCommand, Update
 from aiogram.utils.token import TokenValidationError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
 from bot.delivery import DeliveryFailed
-from bot.logs import new_request_id
-from bot.ordering import KeyedLocks
+from bot.intake import Intake
 from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
 from bot.telegram.sender import TelegramSender
-from handlers.conversation import Conversation
 from handlers.i18n import LOCALES, Catalogs
-from handlers.types import Reply
+from handlers.intake_notes import delay_note, failure_note
+from handlers.types import Incoming, Reply
 from storage.attachments import AttachmentStore
+from storage.inbox import InboxItem, NewUpdate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
-
-
-class PerUserOrder(BaseMiddleware):
-    """Updates from one user are handled one after another, in order; others run alongside.
-    (aiogram's SimpleEventIsolation keeps a lock per user forever; this one lets go.)"""
-
-    def __init__(self) -> None:
-        self._locks = KeyedLocks()
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        new_request_id()
-        user = data.get("event_from_user")
-        if user is None:
-            return await handler(event, data)
-        async with self._locks.hold(int(user.id)):
-            return await handler(event, data)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header's name, not a secret
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_TIMEOUT_SECONDS = 10
+POLL_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 
 
 def command_menu(catalogs: Catalogs, locale: str) -> list[BotCommand]:
@@ -68,13 +59,42 @@ def command_menu(catalogs: Catalogs, locale: str) -> list[BotCommand]:
     ]
 
 
+def new_update(raw: dict[str, Any]) -> NewUpdate | None:
+    """The update as an inbox row, keyed by its sender; None for what the reception does not
+    take (groups, channels, bots, other kinds of update)."""
+    update_id = raw.get("update_id")
+    message = raw.get("message")
+    callback = raw.get("callback_query")
+    if isinstance(message, dict):
+        chat = message.get("chat") or {}
+        sender = message.get("from") or {}
+        if chat.get("type") != "private" or sender.get("is_bot"):
+            return None  # the reception talks to people one to one, never in groups
+    elif isinstance(callback, dict):
+        sender = callback.get("from") or {}
+        chat = (callback.get("message") or {}).get("chat") or {}
+        if chat and chat.get("type") != "private":
+            return None
+    else:
+        return None
+    if not isinstance(update_id, int) or not isinstance(sender.get("id"), int):
+        return None
+    return NewUpdate(CHANNEL, str(update_id), str(sender["id"]), raw)
+
+
+def _language(payload: dict[str, Any]) -> str | None:
+    event = payload.get("message") or payload.get("callback_query") or {}
+    language = (event.get("from") or {}).get("language_code")
+    return language if isinstance(language, str) else None
+
+
 class TelegramChannel:
     name = CHANNEL
 
     def __init__(
         self,
         settings: Settings,
-        conversation: Conversation,
+        intake: Intake,
         sessions: async_sessionmaker[AsyncSession],
         attachments: AttachmentStore,
         catalogs: Catalogs,
@@ -99,15 +119,13 @@ class TelegramChannel:
                 "TELEGRAM_BOT_TOKEN is not a bot token (it looks like 123456789:AAE…)"
             ) from None
         self.settings = settings
-        self.conversation = conversation
+        self.intake = intake
         self.sessions = sessions
         self.catalogs = catalogs
         self.files = FileIntake(self.bot, attachments, settings.max_file_mb * 1024 * 1024)
         self.sender = TelegramSender(self.bot, attachments, self.mark_unreachable, sleep=sleep)
-        self.dispatcher = Dispatcher()
-        self.dispatcher.update.outer_middleware(PerUserOrder())
-        self.dispatcher.include_router(self.build_router())
         self._polling: asyncio.Task[None] | None = None
+        intake.add(self)
 
     @property
     def outbox_sender(self) -> TelegramSender:
@@ -117,57 +135,121 @@ class TelegramChannel:
     def webhook_mode(self) -> bool:
         return bool(self.settings.telegram_webhook_url)
 
-    def build_router(self) -> Router:
-        router = Router(name="telegram-citizen")
-        router.message.register(self.on_message)
-        router.callback_query.register(self.on_callback)
-        return router
+    @property
+    def polling_alive(self) -> bool:
+        """In polling mode, whether the polling task still runs."""
+        return self._polling is not None and not self._polling.done()
 
     async def mark_unreachable(self, chat_id: str) -> None:
         async with unit_of_work(self.sessions) as uow:
             await uow.people.mark_unreachable(CHANNEL, chat_id)
 
-    async def on_message(self, message: Message, event_update: Update) -> None:
-        user = message.from_user
-        if user is None or user.is_bot or message.chat.type != "private":
-            return  # the reception talks to people one to one, never in groups
-        incoming = await from_message(message, user, event_update.update_id, self.files)
-        await self._deliver(str(message.chat.id), await self.conversation.handle(incoming))
+    # --- what the intake asks of a channel ------------------------------------------------
 
-    async def on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
-        try:
-            message = callback.message
-            if message is None or message.chat.type != "private":
-                return
-            incoming = from_callback(callback, event_update.update_id)
-            replies = await self.conversation.handle(incoming)
-            await self._deliver(str(message.chat.id), replies, edit=message.message_id)
-        finally:
-            # Always answered, so the button never keeps spinning.
-            try:
+    async def parse(self, item: InboxItem) -> Incoming:
+        update = Update.model_validate(item.payload, context={"bot": self.bot})
+        if update.callback_query is not None:
+            callback = update.callback_query
+            with contextlib.suppress(TelegramAPIError):
+                # Answered first, so the button stops spinning while the step is handled.
                 await callback.answer()
-            except TelegramAPIError as error:
-                log.info("callback answer failed: %s", type(error).__name__)
+            return from_callback(callback, update.update_id)
+        message = update.message
+        # new_update let through only private messages with a sender, and callbacks.
+        assert message is not None
+        assert message.from_user is not None
+        return await from_message(message, message.from_user, update.update_id, self.files)
 
-    async def _deliver(
-        self, chat_id: str, replies: list[Reply], *, edit: int | None = None
-    ) -> None:
+    async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
+        callback = item.payload.get("callback_query") or {}
+        edit = (callback.get("message") or {}).get("message_id")
+        await self.sender.send(
+            item.sender, replies, edit_message_id=edit if isinstance(edit, int) else None
+        )
+
+    async def note_delay(self, update: InboxItem | NewUpdate) -> None:
+        await self._say_once(update.sender, delay_note(self.catalogs, _language(update.payload)))
+
+    async def note_failure(self, item: InboxItem) -> None:
+        await self._say_once(item.sender, failure_note(self.catalogs, _language(item.payload)))
+
+    async def _say_once(self, chat_id: str, reply: Reply) -> None:
         try:
-            await self.sender.send(chat_id, replies, edit_message_id=edit)
-        except DeliveryFailed as error:
-            log.warning("telegram reply not delivered: %s", error)
+            await self.bot(SendMessage(chat_id=chat_id, text=reply.text))
+        except TelegramAPIError as error:
+            raise DeliveryFailed(type(error).__name__, permanent=False) from error
+
+    # --- intake: the webhook and long polling ------------------------------------------------
 
     def register(self, app: web.Application) -> None:
         """Add the webhook route (webhook mode) before the web server starts."""
         if self.webhook_mode:
-            SimpleRequestHandler(
-                dispatcher=self.dispatcher, bot=self.bot, secret_token=self._secret
-            ).register(app, path=self.webhook_path)
+            app.router.add_post(self.webhook_path, self.webhook)
 
     @property
     def _secret(self) -> str | None:
         secret = self.settings.telegram_webhook_secret
         return secret.get_secret_value() if secret else None
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """200 only once the update is stored: otherwise Telegram delivers it again later."""
+        secret = self._secret
+        if secret is not None and not hmac.compare_digest(
+            request.headers.get(SECRET_HEADER, "").encode(), secret.encode()
+        ):
+            return web.Response(status=401)
+        try:
+            raw = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400)
+        new = new_update(raw) if isinstance(raw, dict) else None
+        if new is None:
+            return web.Response()
+        if not await self.intake.accept([new]):
+            return web.Response(status=503)
+        return web.Response()
+
+    async def _poll(self) -> None:
+        """Long polling that moves past an update only once it is stored: the next getUpdates
+        call with a higher offset is what tells Telegram it arrived."""
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self.bot(
+                    GetUpdates(
+                        offset=offset,
+                        timeout=POLL_TIMEOUT_SECONDS,
+                        allowed_updates=ALLOWED_UPDATES,
+                    ),
+                    # As aiogram's own polling: the long poll's time on top of the usual limit.
+                    request_timeout=int(self.bot.session.timeout + POLL_TIMEOUT_SECONDS),
+                )
+            except TelegramRetryAfter as error:
+                await asyncio.sleep(float(error.retry_after))
+                continue
+            except TelegramAPIError as error:
+                delay = POLL_RETRY_SECONDS[min(failures, len(POLL_RETRY_SECONDS) - 1)]
+                failures += 1
+                log.warning(
+                    "telegram polling failed (%s); again in %ss", type(error).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            if not updates:
+                continue
+            raws = [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
+            new = [n for n in map(new_update, raws) if n is not None]
+            attempt = 0
+            while not await self.intake.accept(new):
+                if self.intake.closing:
+                    return  # not stored: Telegram gives them again at the next start
+                await asyncio.sleep(POLL_RETRY_SECONDS[min(attempt, len(POLL_RETRY_SECONDS) - 1)])
+                attempt += 1
+            offset = updates[-1].update_id + 1
+
+    # --- start and stop ---------------------------------------------------------------------
 
     async def start(self) -> None:
         """Check the token, register the commands, then poll or set the webhook."""
@@ -178,23 +260,15 @@ class TelegramChannel:
                     command_menu(self.catalogs, locale), language_code=locale
                 )
             await self.bot.set_my_commands(command_menu(self.catalogs, self.catalogs.default))
-            updates = self.dispatcher.resolve_used_update_types()
             if self.webhook_mode:
                 await self.bot.set_webhook(
                     str(self.settings.telegram_webhook_url),
                     secret_token=self._secret,
-                    allowed_updates=updates,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
             else:
                 await self.bot.delete_webhook(drop_pending_updates=False)
-                self._polling = asyncio.create_task(
-                    self.dispatcher.start_polling(
-                        self.bot,
-                        handle_signals=False,
-                        close_bot_session=False,
-                        allowed_updates=updates,
-                    )
-                )
+                self._polling = asyncio.create_task(self._poll())
         except TelegramUnauthorizedError:
             await self.bot.session.close()
             raise StartupError(
@@ -215,9 +289,13 @@ class TelegramChannel:
     def webhook_path(self) -> str:
         return urlsplit(str(self.settings.telegram_webhook_url)).path or DEFAULT_WEBHOOK_PATH
 
-    async def stop(self) -> None:
+    async def stop_intake(self) -> None:
+        """Take no more updates (a webhook answers 503 through the closing intake)."""
         if self._polling is not None:
-            with contextlib.suppress(RuntimeError):  # polling had already stopped
-                await self.dispatcher.stop_polling()
-            await self._polling
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+
+    async def stop(self) -> None:
+        await self.stop_intake()
         await self.bot.session.close()

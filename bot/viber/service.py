@@ -15,16 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import StartupError
 from bot.delivery import DeliveryFailed
+from bot.intake import Intake
 from bot.logs import new_request_id
-from bot.ordering import KeyedLocks
 from bot.settings import Settings
 from bot.signed_files import SignedFiles
 from bot.viber.client import UNREACHABLE_STATUSES, ViberApiError, ViberClient
 from bot.viber.inbound import CHANNEL, MediaIntake, from_message
 from bot.viber.render import keyboard, messages
-from handlers.conversation import Conversation
+from handlers.i18n import Catalogs
+from handlers.intake_notes import delay_note, failure_note
 from handlers.types import Incoming, Reply
 from storage.attachments import AttachmentStore
+from storage.inbox import InboxItem, NewUpdate
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,6 @@ DEFAULT_WEBHOOK_PATH = "/viber/webhook"
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 MAX_ATTEMPTS = 5
 MAX_BACKOFF_SECONDS = 30.0
-STOP_GRACE_SECONDS = 5.0
 
 
 def signature_of(body: bytes, token: str) -> str:
@@ -77,15 +78,32 @@ class ViberSender:
                 await self._sleep(min(0.5 * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS))
 
 
+def new_update(body: dict[str, Any]) -> NewUpdate | None:
+    """A `message` callback as an inbox row, keyed by Viber's message token."""
+    sender = body.get("sender") or {}
+    token = body.get("message_token")
+    user_id = sender.get("id") if isinstance(sender, dict) else None
+    if not isinstance(user_id, str) or not user_id or token is None:
+        return None
+    return NewUpdate(CHANNEL, str(token), user_id, body)
+
+
+def _language(payload: dict[str, Any]) -> str | None:
+    person = payload.get("sender") or payload.get("user") or {}
+    language = person.get("language") if isinstance(person, dict) else None
+    return language if isinstance(language, str) else None
+
+
 class ViberChannel:
     name = CHANNEL
 
     def __init__(
         self,
         settings: Settings,
-        conversation: Conversation,
+        intake: Intake,
         sessions: async_sessionmaker[AsyncSession],
         attachments: AttachmentStore,
+        catalogs: Catalogs,
         *,
         client: ViberClient | None = None,
     ) -> None:
@@ -94,8 +112,9 @@ class ViberChannel:
             raise StartupError("VIBER_AUTH_TOKEN and VIBER_WEBHOOK_URL must both be set")
         self._token = token.get_secret_value()
         self.settings = settings
-        self.conversation = conversation
+        self.intake = intake
         self.sessions = sessions
+        self.catalogs = catalogs
         self.client = client or ViberClient(
             self._token,
             settings.viber_bot_name,
@@ -110,9 +129,7 @@ class ViberChannel:
         self.files = SignedFiles(attachments, secret, f"{webhook.scheme}://{webhook.netloc}")
         self.media = MediaIntake(attachments, settings.max_file_mb * 1024 * 1024)
         self.sender = ViberSender(self.client, self.files, self.mark_unreachable)
-        self._handling = KeyedLocks()
-        self._sending = KeyedLocks()
-        self._tasks: set[asyncio.Task[None]] = set()
+        intake.add(self)
 
     @property
     def outbox_sender(self) -> ViberSender:
@@ -135,18 +152,40 @@ class ViberChannel:
             ) from None
         log.info("viber bot serving at %s", self.webhook_path)
 
+    async def stop_intake(self) -> None:
+        """The webhook answers 503 once the intake closes: Viber sends those callbacks again."""
+
     async def stop(self) -> None:
-        """Let replies under way finish for a moment; what is still retrying then is dropped."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE_SECONDS)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        """Nothing of its own to stop: replies under way belong to the intake."""
 
     async def mark_unreachable(self, user_id: str) -> None:
         async with unit_of_work(self.sessions) as uow:
             await uow.people.mark_unreachable(CHANNEL, user_id)
+
+    # --- what the intake asks of a channel ------------------------------------------------
+
+    async def parse(self, item: InboxItem) -> Incoming:
+        incoming = await from_message(item.payload, self.media)
+        if incoming is None:  # new_update let through only what names a sender
+            raise ValueError("a message callback without a sender")
+        return incoming
+
+    async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
+        await self.sender.send(item.sender, replies)
+
+    async def note_delay(self, update: InboxItem | NewUpdate) -> None:
+        await self._say_once(update.sender, delay_note(self.catalogs, _language(update.payload)))
+
+    async def note_failure(self, item: InboxItem) -> None:
+        await self._say_once(item.sender, failure_note(self.catalogs, _language(item.payload)))
+
+    async def _say_once(self, user_id: str, reply: Reply) -> None:
+        try:
+            await self.client.send(user_id, messages(reply, self.files.url))
+        except ViberApiError as error:
+            raise DeliveryFailed(str(error), permanent=not error.transient) from None
+
+    # --- the webhook ------------------------------------------------------------------------
 
     async def webhook(self, request: web.Request) -> web.Response:
         new_request_id()
@@ -160,7 +199,8 @@ class ViberChannel:
                 raise ValueError("not an object")
             return await self._dispatch(body)
         except (ValueError, KeyError, TypeError) as error:
-            # Viber retries a callback that did not get 200 for an hour: never answer 500.
+            # Viber retries a callback that did not get 200 for an hour: never answer 500
+            # for a callback that will never make sense.
             log.warning("viber callback ignored: %s", type(error).__name__)
             return web.json_response({})
 
@@ -168,9 +208,9 @@ class ViberChannel:
         event = body.get("event")
         now = datetime.now(UTC)
         if event == "message":
-            incoming = await from_message(body, self.media)
-            if incoming is not None:
-                await self._converse(incoming)
+            new = new_update(body)
+            if new is not None and not await self.intake.accept([new]):
+                return web.Response(status=503)  # not stored: Viber sends it again
         elif event == "conversation_started":
             return await self._welcome(body)
         elif event == "unsubscribed":
@@ -188,39 +228,18 @@ class ViberChannel:
             log.info("viber event %r ignored", event)
         return web.json_response({})
 
-    async def _converse(self, incoming: Incoming) -> None:
-        user = incoming.external_user_id
-        async with self._handling.hold(user):
-            replies = await self.conversation.handle(incoming)
-            if replies:
-                task = asyncio.create_task(self._send_in_order(user, replies))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    async def _send_in_order(self, user: str, replies: list[Reply]) -> None:
-        async with self._sending.hold(user):
-            try:
-                await self.sender.send(user, replies)
-            except DeliveryFailed as error:
-                log.warning("viber reply not delivered: %s", error)
-
     async def _welcome(self, body: dict[str, Any]) -> web.Response:
         """The welcome goes back in the response body: Viber allows nothing else before the
-        person writes."""
+        person writes. It is handled at once, through the inbox, so a repeat is answered once."""
         user = body.get("user") or {}
         user_id = user.get("id")
-        if not isinstance(user_id, str):
-            raise ValueError("conversation_started without a user")
         token = body.get("message_token")
-        incoming = Incoming(
-            channel=CHANNEL,
-            external_user_id=user_id,
-            text="/start",
-            locale_hint=user.get("language") if isinstance(user.get("language"), str) else None,
-            update_id=f"started:{token}" if token else None,
+        if not isinstance(user_id, str) or token is None:
+            raise ValueError("conversation_started without a user")
+        started = {**body, "sender": user, "message": {"type": "text", "text": "/start"}}
+        replies = await self.intake.handle_now(
+            NewUpdate(CHANNEL, f"started:{token}", user_id, started)
         )
-        async with self._handling.hold(user_id):
-            replies = await self.conversation.handle(incoming)
         if not replies:
             return web.json_response({})
         last = replies[-1]
