@@ -10,7 +10,7 @@ from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.attachments import AttachmentStore
 from storage.db import create_engine, create_sessionmaker
-from storage.departments import load_departments
+from storage.departments import example_departments_file, load_departments
 from storage.migrate import is_current, upgrade
 from storage.uow import unit_of_work
 
@@ -34,7 +34,7 @@ class App:
 
 async def migrate(settings: Settings, engine: AsyncEngine) -> None:
     """Bring the schema to the latest revision and the departments in step with their file."""
-    entries = load_departments(settings.departments_file)
+    entries = load_departments(settings.departments_file or example_departments_file())
     await upgrade(engine)
     async with unit_of_work(create_sessionmaker(engine)) as uow:
         await uow.departments.sync(entries)
@@ -48,7 +48,7 @@ async def build_app(settings: Settings) -> App:
         await engine.dispose()
         raise StartupError("the database schema is not current: run `python -m bot migrate`")
     sessions = create_sessionmaker(engine)
-    catalogs = Catalogs(default=settings.default_locale)
+    catalogs = settings.catalogs()
     attachments = AttachmentStore(settings.attachments_dir)
     config = replace(
         settings.conversation_config(), reports=ReportFiles(catalogs), files=attachments

@@ -5,6 +5,8 @@ import asyncio
 import getpass
 import sys
 from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -85,11 +87,25 @@ async def run_migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+def version() -> str:
+    try:
+        return metadata.version("pryimalnia")
+    except metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def program_name() -> str:
+    """`pryimalnia` for the console script, `python -m bot` otherwise."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return name if name == "pryimalnia" else "python -m bot"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog=program_name(),
         description=("The internet reception of a city council in messengers."),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
         "run",

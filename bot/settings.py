@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import ConversationConfig
+from handlers.i18n import DEFAULT_DIRECTORY, Catalogs
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
 
@@ -23,7 +24,10 @@ class Settings(BaseSettings):
     # storage
     database_url: str = "sqlite+aiosqlite:///./data/reception.db"
     attachments_dir: Path = Path("data/attachments")
-    departments_file: Path = Path("config/departments.toml")
+    #: The council's executive bodies; unset: the example data shipped with the package.
+    departments_file: Path | None = None
+    #: The message catalogues (`uk/LC_MESSAGES/messages.po` …); unset: the ones shipped.
+    locales_dir: Path | None = None
     auto_migrate: bool = True
 
     # messengers
@@ -147,6 +151,9 @@ class Settings(BaseSettings):
     def valid_template(cls, value: str) -> str:
         IndexFormat(template=value).validate()
         return value
+
+    def catalogs(self) -> Catalogs:
+        return Catalogs(self.locales_dir or DEFAULT_DIRECTORY, default=self.default_locale)
 
     def conversation_config(self) -> ConversationConfig:
         return ConversationConfig(
