@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.metrics import InstrumentedConversation
 from bot.report_files import ReportFiles
 from bot.settings import Settings
 from handlers.conversation import Conversation
@@ -53,5 +54,5 @@ async def build_app(settings: Settings) -> App:
     config = replace(
         settings.conversation_config(), reports=ReportFiles(catalogs), files=attachments
     )
-    conversation = Conversation(sessions, config, catalogs)
+    conversation = InstrumentedConversation(sessions, config, catalogs)
     return App(settings, engine, sessions, conversation, attachments, catalogs)

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.app import App
 from bot.delivery import MessengerSender
 from bot.email import EmailSender
+from bot.observe import channel_started, readiness_for, scheduler_ran
 from bot.outbox import OutboxWorker
 from bot.scheduler import start_scheduler
 from bot.telegram.service import TelegramChannel
@@ -56,7 +57,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     channels = configured_channels(app)
-    web_app = build_web_app(app.engine)
+    readiness = readiness_for(app, [channel.name for channel in channels])
+    web_app = build_web_app(app.engine, readiness=readiness, sessions=app.sessions)
     for channel in channels:
         channel.register(web_app)
     server = WebServer(web_app, settings.web_host, settings.web_port)
@@ -67,6 +69,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     try:
         for channel in channels:
             await channel.start()
+            channel_started(readiness, channel, channel.name)
             started.append(channel)
         worker = OutboxWorker(
             app.sessions,
@@ -75,7 +78,10 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         worker_task = asyncio.create_task(worker.run(stop))
-        scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs)
+        readiness.started("outbox worker", worker_task)
+        scheduler = start_scheduler(
+            app.sessions, app.conversation.config, app.catalogs, on_run=scheduler_ran(readiness)
+        )
         await stop.wait()
         scheduler.shutdown(wait=False)
     finally:

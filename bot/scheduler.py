@@ -50,9 +50,14 @@ def start_scheduler(
     config: ConversationConfig,
     catalogs: Catalogs,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    *,
+    on_run: Callable[[datetime], None] | None = None,
 ) -> AsyncIOScheduler:
     async def tick() -> None:
-        await run_control(sessions, config, catalogs, clock())
+        now = clock()
+        await run_control(sessions, config, catalogs, now)
+        if on_run is not None:  # readiness and metrics: the scheduler is alive
+            on_run(now)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(

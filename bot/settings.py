@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     #: A message being sent by a process that died is sent again after this many seconds.
     outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
 
+    #: /readyz is not ready while an undelivered outbox message is older than this.
+    ready_outbox_max_age_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
+
     log_level: str = "INFO"
     #: json: one JSON object a line (for log collectors); text: for reading in a terminal.
     log_format: str = Field(default="json", pattern="^(json|text)$")
