@@ -7,7 +7,9 @@ import sys
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from aiogram.exceptions import AiogramError
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_app, migrate
@@ -25,13 +27,19 @@ from storage.db import create_engine
 from storage.departments import DepartmentFileError
 
 
+def setting_problem(error: Any) -> str:
+    """One problem of a validation error, named by its setting. A check across settings has no
+    location; its message starts with the setting's name."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    name = ".".join(str(part) for part in error["loc"]).upper()
+    return f"{name}: {message}" if name else message
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
-        )
+        problems = "; ".join(setting_problem(e) for e in error.errors())
         raise StartupError(f"bad settings — {problems}") from None
 
 
@@ -139,13 +147,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             asyncio.run(run_all(settings, args.user))
     except OSError as error:
-        print(
-            f"python -m bot {args.command}: {error.strerror or error}: {error.filename or ''}",
-            file=sys.stderr,
-        )
+        where = f": {error.filename}" if error.filename else ""
+        print(f"python -m bot {args.command}: {error.strerror or error}{where}", file=sys.stderr)
         return 2
     except (StartupError, DepartmentFileError) as error:
         print(f"python -m bot {args.command}: {error}", file=sys.stderr)
+        return 2
+    except AiogramError as error:
+        # e.g. a proxy's HTML 502 page where the Bot API's JSON was expected
+        print(
+            f"python -m bot {args.command}: the Telegram Bot API answered something unexpected "
+            f"({type(error).__name__}): check TELEGRAM_API_URL and any proxy on the way",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     #: /readyz is not ready while an undelivered outbox message is older than this.
     ready_outbox_max_age_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
 
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", pattern="(?i)^(debug|info|warning|error|critical)$")
     #: json: one JSON object a line (for log collectors); text: for reading in a terminal.
     log_format: str = Field(default="json", pattern="^(json|text)$")
 
