@@ -148,15 +148,15 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_all(settings, args.user))
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"python -m bot {args.command}: {error.strerror or error}{where}", file=sys.stderr)
+        print(f"{program_name()} {args.command}: {error.strerror or error}{where}", file=sys.stderr)
         return 2
     except (StartupError, DepartmentFileError) as error:
-        print(f"python -m bot {args.command}: {error}", file=sys.stderr)
+        print(f"{program_name()} {args.command}: {error}", file=sys.stderr)
         return 2
     except AiogramError as error:
         # e.g. a proxy's HTML 502 page where the Bot API's JSON was expected
         print(
-            f"python -m bot {args.command}: the Telegram Bot API answered something unexpected "
+            f"{program_name()} {args.command}: the Telegram Bot API answered something unexpected "
             f"({type(error).__name__}): check TELEGRAM_API_URL and any proxy on the way",
             file=sys.stderr,
         )

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
         "smtp_host",
         "smtp_user",
         "smtp_from",
+        "departments_file",
+        "locales_dir",
         mode="before",
     )
     @classmethod
