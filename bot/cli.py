@@ -148,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_all(settings, args.user))
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
-        print(f"{program_name()} {args.command}: {error.strerror or error}{where}", file=sys.stderr)
+        print(
+            f"{program_name()} {args.command}: {error.strerror or error}{where}", file=sys.stderr
+        )
         return 2
     except (StartupError, DepartmentFileError) as error:
         print(f"{program_name()} {args.command}: {error}", file=sys.stderr)
