@@ -6,13 +6,31 @@ STAMP := $(VENV)/.installed-stamp
 SOURCES := bot handlers reception storage
 BABEL_KEYWORDS := -k N_ -k ngettext:1,2
 
-.PHONY: run console test lint typecheck migrate extract update-catalogues compile clean
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --all-build-deps --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
-$(STAMP): pyproject.toml
+.PHONY: run console test lint typecheck migrate extract update-catalogues compile clean lock wheel
+
+# The exact dependency set the tests passed with (requirements.lock, hashes checked), then the
+# project itself, editable, built with the locked setuptools.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml: re-resolve both locks (needs PyPI), run the
+# tests, commit. requirements-deploy.lock (no dev tools) is what the Docker image installs;
+# it is resolved within requirements.lock, so both pin the same versions.
+lock: $(STAMP)
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra dev --extra postgres \
+		--output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra postgres --constraint requirements.lock \
+		--output-file requirements-deploy.lock pyproject.toml
+
+# A wheel in dist/ with the compiled catalogues inside.
+wheel: compile
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 
 compile: $(STAMP)
 	@$(BIN)/pybabel compile --domain messages --directory locales --statistics

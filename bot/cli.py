@@ -5,7 +5,11 @@ import asyncio
 import getpass
 import sys
 from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
 
+from aiogram.exceptions import AiogramError
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_app, migrate
@@ -23,13 +27,19 @@ from storage.db import create_engine
 from storage.departments import DepartmentFileError
 
 
+def setting_problem(error: Any) -> str:
+    """One problem of a validation error, named by its setting. A check across settings has no
+    location; its message starts with the setting's name."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    name = ".".join(str(part) for part in error["loc"]).upper()
+    return f"{name}: {message}" if name else message
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
-        )
+        problems = "; ".join(setting_problem(e) for e in error.errors())
         raise StartupError(f"bad settings — {problems}") from None
 
 
@@ -85,11 +95,25 @@ async def run_migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
+def version() -> str:
+    try:
+        return metadata.version("pryimalnia")
+    except metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def program_name() -> str:
+    """`pryimalnia` for the console script, `python -m bot` otherwise."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return name if name == "pryimalnia" else "python -m bot"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog=program_name(),
         description=("The internet reception of a city council in messengers."),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
         "run",
@@ -123,13 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         else:
             asyncio.run(run_all(settings, args.user))
     except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
         print(
-            f"python -m bot {args.command}: {error.strerror or error}: {error.filename or ''}",
-            file=sys.stderr,
+            f"{program_name()} {args.command}: {error.strerror or error}{where}", file=sys.stderr
         )
         return 2
     except (StartupError, DepartmentFileError) as error:
-        print(f"python -m bot {args.command}: {error}", file=sys.stderr)
+        print(f"{program_name()} {args.command}: {error}", file=sys.stderr)
+        return 2
+    except AiogramError as error:
+        # e.g. a proxy's HTML 502 page where the Bot API's JSON was expected
+        print(
+            f"{program_name()} {args.command}: the Telegram Bot API answered something unexpected "
+            f"({type(error).__name__}): check TELEGRAM_API_URL and any proxy on the way",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -7,6 +7,7 @@ the chat can be scripted: `printf '…' | python -m bot console`.
 
 import asyncio
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -114,15 +115,40 @@ class ConsoleChannel:
 
     async def run(self, source: TextIO = sys.stdin) -> None:
         interactive = source.isatty()
+        lines = read_lines(source)
         await self.send("/start")
         while True:
             if interactive:
                 print("> ", end="", file=self._output, flush=True)
-            line = await asyncio.to_thread(source.readline)
+            line = await lines.get()
             if not line:
                 break
             if line.strip():
                 await self.send(line)
+
+
+def read_lines(source: TextIO) -> "asyncio.Queue[str]":
+    """Lines of `source` as they come, "" at its end. A daemon thread reads them: a blocking
+    read in the loop's executor would keep Ctrl-C waiting for Enter, since the loop joins its
+    executor's threads on the way out."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            try:
+                line = source.readline()
+            except (OSError, ValueError):  # closed under us
+                line = ""
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            except RuntimeError:  # the loop is gone: nobody listens any more
+                return
+            if not line:
+                return
+
+    threading.Thread(target=pump, name="terminal-chat-input", daemon=True).start()
+    return queue
 
 
 class ConsoleNotifications:

@@ -9,7 +9,6 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.report_files import ReportFiles, open_data_csv
 from bot.settings import Settings
-from handlers.i18n import Catalogs
 from reception.statistics import ReportRow
 from storage.db import create_engine, create_sessionmaker
 from storage.uow import unit_of_work
@@ -66,6 +65,6 @@ def write_report(settings: Settings, args: argparse.Namespace, rows: list[Report
     if args.format == "csv":
         output.write_text(open_data_csv(rows), encoding="utf-8")
     else:
-        files = ReportFiles(Catalogs(default=settings.default_locale))
+        files = ReportFiles(settings.catalogs())
         output.write_bytes(files.workbook(rows, args.first, args.last, args.locale))
     return f"{output} ({len(rows)} appeals)"

@@ -14,6 +14,7 @@ from bot.dbwatch import DatabaseWatch
 from bot.delivery import MessengerSender
 from bot.email import EmailSender
 from bot.intake import Intake
+from bot.observe import channel_started, readiness_for, scheduler_ran
 from bot.outbox import OutboxWorker
 from bot.scheduler import start_scheduler
 from bot.web import WebServer, build_web_app
@@ -76,7 +77,8 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     watch = DatabaseWatch()
     intake = build_intake(app, watch)
     channels = configured_channels(app, intake)
-    web_app = build_web_app(app.engine)
+    readiness = readiness_for(app, [channel.name for channel in channels])
+    web_app = build_web_app(app.engine, readiness=readiness, sessions=app.sessions)
     for channel in channels:
         channel.register(web_app)
     server = WebServer(web_app, settings.web_host, settings.web_port)
@@ -90,6 +92,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         background.append(asyncio.create_task(intake.run_sweeps(stop)))
         for channel in channels:
             await channel.start()
+            channel_started(readiness, channel, channel.name)
             started.append(channel)
         worker = OutboxWorker(
             app.sessions,
@@ -98,8 +101,16 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             watch=watch,
         )
-        background.append(asyncio.create_task(worker.run(worker_stop)))
-        scheduler = start_scheduler(app.sessions, app.conversation.config, app.catalogs, watch)
+        worker_task = asyncio.create_task(worker.run(worker_stop))
+        background.append(worker_task)
+        readiness.started("outbox worker", worker_task)
+        scheduler = start_scheduler(
+            app.sessions,
+            app.conversation.config,
+            app.catalogs,
+            watch,
+            on_run=scheduler_ran(readiness),
+        )
         await stop.wait()
         scheduler.shutdown(wait=False)
     finally:

@@ -58,9 +58,14 @@ def start_scheduler(
     catalogs: Catalogs,
     watch: DatabaseWatch,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    *,
+    on_run: Callable[[datetime], None] | None = None,
 ) -> AsyncIOScheduler:
     async def tick() -> None:
-        await run_control(sessions, config, catalogs, clock(), watch)
+        now = clock()
+        await run_control(sessions, config, catalogs, now, watch)
+        if on_run is not None:  # readiness and metrics: the scheduler is alive
+            on_run(now)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import ConversationConfig
+from handlers.i18n import DEFAULT_DIRECTORY, Catalogs
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
 
@@ -23,7 +24,10 @@ class Settings(BaseSettings):
     # storage
     database_url: str = "sqlite+aiosqlite:///./data/reception.db"
     attachments_dir: Path = Path("data/attachments")
-    departments_file: Path = Path("config/departments.toml")
+    #: The council's executive bodies; unset: the example data shipped with the package.
+    departments_file: Path | None = None
+    #: The message catalogues (`uk/LC_MESSAGES/messages.po` …); unset: the ones shipped.
+    locales_dir: Path | None = None
     auto_migrate: bool = True
 
     # messengers
@@ -72,7 +76,10 @@ class Settings(BaseSettings):
     #: Handled updates are kept this long (a replay within it is recognised), then forgotten.
     inbox_retention_days: int = Field(default=7, ge=2, le=365)
 
-    log_level: str = "INFO"
+    #: /readyz is not ready while an undelivered outbox message is older than this.
+    ready_outbox_max_age_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
+
+    log_level: str = Field(default="INFO", pattern="(?i)^(debug|info|warning|error|critical)$")
     #: json: one JSON object a line (for log collectors); text: for reading in a terminal.
     log_format: str = Field(default="json", pattern="^(json|text)$")
 
@@ -85,6 +92,8 @@ class Settings(BaseSettings):
         "smtp_host",
         "smtp_user",
         "smtp_from",
+        "departments_file",
+        "locales_dir",
         mode="before",
     )
     @classmethod
@@ -152,6 +161,9 @@ class Settings(BaseSettings):
     def valid_template(cls, value: str) -> str:
         IndexFormat(template=value).validate()
         return value
+
+    def catalogs(self) -> Catalogs:
+        return Catalogs(self.locales_dir or DEFAULT_DIRECTORY, default=self.default_locale)
 
     def conversation_config(self) -> ConversationConfig:
         return ConversationConfig(

@@ -1,7 +1,6 @@
 """The conversation: one incoming event in, the replies out, state kept in the database."""
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -100,16 +99,7 @@ class Conversation:
     async def _handle(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                started = time.perf_counter()
-                handled = await self._handle_once(incoming, inbox_id)
-                if handled is not None:
-                    log.info(
-                        "%s update handled: %d replies in %.0f ms",
-                        incoming.channel,
-                        len(handled.replies),
-                        (time.perf_counter() - started) * 1000,
-                    )
-                return handled
+                return await self._handle_once(incoming, inbox_id)
             except IntegrityError:
                 # Two first messages of one new account raced to create it: the retry finds it.
                 if attempt == ATTEMPTS:

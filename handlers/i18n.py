@@ -2,6 +2,7 @@
 
 import gettext
 import io
+from importlib import resources
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -11,14 +12,16 @@ LOCALES = ("uk", "en")
 DOMAIN = "messages"
 
 
-def _default_directory() -> Path:
-    """The checkout's `locales/`, or the one in the working directory (a non-editable install
-    leaves the catalogues where the reception is run from)."""
-    beside = Path(__file__).resolve().parent.parent / "locales"
-    return beside if beside.is_dir() else Path.cwd() / "locales"
+def shipped_directory() -> Path:
+    """The catalogues an installed wheel carries as `handlers/locales` (package data), or, in a
+    checkout and an editable install, the top-level `locales/` they are built from."""
+    shipped = resources.files("handlers") / "locales"
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "locales"
 
 
-DEFAULT_DIRECTORY = _default_directory()
+DEFAULT_DIRECTORY = shipped_directory()
 
 
 def _load(directory: Path, locale: str) -> gettext.NullTranslations:

@@ -2,6 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,6 +26,16 @@ class DepartmentEntry:
 
 class DepartmentFileError(ValueError):
     pass
+
+
+def example_departments_file() -> Path:
+    """The example data (Lutsk, placeholder addresses) a wheel carries as `storage/examples`;
+    in a checkout, `config/departments.toml` it is built from. A deployer sets their own file
+    with DEPARTMENTS_FILE."""
+    shipped = resources.files("storage") / "examples" / "departments.toml"
+    if isinstance(shipped, Path) and shipped.is_file():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "config" / "departments.toml"
 
 
 def load_departments(path: Path) -> list[DepartmentEntry]:

@@ -121,8 +121,13 @@ async def test_a_whole_cycle_logs_nothing_personal(
     assert len(lines) > 20
     records = [json.loads(line) for line in lines]
     assert {"ts", "level", "logger", "request_id", "msg"} <= set(records[0])
-    handled = [r for r in records if "update handled" in r["msg"]]
+    handled = [r for r in records if r.get("event") == "update_handled"]
     assert len({r["request_id"] for r in handled}) == len(handled) > 10
+    # Values are fields, not text: each handled update has its event, channel and duration.
+    finished = [r for r in records if r.get("event") == "update_handled"]
+    assert len(finished) == len(handled)
+    assert {r["request_id"] for r in finished} == {r["request_id"] for r in handled}
+    assert all(r["channel"] == "telegram" and r["duration_ms"] >= 0 for r in finished)
     text = "\n".join(lines)
     for secret in SECRETS:
         assert secret not in text, secret

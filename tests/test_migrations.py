@@ -1,8 +1,13 @@
 """The schema comes from migrations alone: upgrade from empty, downgrade, upgrade again, and the
-result matches the models."""
+result matches the models, server defaults included; Alembic's own CLI does the same."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -15,7 +20,9 @@ from storage.models import Base
 
 
 def differences(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -45,3 +52,47 @@ async def test_stairway_upgrade_downgrade_upgrade(database_url: str) -> None:
             assert await connection.run_sync(table_names) == set()
     finally:
         await engine.dispose()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+ALEMBIC = Path(sys.executable).parent / "alembic"
+
+
+def alembic(*args: str, url: str) -> str:
+    """Alembic's CLI as a deployer runs it: from the project root, the database in DATABASE_URL."""
+    environment = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run(
+        [str(ALEMBIC), *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+@pytest.mark.slow
+async def test_alembic_command_line_round_trip(database_url: str) -> None:
+    alembic("upgrade", "head", url=database_url)
+    engine = create_engine(database_url)
+    try:
+        assert await is_current(engine)
+        alembic("downgrade", "-1", url=database_url)
+        assert not await is_current(engine)
+        alembic("downgrade", "base", url=database_url)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(table_names) == set()
+        alembic("upgrade", "head", url=database_url)
+        assert await is_current(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+    # `alembic check` runs autogenerate: what `revision --autogenerate` would write is empty.
+    assert "No new upgrade operations detected" in alembic("check", url=database_url)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    assert head in alembic("current", url=database_url)

@@ -136,9 +136,9 @@ class TelegramChannel:
         return bool(self.settings.telegram_webhook_url)
 
     @property
-    def polling_alive(self) -> bool:
-        """In polling mode, whether the polling task still runs."""
-        return self._polling is not None and not self._polling.done()
+    def polling_task(self) -> "asyncio.Task[None] | None":
+        """The long-polling task in polling mode (readiness watches it)."""
+        return self._polling
 
     async def mark_unreachable(self, chat_id: str) -> None:
         async with unit_of_work(self.sessions) as uow:
@@ -293,8 +293,13 @@ class TelegramChannel:
         """Take no more updates (a webhook answers 503 through the closing intake)."""
         if self._polling is not None:
             self._polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await self._polling
+            except asyncio.CancelledError:
+                pass
+            except Exception as error:  # it had died already: readiness reported it
+                log.warning("telegram polling had stopped: %s", type(error).__name__)
+            self._polling = None
 
     async def stop(self) -> None:
         await self.stop_intake()
