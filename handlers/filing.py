@@ -1,7 +1,6 @@
 """Filing a new appeal, one question at a time (Art. 5: what an appeal must contain)."""
 
 import secrets
-from dataclasses import replace
 
 from handlers.context import Ctx
 from handlers.render import category_name
@@ -427,7 +426,7 @@ async def ask_phone(ctx: Ctx) -> Reply:
 async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     if incoming.contact is not None:
-        if not incoming.contact.own:
+        if incoming.contact.own is False:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
@@ -445,12 +444,12 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
                     )
                 )
             )
-        await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
-        # The messenger vouches for the number: the same person in another messenger is linked.
-        person_id = await ctx.uow.people.link_by_phone(ctx.account.id, phone)
-        if person_id != ctx.person.id:
-            ctx.person = await ctx.uow.people.get(person_id)
-            ctx.account = replace(ctx.account, person_id=person_id)
+        if incoming.contact.own:
+            # Telegram vouches the number is the sender's. It is recorded, never used to join
+            # accounts: only a /link code does that (DESIGN rule 6).
+            await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
+        # A contact the messenger cannot vouch for (any Viber contact) is just a typed number:
+        # it fills this draft's phone and nothing else.
     elif incoming.text and not incoming.action:
         phone = normalize_phone(incoming.text)
         if phone is None:

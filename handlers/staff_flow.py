@@ -9,6 +9,7 @@ from handlers.context import Ctx
 from handlers.filing import file_refusal, text_problem
 from handlers.render import day, kind_name, result_name, role_name, status_name, topic_name
 from handlers.staff_card import card, list_reply, not_found, role_of, visible, visible_by_id
+from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import Button, OutgoingFile, Reply
 from reception.classifier import ANSWER_RESULTS, Result
 from reception.deadlines import Term
@@ -392,8 +393,17 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
     code = arguments.strip()
     if not re.fullmatch(r"[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){2}", code):
         return [usage(ctx, "/join")]
+    if await too_many_guesses(ctx, "join", code):
+        return [
+            Reply(
+                ctx._(
+                    "Too many wrong codes. Please wait an hour or ask the administrator for help."
+                )
+            )
+        ]
     granted = await ctx.uow.staff.redeem_invite(code, ctx.person.id, ctx.now)
     if granted is None:
+        await record_wrong_guess(ctx, "join", code)
         return [
             Reply(
                 ctx._(

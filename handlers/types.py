@@ -12,8 +12,10 @@ class Ask(StrEnum):
 @dataclass(frozen=True)
 class Contact:
     phone: str
-    #: The messenger vouches that this is the sender's own number (Telegram: contact.user_id).
-    own: bool
+    #: True: the messenger vouches that this is the sender's own number (Telegram:
+    #: contact.user_id); False: it says the number is someone else's; None: it cannot tell
+    #: (Viber). Either way a number never joins accounts: only a /link code does.
+    own: bool | None
 
 
 @dataclass(frozen=True)

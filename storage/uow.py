@@ -9,6 +9,7 @@ from storage.appeals import AppealRepository
 from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
 from storage.departments import DepartmentRepository
+from storage.identity import IdentityRepository
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.staff = StaffRepository(session)
         self.control = ControlRepository(session)
         self.reports = ReportRepository(session)
+        self.identity = IdentityRepository(session)
 
 
 @asynccontextmanager

@@ -6,7 +6,6 @@ from typing import Any
 
 import aiohttp
 
-from bot.viber.render import ASKED_FOR_PHONE
 from handlers.types import Contact, Incoming, IncomingFile, Location
 from reception.files import FileProblem, file_problem, guess_type
 from storage.attachments import AttachmentStore
@@ -86,10 +85,9 @@ async def from_message(body: dict[str, Any], media: MediaIntake) -> Incoming | N
     if kind == "contact":
         contact = message.get("contact") or {}
         phone = _text(contact.get("phone_number")) or ""
-        # A contact card may be anyone's; one sent in answer to our share-phone keyboard is the
-        # sender's own number.
-        own = message.get("tracking_data") == ASKED_FOR_PHONE
-        return replace(base, contact=Contact(phone, own=own))
+        # Viber cannot tell a shared contact card from the sender's own number (and echoes the
+        # last tracking_data on any message): it vouches for nothing.
+        return replace(base, contact=Contact(phone, own=None))
     if kind == "location":
         location = message.get("location") or {}
         try:
