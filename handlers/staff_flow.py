@@ -15,7 +15,7 @@ from reception.classifier import ANSWER_RESULTS, Result
 from reception.deadlines import Term
 from reception.markers import N_
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
-from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff
+from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff, searches_authors
 from reception.statistics import summarise
 from reception.statuses import Status
 from reception.validation import MAX_REASON_CHARS, clean_text
@@ -164,7 +164,9 @@ async def _command(ctx: Ctx, command: str, arguments: str) -> list[Reply]:
     if command == "/find":
         if len(arguments) < 2:
             return [usage(ctx, command)]
-        found = await ctx.uow.appeals.search(arguments[:100], scope(ctx))
+        found = await ctx.uow.appeals.search(
+            arguments[:100], scope(ctx), author_fields=searches_authors(role_of(ctx))
+        )
         return [list_reply(ctx, ctx._("Found:"), found)]
     if command == "/invite":
         return [await invite(ctx, words)]
