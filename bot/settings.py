@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     index_template: str = "{letter}-{number}"
     index_collective_template: str = "КО-{number}"
     max_file_mb: int = Field(default=10, ge=1, le=50)
+    #: One person's files and megabytes a day: nobody can fill the disk.
+    max_files_per_day: int = Field(default=30, ge=1, le=1000)
+    max_file_mb_per_day: int = Field(default=100, ge=1, le=10_000)
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
     #: A message being sent by a process that died is sent again after this many seconds.
@@ -163,6 +166,8 @@ class Settings(BaseSettings):
             index_format=IndexFormat(self.index_template, self.index_collective_template),
             default_term=self.default_term,
             max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_files_per_day=self.max_files_per_day,
+            max_bytes_per_day=self.max_file_mb_per_day * 1024 * 1024,
             digest_time=self.digest_time,
             auto_close_days=self.auto_close_days,
         )

@@ -5,7 +5,7 @@ from datetime import time
 
 from handlers.reporting import ReportMaker
 from reception.deadlines import Term, WorkCalendar
-from reception.files import DEFAULT_MAX_FILE_BYTES
+from reception.files import DEFAULT_BYTES_PER_DAY, DEFAULT_FILES_PER_DAY, DEFAULT_MAX_FILE_BYTES
 from reception.numbering import IndexFormat
 from storage.attachments import AttachmentStore
 
@@ -19,6 +19,9 @@ class ConversationConfig:
     #: The term promised at registration; the operator may set 15 days on assignment.
     default_term: Term = Term.ONE_MONTH
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: A person's files and bytes a day (the disk is not for anyone to fill).
+    max_files_per_day: int = DEFAULT_FILES_PER_DAY
+    max_bytes_per_day: int = DEFAULT_BYTES_PER_DAY
     #: Bump when the personal-data notice changes: everyone is asked to consent again.
     notice_version: str = "2026-11"
     #: Days before the due date when executors and their department are reminded.

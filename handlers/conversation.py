@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers import feedback, linking, staff_card, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
+from handlers.file_gate import accepts_files
 from handlers.filing import attach_files, start_draft
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
@@ -77,6 +78,11 @@ class Conversation:
         self.config = config
         self._catalogs = catalogs
         self._clock = clock
+
+    async def takes_files(self, channel: str, external_user_id: str) -> bool:
+        """For the file intake, before it downloads: see `handlers.file_gate.accepts_files`."""
+        async with unit_of_work(self._sessions) as uow:
+            return await accepts_files(uow, channel, external_user_id, self.config.notice_version)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         for attempt in range(1, ATTEMPTS + 1):

@@ -3,10 +3,11 @@
 import secrets
 
 from handlers.context import Ctx
+from handlers.file_checks import keep_file
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
-from reception.files import MAX_FILES_PER_APPEAL, FileProblem
+from reception.files import MAX_FILES_PER_APPEAL, FileProblem, safe_name
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
 from reception.validation import (
     MAX_APPEAL_CHARS,
@@ -131,23 +132,14 @@ async def attach_files(ctx: Ctx) -> list[Reply]:
     replies: list[Reply] = []
     attached = ctx.draft.setdefault("attachments", [])
     for file in ctx.incoming.files:
-        if file.problem is None and len(attached) >= MAX_FILES_PER_APPEAL:
-            problem: str | None = FileProblem.TOO_MANY
-        else:
-            problem = file.problem
-        if problem is None and file.storage_key:
-            attachment_id = await ctx.uow.appeals.add_attachment(
-                ctx.person.id,
-                file.storage_key,
-                file.name[:255],
-                file.mime[:120],
-                file.size,
-                ctx.now,
-            )
+        attachment_id, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(attached))
+        if attachment_id is not None:
             attached.append(attachment_id)
-            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=file.name)))
+            replies.append(
+                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
+            )
         else:
-            replies.append(Reply(file_refusal(ctx, file.name, problem)))
+            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     return replies
 
 
@@ -167,6 +159,20 @@ def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
         return ctx._(
             "File “{name}” was not attached: an appeal may have up to {count} files."
         ).format(name=name, count=MAX_FILES_PER_APPEAL)
+    if problem == FileProblem.MISMATCH:
+        return ctx._(
+            "File “{name}” was not attached: its content does not match its extension. Please "
+            "send the document itself as PDF, DOC, DOCX, ODT, TXT, JPG or PNG."
+        ).format(name=name)
+    if problem == FileProblem.QUOTA:
+        return ctx._(
+            "File “{name}” was not attached: one person may attach up to {count} files and "
+            "{size} MB a day. Please send it tomorrow, or bring it to the reception in person."
+        ).format(
+            name=name,
+            count=ctx.config.max_files_per_day,
+            size=ctx.config.max_bytes_per_day // (1024 * 1024),
+        )
     if problem == FileProblem.EMPTY:
         return ctx._("File “{name}” is empty and was not attached.").format(name=name)
     return ctx._("File “{name}” could not be received. Please try sending it again.").format(

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from handlers import staff_actions as act
 from handlers.context import Ctx
+from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.render import day, kind_name, result_name, role_name, status_name, topic_name
 from handlers.staff_card import card, list_reply, not_found, role_of, visible, visible_by_id
@@ -13,6 +14,7 @@ from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import Button, OutgoingFile, Reply
 from reception.classifier import ANSWER_RESULTS, Result
 from reception.deadlines import Term
+from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.markers import N_
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
 from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff, searches_authors
@@ -648,20 +650,16 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         return None
     replies: list[Reply] = []
     for file in incoming.files:
-        if file.problem is None and file.storage_key:
-            pending.setdefault("files", []).append(
-                await ctx.uow.appeals.add_attachment(
-                    ctx.person.id,
-                    file.storage_key,
-                    file.name[:255],
-                    file.mime[:120],
-                    file.size,
-                    ctx.now,
-                )
+        kept, problem = await keep_file(
+            ctx, file, MAX_FILES_PER_APPEAL - len(pending.get("files", []))
+        )
+        if kept is not None:
+            pending.setdefault("files", []).append(kept)
+            replies.append(
+                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
             )
-            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=file.name)))
         else:
-            replies.append(Reply(file_refusal(ctx, file.name, file.problem)))
+            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     text = clean_text(incoming.text or "")
     if text:
         problem = text_problem(ctx, text, len(answer_text(ctx)))

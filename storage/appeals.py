@@ -160,6 +160,17 @@ class AppealRepository:
         await self._session.flush()
         return row.id
 
+    async def uploaded_since(self, owner_id: int, since: datetime) -> tuple[int, int]:
+        """How many files and bytes a person has attached since a moment: the daily quota."""
+        row = (
+            await self._session.execute(
+                select(func.count(), func.coalesce(func.sum(Attachment.size), 0)).where(
+                    Attachment.owner_id == owner_id, Attachment.created_at >= since
+                )
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
     async def link_attachments(
         self,
         ids: tuple[int, ...] | list[int],

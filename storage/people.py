@@ -65,6 +65,15 @@ class PeopleRepository:
         person_row = await self._session.get_one(Person, row.person_id)
         return to_record(AccountRecord, row), to_record(PersonRecord, person_row), created
 
+    async def find_account(self, channel: str, external_id: str) -> AccountRecord | None:
+        """The account if it exists; never creates one (the file intake asks before it downloads)."""
+        row = await self._session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+            )
+        )
+        return None if row is None else to_record(AccountRecord, row)
+
     async def get(self, person_id: int) -> PersonRecord:
         return to_record(PersonRecord, await self._session.get_one(Person, person_id))
 
