@@ -4,6 +4,7 @@ import secrets
 
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
+from handlers.phones import normalize_phone
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
@@ -20,7 +21,6 @@ from reception.validation import (
     clean_text,
     has_substance,
     normalize_email,
-    normalize_phone,
     parse_full_name,
 )
 
@@ -445,8 +445,8 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
-                        "This number is not a Ukrainian one. Please type a number we can call back, in "
-                        "the format +380…"
+                        "This does not look like a valid phone number. Please type a number we can "
+                        "call back: 050 123 45 67, or with the country code, such as +48 …"
                     )
                 )
             )
@@ -462,8 +462,8 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
-                        "That does not look like a Ukrainian phone number. Please type it as "
-                        "050 123 45 67 or +380 50 123 45 67."
+                        "That does not look like a valid phone number. Please type it as "
+                        "050 123 45 67 or +380 50 123 45 67; a number abroad with its country code."
                     )
                 )
             )
@@ -586,7 +586,8 @@ async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
     text = clean_text(ctx.incoming.text or "")
     if ctx.incoming.action or not text:
         return None
-    if not text.isdecimal() or not 2 <= int(text) <= MAX_COAUTHORS:
+    # The length is checked first: int() of thousands of digits raises instead of answering.
+    if not text.isdecimal() or len(text) > 6 or not 2 <= int(text) <= MAX_COAUTHORS:
         return await ctx.ask_again(
             Reply(
                 ctx._("Please type the number of people as digits, from 2 to {limit}.").format(

@@ -490,7 +490,7 @@ async def answer_department(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
     if action == "back":
         return await back_to_card(ctx)
-    if not action.startswith("sd:") or not action[3:].isdecimal():
+    if not action.startswith("sd:") or not action[3:].isdecimal() or len(action) > 21:
         return None
     department = await ctx.uow.departments.get(int(action[3:]))
     if department is None or not department.active:
