@@ -416,6 +416,16 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
             )
         ]
     role, department_id = granted
+    if role != Role.ADMIN.value and await ctx.uow.staff.is_last_admin(ctx.person.id):
+        # The code is spent either way; the reception keeps its only administrator.
+        return [
+            Reply(
+                ctx._(
+                    "You are the only administrator, so your role cannot change. Make another "
+                    "administrator first."
+                )
+            )
+        ]
     await ctx.uow.staff.set_role(ctx.person.id, role, department_id)
     ctx.person = await ctx.uow.people.get(ctx.person.id)
     ctx.state.step = "menu"

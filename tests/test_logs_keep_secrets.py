@@ -59,7 +59,16 @@ async def test_a_whole_cycle_logs_nothing_personal(
     }
     await bot_command(env, "migrate")
     await bot_command(
-        env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
+        env,
+        "staff",
+        "add",
+        "--channel",
+        "telegram",
+        "--id",
+        str(OPERATOR),
+        "--role",
+        "operator",
+        "--force",
     )
     await bot_command(
         env,
