@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import control
+from handlers import control, retention
 from handlers.config import ConversationConfig
 from handlers.context import Ctx, system_ctx
 from handlers.flow import STEPS
@@ -25,6 +25,7 @@ JOBS: tuple[tuple[str, Callable[[Ctx], Awaitable[int | bool]]], ...] = (
     ("overdue", control.escalate_overdue),
     ("digest", control.digest),
     ("close_unrated", control.close_unrated),
+    ("anonymise", retention.anonymise_expired),
 )
 
 

@@ -35,5 +35,22 @@ class ConversationConfig:
     #: Where generated files are kept so that channels can send them.
     files: AttachmentStore | None = None
 
+    #: Instruction No. 348 keeps appeals 5 years (unverified item: a setting); then a job
+    #: anonymises them.
+    retention_years: int = 5
+    #: The controller's contacts, shown in the personal-data notice.
+    #: (The deployer sets the real address and e-mail: COUNCIL_CONTACTS_UK / _EN.)
+    council_contacts_uk: str = "приймальня міської ради, адреса та e-mail — на сайті ради"
+    council_contacts_en: str = "the city council's reception; address and e-mail on its website"
+    #: How to file without the bot, told to a person who refuses consent.
+    offline_filing_uk: str = "особисто в ЦНАП або поштою на адресу міської ради"
+    offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
+
     def council_name(self, locale: str) -> str:
         return self.council_name_uk if locale == "uk" else self.council_name_en
+
+    def council_contacts(self, locale: str) -> str:
+        return self.council_contacts_uk if locale == "uk" else self.council_contacts_en
+
+    def offline_filing(self, locale: str) -> str:
+        return self.offline_filing_uk if locale == "uk" else self.offline_filing_en

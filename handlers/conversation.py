@@ -16,7 +16,8 @@ from handlers.file_gate import accepts_files
 from handlers.filing import attach_files, start_draft
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
-from handlers.menu import help_reply, my_data_reply
+from handlers.menu import help_reply
+from handlers.my_data import my_data_reply
 from handlers.onboarding import has_consent
 from handlers.types import Incoming, Reply
 from reception.markers import N_

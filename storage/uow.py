@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.appeals import AppealRepository
 from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
+from storage.data_rights import DataRightsRepository
 from storage.departments import DepartmentRepository
 from storage.identity import IdentityRepository
 from storage.outbox import OutboxQueue, OutboxRepository
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.control = ControlRepository(session)
         self.reports = ReportRepository(session)
         self.identity = IdentityRepository(session)
+        self.data_rights = DataRightsRepository(session)
 
 
 @asynccontextmanager
