@@ -49,7 +49,8 @@ async def ask_consent(ctx: Ctx) -> Reply:
         "Citizens' Appeals”. We ask your consent for what goes beyond that duty: your "
         "statutory privileges (they may be health data), the location of the problem and the "
         "files you attach. Appeals are kept for {years} years, then anonymised. You may see, "
-        "correct and delete your data with /mydata."
+        "correct and delete your data with /mydata.\n\n"
+        "Do you agree to the processing of your personal data for these purposes?"
     ).format(council=ctx.config.council_name(ctx.locale), years=ctx.config.retention_years)
     return Reply(
         text,

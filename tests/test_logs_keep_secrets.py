@@ -82,6 +82,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         "executor",
         "--department",
         "zhkh",
+        "--force",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
