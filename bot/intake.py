@@ -20,7 +20,7 @@ from bot.delivery import DeliveryFailed
 from bot.logs import new_request_id
 from bot.ordering import KeyedLocks
 from handlers.conversation import Conversation, Handled
-from handlers.types import Incoming, Reply, reply_from_payload, reply_to_payload
+from handlers.types import Incoming, MayDownload, Reply, reply_from_payload, reply_to_payload
 from storage.inbox import InboxItem, NewUpdate
 from storage.uow import UnitOfWork, unit_of_work
 
@@ -45,8 +45,9 @@ class IntakeChannel(Protocol):
     @property
     def name(self) -> str: ...
 
-    async def parse(self, item: InboxItem) -> Incoming:
-        """The stored update as the conversation's `Incoming` (files are fetched here)."""
+    async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
+        """The stored update as the conversation's `Incoming`; a file is fetched only when
+        `may_download()` says the person may send files now."""
 
     async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
         """Send the replies to the update's sender in order, or raise DeliveryFailed."""
@@ -146,7 +147,9 @@ class Intake:
         item = InboxItem(ids[0], new.channel, new.sender, new.payload, 0, now)
         channel = self._channels[new.channel]
         async with self._locks.hold((new.channel, new.sender)):
-            handled = await self._conversation.handle_stored(item.id, await channel.parse(item))
+            handled = await self._conversation.handle_stored(
+                item.id, await channel.parse(item, self._may_download(item))
+            )
             if handled is None:
                 self._enqueue(item)
                 return None
@@ -222,8 +225,10 @@ class Intake:
         incoming = self._parsed.get(item.id)
         if incoming is None:
             try:
-                incoming = await channel.parse(item)
-            except Exception:
+                incoming = await channel.parse(item, self._may_download(item))
+            except Exception as error:
+                if self._watch.failed(error):
+                    return "outage"
                 log.exception("%s update %s could not be read", item.channel, item.id)
                 await self._give_up(channel, item)
                 return "failed"
@@ -242,6 +247,12 @@ class Intake:
             return "skipped"
         await self._deliver(channel, item, handled)
         return "handled"
+
+    def _may_download(self, item: InboxItem) -> MayDownload:
+        def ask() -> Awaitable[bool]:
+            return self._conversation.takes_files(item.channel, item.sender)
+
+        return ask
 
     async def _count_failure(self, channel: IntakeChannel, item: InboxItem) -> str:
         async with unit_of_work(self._sessions) as uow:

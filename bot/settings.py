@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     index_template: str = "{letter}-{number}"
     index_collective_template: str = "КО-{number}"
     max_file_mb: int = Field(default=10, ge=1, le=50)
+    #: One person's files and megabytes a day: nobody can fill the disk.
+    max_files_per_day: int = Field(default=30, ge=1, le=1000)
+    max_file_mb_per_day: int = Field(default=100, ge=1, le=10_000)
+    #: Years registered appeals are kept before a job anonymises them (Instruction No. 348).
+    retention_years: int = Field(default=5, ge=1, le=75)
+    #: The controller's contacts in the personal-data notice, and how to file without the bot.
+    council_contacts_uk: str = "приймальня міської ради, адреса та e-mail — на сайті ради"
+    council_contacts_en: str = "the city council's reception; address and e-mail on its website"
+    offline_filing_uk: str = "особисто в ЦНАП або поштою на адресу міської ради"
+    offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
     #: A message being sent by a process that died is sent again after this many seconds.
@@ -180,6 +190,13 @@ class Settings(BaseSettings):
             index_format=IndexFormat(self.index_template, self.index_collective_template),
             default_term=self.default_term,
             max_file_bytes=self.max_file_mb * 1024 * 1024,
+            max_files_per_day=self.max_files_per_day,
+            max_bytes_per_day=self.max_file_mb_per_day * 1024 * 1024,
+            retention_years=self.retention_years,
+            council_contacts_uk=self.council_contacts_uk,
+            council_contacts_en=self.council_contacts_en,
+            offline_filing_uk=self.offline_filing_uk,
+            offline_filing_en=self.offline_filing_en,
             digest_time=self.digest_time,
             auto_close_days=self.auto_close_days,
         )

@@ -5,7 +5,7 @@ from datetime import time
 
 from handlers.reporting import ReportMaker
 from reception.deadlines import Term, WorkCalendar
-from reception.files import DEFAULT_MAX_FILE_BYTES
+from reception.files import DEFAULT_BYTES_PER_DAY, DEFAULT_FILES_PER_DAY, DEFAULT_MAX_FILE_BYTES
 from reception.numbering import IndexFormat
 from storage.attachments import AttachmentStore
 
@@ -19,6 +19,9 @@ class ConversationConfig:
     #: The term promised at registration; the operator may set 15 days on assignment.
     default_term: Term = Term.ONE_MONTH
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: A person's files and bytes a day (the disk is not for anyone to fill).
+    max_files_per_day: int = DEFAULT_FILES_PER_DAY
+    max_bytes_per_day: int = DEFAULT_BYTES_PER_DAY
     #: Bump when the personal-data notice changes: everyone is asked to consent again.
     notice_version: str = "2026-11"
     #: Days before the due date when executors and their department are reminded.
@@ -32,5 +35,22 @@ class ConversationConfig:
     #: Where generated files are kept so that channels can send them.
     files: AttachmentStore | None = None
 
+    #: Instruction No. 348 keeps appeals 5 years (unverified item: a setting); then a job
+    #: anonymises them.
+    retention_years: int = 5
+    #: The controller's contacts, shown in the personal-data notice.
+    #: (The deployer sets the real address and e-mail: COUNCIL_CONTACTS_UK / _EN.)
+    council_contacts_uk: str = "приймальня міської ради, адреса та e-mail — на сайті ради"
+    council_contacts_en: str = "the city council's reception; address and e-mail on its website"
+    #: How to file without the bot, told to a person who refuses consent.
+    offline_filing_uk: str = "особисто в ЦНАП або поштою на адресу міської ради"
+    offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
+
     def council_name(self, locale: str) -> str:
         return self.council_name_uk if locale == "uk" else self.council_name_en
+
+    def council_contacts(self, locale: str) -> str:
+        return self.council_contacts_uk if locale == "uk" else self.council_contacts_en
+
+    def offline_filing(self, locale: str) -> str:
+        return self.offline_filing_uk if locale == "uk" else self.offline_filing_en

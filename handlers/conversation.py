@@ -8,13 +8,15 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import feedback, staff_card, staff_flow
+from handlers import feedback, linking, staff_card, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
+from handlers.file_gate import accepts_files
 from handlers.filing import attach_files, start_draft
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
-from handlers.menu import help_reply, my_data_reply
+from handlers.menu import help_reply
+from handlers.my_data import my_data_reply
 from handlers.onboarding import has_consent
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
@@ -35,7 +37,9 @@ UNSUPPORTED: dict[str, str] = {
     "other": N_("This kind of message cannot be read here."),
 }
 
-COMMANDS = frozenset({"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang"})
+COMMANDS = frozenset(
+    {"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang", "/link"}
+)
 #: Buttons that work from any step: they act on an appeal named in them.
 GLOBAL_ACTIONS = ("rate:", "unres:", "so:", "sa:")
 NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
@@ -82,6 +86,11 @@ class Conversation:
         self.config = config
         self.catalogs = catalogs
         self._clock = clock
+
+    async def takes_files(self, channel: str, external_user_id: str) -> bool:
+        """For the file intake, before it downloads: see `handlers.file_gate.accepts_files`."""
+        async with unit_of_work(self._sessions) as uow:
+            return await accepts_files(uow, channel, external_user_id, self.config.notice_version)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle an update that is not in the inbox (the terminal chat, tests). A database
@@ -146,9 +155,20 @@ class Conversation:
             return Handled(account.id, replies)
 
 
+def before_screens(ctx: Ctx, command: str | None) -> bool:
+    """Commands that work before and regardless of the language and consent screens: /join and
+    /link carry a code that would be lost behind them, and staff work is not a citizen's
+    personal-data matter."""
+    if command in ("/join", "/link"):
+        return True
+    return command in staff_flow.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
+
+
 async def dispatch(ctx: Ctx) -> list[Reply]:
     command = command_of(ctx.incoming)
     step = ctx.state.step
+    if command is not None and before_screens(ctx, command):
+        return await run_command(ctx, command)
     if ctx.person.locale is None:
         return await answer(ctx) if step == "language" else await ctx.goto("language")
     if command == "/lang":
@@ -180,6 +200,8 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
         return await staff_flow.run_command(ctx, command, arguments)
     if command == "/join":
         return await staff_flow.join(ctx, arguments)
+    if command == "/link":
+        return await linking.link(ctx, arguments)
     if command == "/start":
         if ctx.has_draft:
             return await ctx.goto("resume")

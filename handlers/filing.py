@@ -1,13 +1,14 @@
 """Filing a new appeal, one question at a time (Art. 5: what an appeal must contain)."""
 
 import secrets
-from dataclasses import replace
 
 from handlers.context import Ctx
+from handlers.file_checks import keep_file
+from handlers.phones import normalize_phone
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
-from reception.files import MAX_FILES_PER_APPEAL, FileProblem
+from reception.files import MAX_FILES_PER_APPEAL, FileProblem, safe_name
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
 from reception.validation import (
     MAX_APPEAL_CHARS,
@@ -20,7 +21,6 @@ from reception.validation import (
     clean_text,
     has_substance,
     normalize_email,
-    normalize_phone,
     parse_full_name,
 )
 
@@ -132,23 +132,14 @@ async def attach_files(ctx: Ctx) -> list[Reply]:
     replies: list[Reply] = []
     attached = ctx.draft.setdefault("attachments", [])
     for file in ctx.incoming.files:
-        if file.problem is None and len(attached) >= MAX_FILES_PER_APPEAL:
-            problem: str | None = FileProblem.TOO_MANY
-        else:
-            problem = file.problem
-        if problem is None and file.storage_key:
-            attachment_id = await ctx.uow.appeals.add_attachment(
-                ctx.person.id,
-                file.storage_key,
-                file.name[:255],
-                file.mime[:120],
-                file.size,
-                ctx.now,
-            )
+        attachment_id, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(attached))
+        if attachment_id is not None:
             attached.append(attachment_id)
-            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=file.name)))
+            replies.append(
+                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
+            )
         else:
-            replies.append(Reply(file_refusal(ctx, file.name, problem)))
+            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     return replies
 
 
@@ -168,6 +159,20 @@ def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
         return ctx._(
             "File “{name}” was not attached: an appeal may have up to {count} files."
         ).format(name=name, count=MAX_FILES_PER_APPEAL)
+    if problem == FileProblem.MISMATCH:
+        return ctx._(
+            "File “{name}” was not attached: its content does not match its extension. Please "
+            "send the document itself as PDF, DOC, DOCX, ODT, TXT, JPG or PNG."
+        ).format(name=name)
+    if problem == FileProblem.QUOTA:
+        return ctx._(
+            "File “{name}” was not attached: one person may attach up to {count} files and "
+            "{size} MB a day. Please send it tomorrow, or bring it to the reception in person."
+        ).format(
+            name=name,
+            count=ctx.config.max_files_per_day,
+            size=ctx.config.max_bytes_per_day // (1024 * 1024),
+        )
     if problem == FileProblem.EMPTY:
         return ctx._("File “{name}” is empty and was not attached.").format(name=name)
     return ctx._("File “{name}” could not be received. Please try sending it again.").format(
@@ -427,7 +432,7 @@ async def ask_phone(ctx: Ctx) -> Reply:
 async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     if incoming.contact is not None:
-        if not incoming.contact.own:
+        if incoming.contact.own is False:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
@@ -440,25 +445,25 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
-                        "This number is not a Ukrainian one. Please type a number we can call back, in "
-                        "the format +380…"
+                        "This does not look like a valid phone number. Please type a number we can "
+                        "call back: 050 123 45 67, or with the country code, such as +48 …"
                     )
                 )
             )
-        await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
-        # The messenger vouches for the number: the same person in another messenger is linked.
-        person_id = await ctx.uow.people.link_by_phone(ctx.account.id, phone)
-        if person_id != ctx.person.id:
-            ctx.person = await ctx.uow.people.get(person_id)
-            ctx.account = replace(ctx.account, person_id=person_id)
+        if incoming.contact.own:
+            # Telegram vouches the number is the sender's. It is recorded, never used to join
+            # accounts: only a /link code does that (DESIGN rule 6).
+            await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
+        # A contact the messenger cannot vouch for (any Viber contact) is just a typed number:
+        # it fills this draft's phone and nothing else.
     elif incoming.text and not incoming.action:
         phone = normalize_phone(incoming.text)
         if phone is None:
             return await ctx.ask_again(
                 Reply(
                     ctx._(
-                        "That does not look like a Ukrainian phone number. Please type it as "
-                        "050 123 45 67 or +380 50 123 45 67."
+                        "That does not look like a valid phone number. Please type it as "
+                        "050 123 45 67 or +380 50 123 45 67; a number abroad with its country code."
                     )
                 )
             )
@@ -581,7 +586,8 @@ async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
     text = clean_text(ctx.incoming.text or "")
     if ctx.incoming.action or not text:
         return None
-    if not text.isdecimal() or not 2 <= int(text) <= MAX_COAUTHORS:
+    # The length is checked first: int() of thousands of digits raises instead of answering.
+    if not text.isdecimal() or len(text) > 6 or not 2 <= int(text) <= MAX_COAUTHORS:
         return await ctx.ask_again(
             Reply(
                 ctx._("Please type the number of people as digits, from 2 to {limit}.").format(

@@ -3,7 +3,16 @@
 docs/citizen-flow.md draws the same table as a diagram.
 """
 
-from handlers import feedback, filing, menu, my_appeals, onboarding, staff_flow, submission
+from handlers import (
+    feedback,
+    filing,
+    menu,
+    my_appeals,
+    my_data,
+    onboarding,
+    staff_flow,
+    submission,
+)
 from handlers.context import Step
 from reception.markers import N_
 
@@ -20,7 +29,7 @@ STEPS: dict[str, Step] = {
     ),
     "menu": Step(
         menu.ask_menu,
-        menu.answer_menu,
+        my_data.answer_menu,
         N_("Please choose what to do with a button, or type /help."),
     ),
     "resume": Step(

@@ -1,6 +1,7 @@
 """A citizen's own appeals: the list, one appeal's card and history, adding, withdrawing."""
 
 from handlers.context import Ctx
+from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.render import (
     appeal_line,
@@ -14,7 +15,7 @@ from handlers.render import (
     topic_name,
 )
 from handlers.types import Button, OutgoingFile, Reply
-from reception.files import MAX_FILES_PER_APPEAL, FileProblem
+from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.roles import Role
 from reception.statuses import Status, is_open
 from reception.validation import clean_text
@@ -152,22 +153,11 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
     stored = len(await ctx.uow.appeals.attachments(appeal.id))
     accepted: list[int] = []
     for file in incoming.files:
-        reason = file.problem
-        if reason is None and stored + len(accepted) >= MAX_FILES_PER_APPEAL:
-            reason = FileProblem.TOO_MANY
-        if reason is None and file.storage_key:
-            accepted.append(
-                await ctx.uow.appeals.add_attachment(
-                    ctx.person.id,
-                    file.storage_key,
-                    file.name[:255],
-                    file.mime[:120],
-                    file.size,
-                    ctx.now,
-                )
-            )
+        kept, reason = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - stored - len(accepted))
+        if kept is not None:
+            accepted.append(kept)
         else:
-            replies.append(Reply(file_refusal(ctx, file.name, reason)))
+            replies.append(Reply(file_refusal(ctx, safe_name(file.name), reason)))
     if not text and not accepted:
         return await ctx.ask_again(*replies)
     event = await ctx.uow.appeals.add_event(

@@ -40,29 +40,66 @@ async def has_consent(ctx: Ctx) -> bool:
 
 
 async def ask_consent(ctx: Ctx) -> Reply:
+    # Law No. 2297-VI, Art. 12: who, what, why, to whom, the rights — short first, in full on
+    # the "More" button. Processing appeals is the council's duty under Law No. 393/96-ВР
+    # (Art. 11 of 2297-VI lists it beside consent); consent is asked for what goes beyond it.
     text = ctx._(
-        "Before you file an appeal, please read how your personal data are handled.\n\n"
-        "Who processes them: {council}.\n"
-        "What is collected: your surname, first name and patronymic, place of residence, phone "
-        "number and, if you give it, e-mail, and what you write in the appeal.\n"
-        "Why: to register and consider your appeal under the Law of Ukraine “On Citizens' "
-        "Appeals” and to send you the answer.\n"
-        "Who receives them: the executive bodies of the council that your appeal is sent to for "
-        "consideration. You may ask that your name and address are not disclosed to them.\n"
-        "Your rights (Law of Ukraine “On Personal Data Protection”): to know what data are held "
-        "about you and to get them (the /mydata command), to have them corrected or deleted, to "
-        "object to their processing, to withdraw consent for the future, and to complain to the "
-        "Ukrainian Parliament Commissioner for Human Rights or to a court.\n\n"
+        "Before you file an appeal: {council} processes your personal data to register and "
+        "consider your appeal and to answer it — its duty under the Law of Ukraine “On "
+        "Citizens' Appeals”. We ask your consent for what goes beyond that duty: your "
+        "statutory privileges (they may be health data), the location of the problem and the "
+        "files you attach. Appeals are kept for {years} years, then anonymised. You may see, "
+        "correct and delete your data with /mydata.\n\n"
         "Do you agree to the processing of your personal data for these purposes?"
-    ).format(council=ctx.config.council_name(ctx.locale))
+    ).format(council=ctx.config.council_name(ctx.locale), years=ctx.config.retention_years)
     return Reply(
         text,
-        (Button(ctx._("I agree"), "consent:yes"), Button(ctx._("I do not agree"), "consent:no")),
+        (
+            Button(ctx._("I agree"), "consent:yes"),
+            Button(ctx._("I do not agree"), "consent:no"),
+            Button(ctx._("More"), "consent:more"),
+        ),
+    )
+
+
+def full_notice(ctx: Ctx) -> str:
+    return ctx._(
+        "How your personal data are handled (Law of Ukraine “On Personal Data Protection”).\n\n"
+        "Controller: {council}; contacts: {contacts}.\n"
+        "Legal basis: registering and considering appeals is the council's duty under the Law "
+        "of Ukraine “On Citizens' Appeals” (Art. 11 of the Law on personal data protection). "
+        "Your consent is asked for the data that go beyond that duty.\n"
+        "What is processed: surname, first name and patronymic; place of residence; phone "
+        "number; e-mail if you give it; the text of the appeal and what you add to it; the "
+        "location of the problem; attached files; statutory privileges (they may be health "
+        "data); your messenger account identifiers; the history of your consents.\n"
+        "Who receives them: the executive bodies of the council your appeal is sent to. At "
+        "your request your name, residence and contacts are not disclosed to them (Art. 10 of "
+        "the Law on appeals).\n"
+        "How long: registered appeals are kept for {years} years as the record-keeping rules "
+        "require, then anonymised; drafts and your saved details are deleted when you ask.\n"
+        "Your rights: to know what is held and get it (/mydata), to correct it, to withdraw "
+        "consent, to ask for deletion, to object, and to complain to the Ukrainian Parliament "
+        "Commissioner for Human Rights or to a court."
+    ).format(
+        council=ctx.config.council_name(ctx.locale),
+        contacts=ctx.config.council_contacts(ctx.locale),
+        years=ctx.config.retention_years,
     )
 
 
 async def answer_consent(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action
+    if action == "consent:more":
+        return [
+            Reply(
+                full_notice(ctx),
+                (
+                    Button(ctx._("I agree"), "consent:yes"),
+                    Button(ctx._("I do not agree"), "consent:no"),
+                ),
+            )
+        ]
     if action not in ("consent:yes", "consent:no"):
         return None
     given = action == "consent:yes"
@@ -86,11 +123,12 @@ async def answer_consent(ctx: Ctx) -> list[Reply] | None:
     return [
         Reply(
             ctx._(
-                "We respect your decision. Without consent to the processing of personal data "
-                "an appeal cannot be registered: the law requires the author's name, place of "
-                "residence and contact details. We have kept only the fact of your refusal.\n\n"
+                "We respect your decision. Without consent the reception in the messenger cannot "
+                "register an appeal. We have stored your messenger account, the language you "
+                "chose and your refusal, nothing else.\n\n"
+                "You can file an appeal another way: {offline}.\n\n"
                 "If you change your mind, tap “I agree”."
-            ),
+            ).format(offline=ctx.config.offline_filing(ctx.locale)),
             (Button(ctx._("I agree"), "consent:yes"),),
         )
     ]

@@ -117,6 +117,16 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ),
         ctx._("Phone: {value}").format(value=appeal.phone if identity else hidden),
     ]
+    if appeal.confidential and identity:
+        # Art. 10: whoever may see the author must know not to pass it on to the executor.
+        lines.insert(
+            1,
+            "🔒 "
+            + ctx._(
+                "Confidential: the author asked not to disclose their name, residence and "
+                "contacts to the executor (Art. 10)."
+            ),
+        )
     if await ctx.uow.people.preferred_account(appeal.author_id) is None:
         lines.append(
             ctx._(

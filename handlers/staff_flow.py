@@ -6,15 +6,18 @@ from datetime import date, datetime, timedelta
 
 from handlers import staff_actions as act
 from handlers.context import Ctx
+from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.render import day, kind_name, result_name, role_name, status_name, topic_name
 from handlers.staff_card import card, list_reply, not_found, role_of, visible, visible_by_id
+from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import Button, OutgoingFile, Reply
 from reception.classifier import ANSWER_RESULTS, Result
 from reception.deadlines import Term
+from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.markers import N_
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
-from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff
+from reception.roles import ROLE_NAMES, Permission, Role, can, is_staff, searches_authors
 from reception.statistics import summarise
 from reception.statuses import Status
 from reception.validation import MAX_REASON_CHARS, clean_text
@@ -163,7 +166,9 @@ async def _command(ctx: Ctx, command: str, arguments: str) -> list[Reply]:
     if command == "/find":
         if len(arguments) < 2:
             return [usage(ctx, command)]
-        found = await ctx.uow.appeals.search(arguments[:100], scope(ctx))
+        found = await ctx.uow.appeals.search(
+            arguments[:100], scope(ctx), author_fields=searches_authors(role_of(ctx))
+        )
         return [list_reply(ctx, ctx._("Found:"), found)]
     if command == "/invite":
         return [await invite(ctx, words)]
@@ -392,8 +397,17 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
     code = arguments.strip()
     if not re.fullmatch(r"[0-9A-Fa-f]{4}(-[0-9A-Fa-f]{4}){2}", code):
         return [usage(ctx, "/join")]
+    if await too_many_guesses(ctx, "join", code):
+        return [
+            Reply(
+                ctx._(
+                    "Too many wrong codes. Please wait an hour or ask the administrator for help."
+                )
+            )
+        ]
     granted = await ctx.uow.staff.redeem_invite(code, ctx.person.id, ctx.now)
     if granted is None:
+        await record_wrong_guess(ctx, "join", code)
         return [
             Reply(
                 ctx._(
@@ -402,6 +416,16 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
             )
         ]
     role, department_id = granted
+    if role != Role.ADMIN.value and await ctx.uow.staff.is_last_admin(ctx.person.id):
+        # The code is spent either way; the reception keeps its only administrator.
+        return [
+            Reply(
+                ctx._(
+                    "You are the only administrator, so your role cannot change. Make another "
+                    "administrator first."
+                )
+            )
+        ]
     await ctx.uow.staff.set_role(ctx.person.id, role, department_id)
     ctx.person = await ctx.uow.people.get(ctx.person.id)
     ctx.state.step = "menu"
@@ -476,7 +500,7 @@ async def answer_department(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
     if action == "back":
         return await back_to_card(ctx)
-    if not action.startswith("sd:") or not action[3:].isdecimal():
+    if not action.startswith("sd:") or not action[3:].isdecimal() or len(action) > 21:
         return None
     department = await ctx.uow.departments.get(int(action[3:]))
     if department is None or not department.active:
@@ -636,20 +660,16 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         return None
     replies: list[Reply] = []
     for file in incoming.files:
-        if file.problem is None and file.storage_key:
-            pending.setdefault("files", []).append(
-                await ctx.uow.appeals.add_attachment(
-                    ctx.person.id,
-                    file.storage_key,
-                    file.name[:255],
-                    file.mime[:120],
-                    file.size,
-                    ctx.now,
-                )
+        kept, problem = await keep_file(
+            ctx, file, MAX_FILES_PER_APPEAL - len(pending.get("files", []))
+        )
+        if kept is not None:
+            pending.setdefault("files", []).append(kept)
+            replies.append(
+                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
             )
-            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=file.name)))
         else:
-            replies.append(Reply(file_refusal(ctx, file.name, file.problem)))
+            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     text = clean_text(incoming.text or "")
     if text:
         problem = text_problem(ctx, text, len(answer_text(ctx)))

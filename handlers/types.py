@@ -1,5 +1,6 @@
 """What every channel hands the conversation, and what the conversation hands back."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -12,8 +13,10 @@ class Ask(StrEnum):
 @dataclass(frozen=True)
 class Contact:
     phone: str
-    #: The messenger vouches that this is the sender's own number (Telegram: contact.user_id).
-    own: bool
+    #: True: the messenger vouches that this is the sender's own number (Telegram:
+    #: contact.user_id); False: it says the number is someone else's; None: it cannot tell
+    #: (Viber). Either way a number never joins accounts: only a /link code does.
+    own: bool | None
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class IncomingFile:
     size: int
     storage_key: str | None = None
     problem: str | None = None
+
+
+#: Asked by a channel before it downloads a file: may this person send files now?
+MayDownload = Callable[[], Awaitable[bool]]
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,17 @@ def can(role: Role, permission: Permission) -> bool:
 
 
 def sees_identity(role: Role, *, confidential: bool) -> bool:
-    """Art. 10: when the author asked, their name and residence are hidden from the executor."""
+    """Art. 10: when the author asked, their name, residence and contacts are hidden from the
+    executor. The one place that decides it: the card, the department's e-mail, /find (which
+    for such a role matches a confidential appeal by its index and text only), lists, reports
+    and exports all ask here."""
     return not confidential or can(role, Permission.SEE_CONFIDENTIAL)
+
+
+def searches_authors(role: Role) -> bool:
+    """/find may match a confidential appeal by its author's fields: only for a role that may
+    see the author; otherwise a hit on a guessed name would unmask them (Art. 10)."""
+    return sees_identity(role, confidential=True)
 
 
 def sees_appeal(

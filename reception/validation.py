@@ -44,10 +44,24 @@ class FullName:
         return f"{self.surname} {self.given_name} {self.patronymic}"
 
 
+#: Direction overrides and isolates: invisible, and they make "gpj.exe" read as "exe.jpg".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _kept(ch: str) -> bool:
+    """Real control characters and lone surrogates go; format characters stay (the zero-width
+    joiner holds 👨‍👩‍👧 together, tags make flags), and so do code points this Python does not
+    know yet (emoji newer than its Unicode tables)."""
+    if ch in "\n\t":
+        return True
+    category = unicodedata.category(ch)
+    return category not in ("Cc", "Cs") and ch not in BIDI_CONTROLS
+
+
 def clean_text(text: str) -> str:
     """Unicode-normalised text without control characters, with runs of spaces collapsed per line."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if _kept(ch))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     return "\n".join(lines).strip()
 
@@ -93,27 +107,6 @@ def parse_full_name(text: str) -> FullName | NameProblem:
             return result
         fixed.append(result)
     return FullName(*fixed)
-
-
-def normalize_phone(text: str) -> str | None:
-    """A Ukrainian mobile or landline number as +380XXXXXXXXX, or None when it is not one."""
-    raw = clean_text(text)
-    if not re.fullmatch(r"\+?[\d\s()\-.]{9,20}", raw):
-        return None
-    digits = re.sub(r"\D", "", raw)
-    if len(digits) == 12 and digits.startswith("380"):
-        national = digits[3:]
-    elif len(digits) == 11 and digits.startswith("80"):
-        national = digits[2:]
-    elif len(digits) == 10 and digits.startswith("0"):
-        national = digits[1:]
-    elif len(digits) == 9 and not raw.startswith("+"):
-        national = digits
-    else:
-        return None
-    if national[0] == "0":
-        return None
-    return "+380" + national
 
 
 _EMAIL = re.compile(

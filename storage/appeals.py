@@ -63,6 +63,7 @@ class AppealRepository:
         row = Appeal(
             **values,
             search_text=search_key(new),
+            search_public=f"{reg_index}\n{new.text}".casefold(),
             reg_index=reg_index,
             year=year,
             number=number,
@@ -159,6 +160,17 @@ class AppealRepository:
         await self._session.flush()
         return row.id
 
+    async def uploaded_since(self, owner_id: int, since: datetime) -> tuple[int, int]:
+        """How many files and bytes a person has attached since a moment: the daily quota."""
+        row = (
+            await self._session.execute(
+                select(func.count(), func.coalesce(func.sum(Attachment.size), 0)).where(
+                    Attachment.owner_id == owner_id, Attachment.created_at >= since
+                )
+            )
+        ).one()
+        return int(row[0]), int(row[1])
+
     async def link_attachments(
         self,
         ids: tuple[int, ...] | list[int],
@@ -214,11 +226,23 @@ class AppealRepository:
         )
 
     async def search(
-        self, term: str, department_id: int | None, limit: int = 20
+        self,
+        term: str,
+        department_id: int | None,
+        limit: int = 20,
+        *,
+        author_fields: bool = True,
     ) -> list[AppealRecord]:
+        """Appeals whose index, text or (with `author_fields`) author matches. Without it a
+        confidential appeal matches by its index and text only: a search by a name or a phone
+        must not confirm who wrote it (Art. 10)."""
         needle = term.strip().casefold()
+        by_author = Appeal.search_text.contains(needle, autoescape=True)
+        if not author_fields:
+            by_author = by_author & Appeal.confidential.is_(False)
         query = select(Appeal).where(
-            (Appeal.search_text.contains(needle, autoescape=True))
+            by_author
+            | Appeal.search_public.contains(needle, autoescape=True)
             | (Appeal.reg_index == term.strip().upper())
         )
         rows = await self._session.scalars(

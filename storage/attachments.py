@@ -30,3 +30,15 @@ class AttachmentStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         return key
+
+    def head(self, key: str, size: int) -> bytes:
+        """The first bytes of a stored file (empty when it is gone): its type is decided by them."""
+        try:
+            with self.path(key).open("rb") as stream:
+                return stream.read(size)
+        except FileNotFoundError:
+            return b""
+
+    def delete(self, key: str) -> None:
+        """A refused, surplus or erased file leaves the disk."""
+        self.path(key).unlink(missing_ok=True)

@@ -155,6 +155,11 @@ class Appeal(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     #: Author, phone and text case-folded, so that /find works alike on SQLite and PostgreSQL.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: The index and the text only, case-folded: what /find may match for a role that must not
+    #: learn a confidential author (Art. 10).
+    search_public: Mapped[str] = mapped_column(Text, default="")
+    #: When the retention term ended and the author's data were removed from the card.
+    anonymised_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
 
 
@@ -281,4 +286,40 @@ class JobRun(Base):
     __tablename__ = "job_runs"
     job: Mapped[str] = mapped_column(String(40), primary_key=True)
     period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime]
+
+
+class LinkCode(Base):
+    """A one-time code that joins a citizen's account in another messenger to this person; only
+    its hash is kept. The only way two accounts become one (a phone number proves nothing)."""
+
+    __tablename__ = "link_codes"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class GuessAttempt(Base):
+    """A code typed to /join or /link: counted per account and per code to throttle guessing."""
+
+    __tablename__ = "guess_attempts"
+    __table_args__ = (Index("ix_guess_attempts_scope_key_at", "scope", "key", "at"),)
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime]
+
+
+class PersonEvent(Base):
+    """What happened to a person's data: accounts linked, details corrected, consent withdrawn,
+    deletion asked for. Shown to the person in /mydata (Law No. 2297-VI, Art. 8)."""
+
+    __tablename__ = "person_events"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]

@@ -13,8 +13,10 @@ from storage.models import (
     Attachment,
     ChannelAccount,
     Consent,
+    LinkCode,
     OutboxMessage,
     Person,
+    PersonEvent,
 )
 from storage.records import AccountRecord, PersonRecord
 
@@ -62,6 +64,15 @@ class PeopleRepository:
             row.unreachable = False
         person_row = await self._session.get_one(Person, row.person_id)
         return to_record(AccountRecord, row), to_record(PersonRecord, person_row), created
+
+    async def find_account(self, channel: str, external_id: str) -> AccountRecord | None:
+        """The account if it exists; never creates one (the file intake asks before it downloads)."""
+        row = await self._session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+            )
+        )
+        return None if row is None else to_record(AccountRecord, row)
 
     async def get(self, person_id: int) -> PersonRecord:
         return to_record(PersonRecord, await self._session.get_one(Person, person_id))
@@ -149,21 +160,13 @@ class PeopleRepository:
             .values(**values)
         )
 
-    async def link_by_phone(self, account_id: int, phone: str) -> int:
-        """One citizen, several messengers: accounts whose messengers vouched for the same phone
-        number belong to one person, the earliest; the others' appeals, consents and files move
-        to that person. Returns the person the account now belongs to."""
-        account = await self._session.get_one(ChannelAccount, account_id)
-        rows = await self._session.scalars(
-            select(ChannelAccount).where(ChannelAccount.verified_phone == phone)
-        )
-        people = sorted({row.person_id for row in rows} | {account.person_id})
-        target = people[0]
-        for source in people[1:]:
-            await self._merge(source, target)
-        return target
-
-    async def _merge(self, source: int, target: int) -> None:
+    async def merge(self, source: int, target: int) -> None:
+        """One citizen, two messengers: the source person's accounts, appeals, consents, files
+        and history move to the target, and the source is deleted. Called only after a one-time
+        link code proved both accounts belong to one citizen (a phone number proves nothing:
+        Viber cannot tell a shared contact from one's own number)."""
+        if source == target:
+            return
         for model, column in (
             (ChannelAccount, ChannelAccount.person_id),
             (Consent, Consent.person_id),
@@ -172,12 +175,17 @@ class PeopleRepository:
             (AppealEvent, AppealEvent.actor_id),
             (Attachment, Attachment.owner_id),
             (OutboxMessage, OutboxMessage.person_id),
+            (PersonEvent, PersonEvent.person_id),
+            (LinkCode, LinkCode.person_id),
         ):
             await self._session.execute(
                 update(model).where(column == source).values({column.key: target})
             )
         source_row = await self._session.get_one(Person, source)
         target_row = await self._session.get_one(Person, target)
+        if target_row.role == "citizen" and source_row.role != "citizen":
+            # An employee who links their citizen account keeps their role.
+            target_row.role, target_row.department_id = source_row.role, source_row.department_id
         for field in (
             "locale",
             "surname",

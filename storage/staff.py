@@ -33,6 +33,16 @@ class StaffRepository:
             .values(role=role, department_id=department_id)
         )
 
+    async def is_last_admin(self, person_id: int) -> bool:
+        """The person is an administrator and no other exists: the reception would have nobody
+        to invite or manage staff."""
+        admins = list(
+            await self._session.scalars(
+                select(Person.id).where(Person.role == "admin").with_for_update()
+            )
+        )
+        return admins == [person_id]
+
     async def members(self) -> list[StaffMember]:
         people = await self._session.scalars(
             select(Person).where(Person.role != "citizen").order_by(Person.id)

@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.appeals import AppealRepository
 from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
+from storage.data_rights import DataRightsRepository
 from storage.departments import DepartmentRepository
+from storage.identity import IdentityRepository
 from storage.inbox import Inbox
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
@@ -29,6 +31,8 @@ class UnitOfWork:
         self.staff = StaffRepository(session)
         self.control = ControlRepository(session)
         self.reports = ReportRepository(session)
+        self.identity = IdentityRepository(session)
+        self.data_rights = DataRightsRepository(session)
 
 
 @asynccontextmanager

@@ -20,7 +20,8 @@ async def test_first_contact_asks_language_then_consent_then_shows_the_menu(chat
     assert "Please choose your language." in chat.text
     assert chat.buttons == ["Українська", "English"]
     await chat.tap("English")
-    assert "Who processes them: Lutsk City Council." in chat.text
+    assert "Lutsk City Council processes your personal data" in chat.text
+    assert "More" in chat.buttons
     assert "Do you agree" in chat.text
     await chat.tap("I agree")
     assert chat.buttons == ["New appeal", "My appeals", "Help"]
@@ -131,7 +132,7 @@ async def test_refusing_consent_stores_only_the_refusal(
     await chat.send("/start")
     await chat.tap("English")
     await chat.tap("I do not agree")
-    assert "an appeal cannot be registered" in chat.text
+    assert "cannot register an appeal" in chat.text
     await chat.send("/new")
     assert "Do you agree" in chat.text
     await chat.send("Шевченко Тарас Григорович")

@@ -100,4 +100,4 @@ async def test_my_data_lists_what_is_held(chat: Chat) -> None:
     assert "Name: Шевченко Тарас Григорович" in chat.text
     assert "Phone: +380501234567" in chat.text
     assert "Appeals filed: 1" in chat.text
-    assert "Consent to processing given on 1 December 2026, 10:00" in chat.text
+    assert "Consent given on 1 December 2026, 10:00" in chat.text

@@ -107,7 +107,17 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(
     }
     for command in (
         ("migrate",),
-        ("staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"),
+        (
+            "staff",
+            "add",
+            "--channel",
+            "telegram",
+            "--id",
+            str(OPERATOR),
+            "--role",
+            "operator",
+            "--force",
+        ),
     ):
         await bot_command(env, *command)
     # The test only reads: a plain engine, so that its reads never take SQLite's write lock

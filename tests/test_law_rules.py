@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from handlers.phones import normalize_phone
 from reception.classifier import AUTHOR_CATEGORIES, CITIZEN_TOPICS, TOPICS, TOPICS_BY_CODE
 from reception.numbering import IndexFormat, format_index, surname_letter
 from reception.roles import Permission, Role, can, sees_appeal, sees_identity
@@ -21,9 +22,9 @@ from reception.validation import (
     NameProblem,
     ResidenceProblem,
     check_residence,
+    clean_text,
     has_substance,
     normalize_email,
-    normalize_phone,
     parse_full_name,
 )
 
@@ -163,12 +164,16 @@ def test_bad_names_are_refused_with_the_reason(typed: str, problem: NameProblem)
         ("0332 72 45 00", "+380332724500"),
         ("501234567", "+380501234567"),
         ("12345", None),
-        ("+1 202 555 0100", None),
+        ("+48 601 234 567", "+48601234567"),  # abroad, with the country code
+        ("+1 202 555 0100", "+12025550100"),
+        ("123456789", None),  # issue 11: nine digits are not a Ukrainian number
+        ("80501234567", None),
+        ("1" * 5000, None),
         ("телефон", None),
         ("000 000 00 00", None),
     ],
 )
-def test_phones_are_normalised_to_380(typed: str, expected: str | None) -> None:
+def test_phones_are_validated_for_ukraine_and_abroad(typed: str, expected: str | None) -> None:
     assert normalize_phone(typed) == expected
 
 
@@ -199,3 +204,21 @@ def test_residence_is_required_and_sensible() -> None:
 def test_an_appeal_needs_words_not_only_emoji() -> None:
     assert not has_substance("😡😡😡!!! ???")
     assert has_substance("Не працює ліфт у під'їзді")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        (
+            "Родина 👨\u200d👩\u200d👧 і прапор 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+            None,
+        ),
+        ("нове емодзі \U0001fae9 ще", None),  # newer than some Unicode tables
+        ("a\x00b\x07c\x1bd", "abcd"),
+        ("evil\u202egpj.exe", "evilgpj.exe"),
+    ],
+)
+def test_text_cleaning_keeps_emoji_and_joiners_and_drops_controls(
+    typed: str, kept: str | None
+) -> None:
+    assert clean_text(typed) == (typed if kept is None else kept)

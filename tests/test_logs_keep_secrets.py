@@ -52,7 +52,16 @@ async def test_a_whole_cycle_logs_nothing_personal(
     }
     await bot_command(env, "migrate")
     await bot_command(
-        env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
+        env,
+        "staff",
+        "add",
+        "--channel",
+        "telegram",
+        "--id",
+        str(OPERATOR),
+        "--role",
+        "operator",
+        "--force",
     )
     await bot_command(
         env,
@@ -66,6 +75,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         "executor",
         "--department",
         "zhkh",
+        "--force",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

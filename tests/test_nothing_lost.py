@@ -249,3 +249,27 @@ async def test_a_database_away_for_a_minute_loses_no_message(
         statuses = (await session.scalars(select(InboxUpdate.status))).all()
     await engine.dispose()
     assert statuses == ["replied"] * len(CITIZENS)
+
+
+async def test_files_from_someone_who_has_not_consented_never_touch_the_disk(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    """Issue 11: five PDFs sent before consent are not even downloaded."""
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, CITIZENS[1])
+    async with running_bot(settings):
+        await user.say("/start")
+        for number in range(5):
+            fake.files[f"pdf-{number}"] = b"%PDF-1.4\n" + b"x" * 1_000_000
+            await user.send(
+                document={
+                    "file_id": f"pdf-{number}",
+                    "file_unique_id": f"pdf-{number}",
+                    "file_name": f"scan-{number}.pdf",
+                    "mime_type": "application/pdf",
+                    "file_size": 1_000_009,
+                }
+            )
+    assert "getfile" not in fake.methods()
+    stored = tmp_path / "attachments"
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))

@@ -62,7 +62,16 @@ async def test_two_instances_share_the_work_without_doubling(
     }
     await bot_command(env, "migrate")
     await bot_command(
-        env, "staff", "add", "--channel", "telegram", "--id", str(OPERATOR), "--role", "operator"
+        env,
+        "staff",
+        "add",
+        "--channel",
+        "telegram",
+        "--id",
+        str(OPERATOR),
+        "--role",
+        "operator",
+        "--force",
     )
     ports = [free_port(), free_port()]
     processes = [

@@ -121,10 +121,10 @@ async def test_phone_and_contact_problems(chat: Chat) -> None:
     await chat.send("м. Луцьк, вул. Лесі Українки, 35")
     await chat.share_contact("+380671112233", own=False)
     assert "someone else's contact" in chat.text
-    await chat.share_contact("+12025550100")
-    assert "not a Ukrainian one" in chat.text
-    await chat.send("12345")
-    assert "does not look like a Ukrainian phone number" in chat.text
+    await chat.share_contact("+3801")
+    assert "does not look like a valid phone number" in chat.text
+    await chat.send("123456789")
+    assert "does not look like a valid phone number" in chat.text
     await chat.share_location(50.0, 25.0)
     assert "Please share your phone number or type it." in chat.text
     await chat.share_contact("380671112233")
@@ -184,7 +184,7 @@ async def test_a_number_of_coauthors_must_be_sensible(chat: Chat) -> None:
     await chat.send("0501234567")
     await chat.tap("Skip")
     await chat.tap("Collective")
-    for bad in ("1", "two", "-5", "9999999999"):
+    for bad in ("1", "two", "-5", "9999999999", "9" * 5000):  # 5,000 digits: issue 11
         await chat.send(bad)
         assert "Please type the number of people as digits" in chat.text
     await chat.tap("Back")

@@ -3,6 +3,7 @@ Viber API; signed callbacks as Viber sends them."""
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -123,7 +124,7 @@ async def test_a_citizen_files_an_appeal_entirely_by_keyboard(
         appeal = (await session.scalars(select(Appeal))).one()
         account = (await session.scalars(select(ChannelAccount))).one()
     assert appeal.channel == "viber"
-    assert account.verified_phone == "+380501234567"
+    assert account.verified_phone is None  # Viber vouches for no number (DESIGN rule 6)
 
 
 async def test_typing_works_where_the_share_button_does_not(
@@ -148,15 +149,30 @@ async def test_typing_works_where_the_share_button_does_not(
         assert "Номер телефону збережено: +380671112233" in user.everything()
 
 
-async def test_one_citizen_in_telegram_and_viber_sees_one_set_of_appeals(
-    viber: FakeViber,
-    telegram: FakeTelegram,
-    database_url: str,
-    tmp_path: Path,
-    db: async_sessionmaker[AsyncSession],
-) -> None:
+async def file_in_telegram(tg: TelegramUser, phone: str = "+380501234567") -> None:
+    await tg.say("/start")
+    await tg.tap("Українська")
+    await tg.tap("Погоджуюся")
+    await tg.tap("Нове звернення")
+    await tg.tap("Скарга")
+    await tg.tap("Комунальне господарство")
+    await tg.say("Не працює ліфт у під'їзді з понеділка, мешканці похилого віку.")
+    await tg.tap("Готово")
+    await tg.say("Пропустити")
+    await tg.say("Мельник Ганна Петрівна")
+    await tg.say("м. Луцьк, вул. Лесі Українки, 35")
+    await tg.send(contact={"phone_number": phone, "first_name": "Ганна", "user_id": TG_USER})
+    await tg.tap("Пропустити")
+    await tg.tap("Продовжити")
+    await tg.tap("Надіслати")
+    assert "Реєстраційний індекс: М-1" in tg.everything()
+
+
+def both_channels(
+    database_url: str, tmp_path: Path, viber: FakeViber, telegram: FakeTelegram
+) -> Settings:
     base = viber_settings(database_url, tmp_path, viber)
-    settings = telegram_settings(
+    return telegram_settings(
         database_url,
         tmp_path,
         telegram,
@@ -165,40 +181,71 @@ async def test_one_citizen_in_telegram_and_viber_sees_one_set_of_appeals(
         viber_api_url=viber.api_url,
         viber_webhook_url=base.viber_webhook_url,
     )
+
+
+async def test_someone_elses_contact_in_viber_takes_over_nothing(
+    viber: FakeViber,
+    telegram: FakeTelegram,
+    database_url: str,
+    tmp_path: Path,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """Issue 11, point 1: at the phone step an attacker in Viber shares the victim's contact card
+    (Viber echoes the share-phone tracking data); before, the accounts were merged and the
+    attacker saw the victim's data and appeals."""
+    settings = both_channels(database_url, tmp_path, viber, telegram)
+    async with running_bot(settings):
+        victim = TelegramUser(telegram, TG_USER)
+        await file_in_telegram(victim)
+        attacker = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
+        await attacker.open_chat()
+        await attacker.tap("Українська")
+        await attacker.tap("Погоджуюся")
+        await file_by_keyboard(attacker)  # shares +380501234567, the victim's number
+        await attacker.say("/mydata")
+        await attacker.say("/my")
+        seen = attacker.everything()
+        assert "Мельник" not in seen
+        assert "Ганна" not in seen
+        assert "М-1" not in seen
+        assert "Ш-2" in seen  # the attacker's own appeal, under the name they typed
+        await victim.say("/my")
+        assert "Ш-2" not in victim.last
+    async with db() as session:
+        people = await session.scalar(select(func.count()).select_from(Person))
+        authors = set((await session.scalars(select(Appeal.author_id))).all())
+    assert people == 2
+    assert len(authors) == 2
+
+
+async def test_one_citizen_links_telegram_and_viber_with_a_one_time_code(
+    viber: FakeViber,
+    telegram: FakeTelegram,
+    database_url: str,
+    tmp_path: Path,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    settings = both_channels(database_url, tmp_path, viber, telegram)
     async with running_bot(settings):
         tg = TelegramUser(telegram, TG_USER)
-        await tg.say("/start")
-        await tg.tap("Українська")
-        await tg.tap("Погоджуюся")
-        await tg.tap("Нове звернення")
-        await tg.tap("Скарга")
-        await tg.tap("Комунальне господарство")
-        await tg.say("Не працює ліфт у під'їзді з понеділка, мешканці похилого віку.")
-        await tg.tap("Готово")
-        await tg.say("Пропустити")
-        await tg.say("Шевченко Тарас Григорович")
-        await tg.say("м. Луцьк, вул. Лесі Українки, 35")
-        await tg.send(
-            contact={"phone_number": "+380501234567", "first_name": "Тарас", "user_id": TG_USER}
-        )
-        await tg.tap("Пропустити")
-        await tg.tap("Продовжити")
-        await tg.tap("Надіслати")
-        assert "Реєстраційний індекс: Ш-1" in tg.everything()
-
+        await file_in_telegram(tg)
         vb = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         await vb.open_chat()
         await vb.tap("Українська")
         await vb.tap("Погоджуюся")
         await vb.say("/my")
-        assert "У Вас ще немає звернень." in vb.last or "Ш-1" not in vb.last
-        # Filing in Viber, the citizen shares the same number: the accounts become one person.
-        await file_by_keyboard(vb)
+        assert "М-1" not in vb.last
+        await tg.say("/link")
+        code = re.search(r"/link ([A-Z0-9]{4}-[A-Z0-9]{4})", tg.last)
+        assert code is not None
+        await vb.say(f"/link {code[1]}")
+        assert "прив'язано" in vb.last or "привʼязано" in vb.last
         await vb.say("/my")
-        assert "Ш-1" in vb.last
-        assert "Ш-2" in vb.last
-        await tg.say("/my")
-        assert "Ш-2" in tg.last
+        assert "М-1" in vb.last
+        await vb.say(f"/link {code[1]}")  # single use
+        assert "недійсний" in vb.last
+        await tg.say("/mydata")
+        assert "viber" in tg.last.lower()
     async with db() as session:
         people = await session.scalar(select(func.count()).select_from(Person))
         authors = set((await session.scalars(select(Appeal.author_id))).all())

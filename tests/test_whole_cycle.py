@@ -96,7 +96,12 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
             said = await run_staff(
                 settings,
                 argparse.Namespace(
-                    staff_action="add", channel=channel, id=user, role=role, department=department
+                    staff_action="add",
+                    channel=channel,
+                    id=user,
+                    role=role,
+                    department=department,
+                    force=True,  # they have not written to the bot yet
                 ),
             )
             assert said == f"{channel}:{user} is now {role}"

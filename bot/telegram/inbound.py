@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message, User
 
-from handlers.types import Contact, Incoming, IncomingFile, Location
+from handlers.types import Contact, Incoming, IncomingFile, Location, MayDownload
 from reception.files import FileProblem, file_problem, guess_type
 from storage.attachments import AttachmentStore
 
@@ -41,9 +41,18 @@ class FileIntake:
         self._max_bytes = min(max_bytes, BOT_API_DOWNLOAD_LIMIT)
 
     async def take(
-        self, file_id: str, name: str, mime: str | None, size: int | None
+        self,
+        file_id: str,
+        name: str,
+        mime: str | None,
+        size: int | None,
+        may_download: MayDownload,
     ) -> IncomingFile:
         mime = mime or guess_type(name) or "application/octet-stream"
+        if not await may_download():
+            # Not consented, or not at a step that takes files: nothing touches the disk, and
+            # the conversation says where files are accepted.
+            return IncomingFile(name, mime, size or 0)
         problem = file_problem(name, mime, size if size is not None else 1, self._max_bytes)
         if problem is not None:
             return IncomingFile(name, mime, size or 0, problem=problem)
@@ -70,7 +79,11 @@ def _base(user: User, update_id: int | None) -> Incoming:
 
 
 async def from_message(
-    message: Message, user: User, update_id: int | None, files: FileIntake
+    message: Message,
+    user: User,
+    update_id: int | None,
+    files: FileIntake,
+    may_download: MayDownload,
 ) -> Incoming:
     base = _base(user, update_id)
     text = message.text or message.caption
@@ -89,7 +102,11 @@ async def from_message(
         photo = message.photo[-1]
         attached.append(
             await files.take(
-                photo.file_id, f"photo-{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
+                photo.file_id,
+                f"photo-{photo.file_unique_id}.jpg",
+                "image/jpeg",
+                photo.file_size,
+                may_download,
             )
         )
     if message.document is not None:
@@ -100,6 +117,7 @@ async def from_message(
                 document.file_name or "document",
                 document.mime_type,
                 document.file_size,
+                may_download,
             )
         )
     if text is None and not attached:

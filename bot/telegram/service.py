@@ -33,7 +33,7 @@ from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_messag
 from bot.telegram.sender import TelegramSender
 from handlers.i18n import LOCALES, Catalogs
 from handlers.intake_notes import delay_note, failure_note
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, MayDownload, Reply
 from storage.attachments import AttachmentStore
 from storage.inbox import InboxItem, NewUpdate
 from storage.uow import unit_of_work
@@ -146,7 +146,7 @@ class TelegramChannel:
 
     # --- what the intake asks of a channel ------------------------------------------------
 
-    async def parse(self, item: InboxItem) -> Incoming:
+    async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
         update = Update.model_validate(item.payload, context={"bot": self.bot})
         if update.callback_query is not None:
             callback = update.callback_query
@@ -158,7 +158,9 @@ class TelegramChannel:
         # new_update let through only private messages with a sender, and callbacks.
         assert message is not None
         assert message.from_user is not None
-        return await from_message(message, message.from_user, update.update_id, self.files)
+        return await from_message(
+            message, message.from_user, update.update_id, self.files, may_download
+        )
 
     async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
         callback = item.payload.get("callback_query") or {}

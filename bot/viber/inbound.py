@@ -6,8 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.viber.render import ASKED_FOR_PHONE
-from handlers.types import Contact, Incoming, IncomingFile, Location
+from handlers.types import Contact, Incoming, IncomingFile, Location, MayDownload
 from reception.files import FileProblem, file_problem, guess_type
 from storage.attachments import AttachmentStore
 
@@ -31,8 +30,13 @@ class MediaIntake:
         self._store = store
         self._max_bytes = max_bytes
 
-    async def take(self, url: str, name: str, size: int | None) -> IncomingFile:
+    async def take(
+        self, url: str, name: str, size: int | None, may_download: MayDownload
+    ) -> IncomingFile:
         mime = guess_type(name) or "application/octet-stream"
+        if not await may_download():
+            # Not consented, or not at a step that takes files: nothing touches the disk.
+            return IncomingFile(name, mime, size or 0)
         problem = file_problem(name, mime, size if size else 1, self._max_bytes)
         if problem is not None:
             return IncomingFile(name, mime, size or 0, problem=problem)
@@ -65,7 +69,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def from_message(body: dict[str, Any], media: MediaIntake) -> Incoming | None:
+async def from_message(
+    body: dict[str, Any], media: MediaIntake, may_download: MayDownload
+) -> Incoming | None:
     """The `message` callback as `Incoming`; None when it lacks what every message has."""
     sender = body.get("sender") or {}
     message = body.get("message") or {}
@@ -86,10 +92,9 @@ async def from_message(body: dict[str, Any], media: MediaIntake) -> Incoming | N
     if kind == "contact":
         contact = message.get("contact") or {}
         phone = _text(contact.get("phone_number")) or ""
-        # A contact card may be anyone's; one sent in answer to our share-phone keyboard is the
-        # sender's own number.
-        own = message.get("tracking_data") == ASKED_FOR_PHONE
-        return replace(base, contact=Contact(phone, own=own))
+        # Viber cannot tell a shared contact card from the sender's own number (and echoes the
+        # last tracking_data on any message): it vouches for nothing.
+        return replace(base, contact=Contact(phone, own=None))
     if kind == "location":
         location = message.get("location") or {}
         try:
@@ -104,7 +109,7 @@ async def from_message(body: dict[str, Any], media: MediaIntake) -> Incoming | N
         default_name = "photo.jpg" if kind == "picture" else "file"
         name = _text(message.get("file_name")) or default_name
         size = message.get("size") if isinstance(message.get("size"), int) else None
-        attached = await media.take(url, name, size)
+        attached = await media.take(url, name, size, may_download)
         caption = _text(message.get("text")) or None
         return replace(base, files=(attached,), text=caption)
     return replace(base, unsupported="other")

@@ -24,7 +24,7 @@ from bot.viber.inbound import CHANNEL, MediaIntake, from_message
 from bot.viber.render import keyboard, messages
 from handlers.i18n import Catalogs
 from handlers.intake_notes import delay_note, failure_note
-from handlers.types import Incoming, Reply
+from handlers.types import Incoming, MayDownload, Reply
 from storage.attachments import AttachmentStore
 from storage.inbox import InboxItem, NewUpdate
 from storage.uow import unit_of_work
@@ -164,8 +164,8 @@ class ViberChannel:
 
     # --- what the intake asks of a channel ------------------------------------------------
 
-    async def parse(self, item: InboxItem) -> Incoming:
-        incoming = await from_message(item.payload, self.media)
+    async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
+        incoming = await from_message(item.payload, self.media, may_download)
         if incoming is None:  # new_update let through only what names a sender
             raise ValueError("a message callback without a sender")
         return incoming

@@ -1,0 +1,158 @@
+"""The citizen's data rights in the bot (Law No. 2297-VI, Art. 8): see everything held, withdraw
+consent, have the data deleted; registered appeals stay for the retention term, then a job
+anonymises them."""
+
+from handlers.context import Ctx
+from handlers.menu import menu_buttons
+from handlers.render import day, moment, status_name
+from handlers.types import Button, Reply
+
+EXCERPT_CHARS = 300
+
+
+async def my_data_reply(ctx: Ctx) -> Reply:
+    """Everything held about the person: details, appeals with their texts and places, files,
+    consents, linked accounts and what happened to the data."""
+    person = await ctx.uow.people.get(ctx.person.id)
+    accounts = await ctx.uow.people.accounts_of(person.id)
+    missing = ctx._("not given")
+    lines = [
+        ctx._("Personal data we hold about you:"),
+        ctx._("Name: {name}").format(
+            name=" ".join(p for p in (person.surname, person.given_name, person.patronymic) if p)
+            or missing
+        ),
+        ctx._("Place of residence: {residence}").format(residence=person.residence or missing),
+        ctx._("Phone: {phone}").format(phone=person.phone or missing),
+        ctx._("E-mail: {email}").format(email=person.email or missing),
+        ctx._("Messenger accounts: {channels}").format(
+            channels=", ".join(sorted({a.channel.capitalize() for a in accounts}))
+        ),
+    ]
+    appeals = await ctx.uow.appeals.of_author(person.id, limit=100)
+    lines += ["", ctx._("Appeals filed: {count}").format(count=len(appeals))]
+    for appeal in appeals:
+        lines.append(
+            f"{appeal.reg_index} · {day(ctx, appeal.received_on)} · "
+            f"{status_name(ctx, appeal.status)}"
+        )
+        if appeal.location_text or appeal.latitude is not None:
+            place = appeal.location_text or f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
+            lines.append("  " + ctx._("Place of the problem: {value}").format(value=place))
+        text = appeal.text
+        if text:
+            lines.append(
+                "  " + (text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…")
+            )
+    files = await ctx.uow.data_rights.files(person.id)
+    if files:
+        lines += ["", ctx._("Files: {names}").format(names=", ".join(f.name for f in files))]
+    consents = await ctx.uow.data_rights.consents(person.id)
+    if consents:
+        lines.append("")
+    for consent in consents:
+        template = (
+            ctx._("Consent given on {date} (notice version {version}, {channel}).")
+            if consent.given
+            else ctx._(
+                "Consent refused or withdrawn on {date} (notice version {version}, {channel})."
+            )
+        )
+        lines.append(
+            template.format(
+                date=moment(ctx, consent.at),
+                version=consent.notice_version,
+                channel=consent.channel.capitalize(),
+            )
+        )
+    events = await ctx.uow.identity.events(person.id)
+    names = {
+        "linked": ctx._("{date}: another messenger was linked with a one-time code ({channel})."),
+        "erased": ctx._("{date}: your details and drafts were deleted at your request."),
+    }
+    for event in events:
+        if event.kind in names:
+            lines.append(
+                names[event.kind].format(
+                    date=moment(ctx, event.at),
+                    channel=str(event.data.get("channel", "")).capitalize(),
+                )
+            )
+    lines += [
+        "",
+        ctx._(
+            "To correct your details, file your next appeal with the new ones: they replace the "
+            "saved ones. Registered appeals are kept for {years} years as the record-keeping "
+            "rules require, then anonymised."
+        ).format(years=ctx.config.retention_years),
+    ]
+    buttons = (
+        Button(ctx._("Withdraw consent"), "pd:withdraw"),
+        Button(ctx._("Delete my data"), "pd:erase"),
+        *menu_buttons(ctx),
+    )
+    return Reply("\n".join(lines), buttons)
+
+
+async def answer_menu(ctx: Ctx) -> list[Reply] | None:
+    """The menu takes the buttons of /mydata; anything else is answered with the menu's hint."""
+    action = ctx.incoming.action or ""
+    if action == "pd:withdraw":
+        await ctx.uow.people.record_consent(
+            ctx.person.id,
+            given=False,
+            notice_version=ctx.config.notice_version,
+            channel=ctx.account.channel,
+            locale=ctx.locale,
+            now=ctx.now,
+        )
+        return await ctx.goto(
+            "consent",
+            Reply(
+                ctx._(
+                    "Your consent is withdrawn. Your registered appeals are still considered "
+                    "and answered: that is the council's duty under the law. To file a new one "
+                    "here, agree again."
+                )
+            ),
+        )
+    if action == "pd:erase":
+        return [
+            Reply(
+                ctx._(
+                    "Delete your data? Your saved details, drafts and files not part of a "
+                    "registered appeal are deleted at once. Registered appeals are kept for {years} "
+                    "years as the record-keeping rules require, then anonymised."
+                ).format(years=ctx.config.retention_years),
+                (
+                    Button(ctx._("Yes, delete"), "pd:erase:yes"),
+                    Button(ctx._("No"), "m:menu"),
+                ),
+            )
+        ]
+    if action == "pd:erase:yes":
+        keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
+        if ctx.config.files is not None:
+            for key in keys:
+                ctx.config.files.delete(key)
+        await ctx.uow.identity.record_event(ctx.person.id, "erased", ctx.now)
+        await ctx.uow.people.record_consent(
+            ctx.person.id,
+            given=False,
+            notice_version=ctx.config.notice_version,
+            channel=ctx.account.channel,
+            locale=ctx.locale,
+            now=ctx.now,
+        )
+        ctx.discard_draft()
+        ctx.person = await ctx.uow.people.get(ctx.person.id)
+        return await ctx.goto(
+            "consent",
+            Reply(
+                ctx._(
+                    "Done: your details, drafts and unregistered files are deleted. Registered "
+                    "appeals are kept for the term the law requires and then anonymised."
+                )
+            ),
+        )
+    return None

@@ -1,0 +1,86 @@
+"""Proof that two messenger accounts are one citizen: one-time link codes, throttled guesses,
+and the person's own history of what happened to their data."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import GuessAttempt, LinkCode, PersonEvent
+
+
+def link_code_hash(code: str) -> str:
+    return hashlib.sha256(("link:" + code.strip().upper()).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PersonEventRecord:
+    kind: str
+    data: dict[str, Any]
+    at: datetime
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create_link_code(
+        self, person_id: int, code: str, now: datetime, expires_at: datetime
+    ) -> None:
+        """A new code; the person's earlier unused codes stop working (one valid code at a time)."""
+        await self._session.execute(
+            delete(LinkCode).where(LinkCode.person_id == person_id, LinkCode.used_at.is_(None))
+        )
+        self._session.add(
+            LinkCode(
+                person_id=person_id,
+                code_hash=link_code_hash(code),
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        await self._session.flush()
+
+    async def redeem_link_code(self, code: str, now: datetime) -> int | None:
+        """The person who asked for a valid, unused code, now spent; None otherwise."""
+        row = await self._session.scalar(
+            select(LinkCode).where(LinkCode.code_hash == link_code_hash(code)).with_for_update()
+        )
+        if row is None or row.used_at is not None or row.expires_at <= now:
+            return None
+        row.used_at = now
+        await self._session.flush()
+        return row.person_id
+
+    async def attempts_since(self, scope: str, key: str, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(GuessAttempt)
+            .where(GuessAttempt.scope == scope, GuessAttempt.key == key, GuessAttempt.at > since)
+        )
+        return int(count or 0)
+
+    async def record_attempt(self, scope: str, key: str, now: datetime) -> None:
+        self._session.add(GuessAttempt(scope=scope, key=key[:80], at=now))
+        await self._session.flush()
+
+    async def forget_attempts_before(self, before: datetime) -> int:
+        result = await self._session.execute(delete(GuessAttempt).where(GuessAttempt.at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def record_event(
+        self, person_id: int, kind: str, now: datetime, data: dict[str, Any] | None = None
+    ) -> None:
+        self._session.add(PersonEvent(person_id=person_id, kind=kind, data=data or {}, at=now))
+        await self._session.flush()
+
+    async def events(self, person_id: int) -> list[PersonEventRecord]:
+        rows = await self._session.scalars(
+            select(PersonEvent)
+            .where(PersonEvent.person_id == person_id)
+            .order_by(PersonEvent.at, PersonEvent.id)
+        )
+        return [PersonEventRecord(r.kind, dict(r.data), r.at) for r in rows]

@@ -1,0 +1,133 @@
+"""The citizen's data rights in the bot: /mydata shows everything held; withdrawing consent and
+deleting data do what the notice promises; after the retention term appeals are anonymised
+while what the law keeps stays."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler import run_control
+from handlers.config import ConversationConfig
+from handlers.conversation import Conversation
+from handlers.i18n import Catalogs
+from handlers.types import IncomingFile
+from storage.attachments import AttachmentStore
+from storage.models import Appeal, Attachment, Person
+from tests.harness import Chat, Clock, file_appeal, onboard
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AttachmentStore:
+    return AttachmentStore(tmp_path / "attachments")
+
+
+@pytest.fixture
+def config(store: AttachmentStore) -> ConversationConfig:
+    return ConversationConfig(files=store)
+
+
+def photo(store: AttachmentStore, name: str) -> IncomingFile:
+    return IncomingFile(name, "image/jpeg", len(JPEG), storage_key=store.save_bytes(JPEG))
+
+
+def on_disk(store: AttachmentStore) -> int:
+    return sum(1 for path in store.root.rglob("*") if path.is_file())
+
+
+async def test_the_notice_is_short_with_more_and_a_refusal_says_how_else_to_file(
+    chat: Chat,
+) -> None:
+    await chat.send("/start")
+    await chat.tap("English")
+    assert "its duty under the Law of Ukraine “On Citizens' Appeals”" in chat.text
+    await chat.tap("More")
+    for promised in ("Controller:", "health", "location", "messenger account", "5 years"):
+        assert promised in chat.text
+    await chat.tap("I do not agree")
+    assert "in person at the CNAP, or by post" in chat.text
+    assert "messenger account, the language you chose and your refusal" in chat.text
+
+
+async def test_mydata_shows_everything_and_deletion_keeps_only_what_the_law_keeps(
+    chat: Chat, store: AttachmentStore, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
+    await chat.send_files(photo(store, "pole.jpg"))
+    await chat.send("/cancel")
+    await chat.send("/mydata")
+    text = chat.text
+    assert "Шевченко Тарас Григорович" in text
+    assert "Ш-1" in text
+    assert "street lights near Lesi Ukrainky" in text
+    assert "Files: pole.jpg" in text
+    assert "Consent given on" in text
+    assert "Delete my data" in chat.buttons
+    before = on_disk(store)
+    await chat.tap("Delete my data")
+    await chat.tap("Yes, delete")
+    assert "your details, drafts and unregistered files are deleted" in chat.text
+    async with sessions() as session:
+        person = (await session.scalars(select(Person))).one()
+        appeal = (await session.scalars(select(Appeal))).one()
+        unlinked = list(
+            await session.scalars(select(Attachment).where(Attachment.appeal_id.is_(None)))
+        )
+    assert (person.surname, person.phone, person.residence) == (None, None, None)
+    assert appeal.surname == "Шевченко"  # the registered appeal is kept for the retention term
+    assert unlinked == []
+    assert on_disk(store) <= before
+    await chat.send("/new")  # consent is withdrawn with the data
+    assert "I agree" in chat.buttons
+    await chat.tap("I agree")
+    await chat.send("/mydata")
+    assert "Name: not given" in chat.text
+    assert "deleted at your request" in chat.text
+
+
+async def test_withdrawn_consent_stops_new_filing(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("/mydata")
+    await chat.tap("Withdraw consent")
+    assert "Your consent is withdrawn" in chat.text
+    await chat.send("/new")
+    assert "I agree" in chat.buttons
+    await chat.send("/mydata")  # the withdrawal is in the history
+    assert "I agree" in chat.buttons
+
+
+async def test_finished_appeals_are_anonymised_after_the_retention_term(
+    chat: Chat,
+    other_chat: Chat,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+    conversation: Conversation,
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await onboard(other_chat)
+    await file_appeal(other_chat, name="Мельник Ганна Петрівна")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Appeal).where(Appeal.reg_index == "М-2").values(status="closed")
+        )
+    clock.advance(days=365 * 5 + 2)
+    done = await run_control(sessions, config, catalogs, clock())
+    assert done["anonymise"] == 1
+    async with sessions() as session:
+        closed = (await session.scalars(select(Appeal).where(Appeal.reg_index == "М-2"))).one()
+        still_open = (await session.scalars(select(Appeal).where(Appeal.reg_index == "Ш-1"))).one()
+    assert (closed.surname, closed.phone, closed.text, closed.residence) == ("", "", "", "")
+    assert (closed.kind, closed.topic, closed.status) == ("3.3", "009", "closed")
+    assert closed.anonymised_at is not None
+    assert still_open.surname == "Шевченко"  # not finished: the law still needs it

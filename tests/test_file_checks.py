@@ -1,0 +1,149 @@
+"""Files are taken by what they are, not by what they claim: the first bytes must agree with the
+extension; refused and surplus files leave the disk; names are made safe; a person's daily
+quota holds; and the intake can ask whether a person may send files at all."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.config import ConversationConfig
+from handlers.conversation import Conversation
+from handlers.i18n import Catalogs
+from handlers.types import IncomingFile
+from reception.files import FileProblem, content_problem, safe_name, sniff
+from storage.attachments import AttachmentStore
+from storage.models import Attachment
+from tests.harness import LIGHTING, Chat, Clock, onboard
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AttachmentStore:
+    return AttachmentStore(tmp_path / "attachments")
+
+
+@pytest.fixture
+def config(store: AttachmentStore) -> ConversationConfig:
+    return ConversationConfig(files=store, max_files_per_day=4, max_bytes_per_day=10_000)
+
+
+def on_disk(store: AttachmentStore) -> int:
+    return sum(1 for path in store.root.rglob("*") if path.is_file())
+
+
+def upload(store: AttachmentStore, name: str, data: bytes, mime: str) -> IncomingFile:
+    return IncomingFile(name, mime, len(data), storage_key=store.save_bytes(data))
+
+
+async def at_text_step(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
+    await chat.send(LIGHTING)
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[Attachment]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Attachment)))
+
+
+def test_the_type_is_decided_by_the_content_and_must_agree_with_the_extension() -> None:
+    assert sniff(PDF) == "application/pdf"
+    assert content_problem("invoice.pdf", EXE) is FileProblem.MISMATCH
+    assert content_problem("invoice.exe", EXE) is FileProblem.TYPE
+    assert content_problem("scan.exe", PDF) is FileProblem.TYPE
+    assert content_problem("photo.png", JPEG) is FileProblem.MISMATCH
+    assert content_problem("act.PDF", PDF) is None
+    assert content_problem("note.txt", "Ліхтарі не світять.\n".encode()) is None
+    assert content_problem("note.txt", b"\x00\x01binary") is FileProblem.MISMATCH
+
+
+def test_stored_names_are_made_safe() -> None:
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("C:\\Users\\x\\акт.pdf") == "акт.pdf"
+    assert safe_name("evil\u202egpj.exe") == "evilgpj.exe"  # no right-to-left override
+    assert safe_name("   .hidden.pdf") == "hidden.pdf"
+    assert safe_name("a" * 300 + ".pdf") == "a" * 116 + ".pdf"
+    assert safe_name("...") == "file"
+
+
+async def test_an_exe_declared_as_pdf_and_a_pdf_named_exe_are_refused_and_deleted(
+    chat: Chat, store: AttachmentStore, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await at_text_step(chat)
+    await chat.send_files(upload(store, "invoice.pdf", EXE, "application/pdf"))
+    assert "“invoice.pdf” was not attached: its content does not match its extension" in chat.text
+    await chat.send_files(upload(store, "invoice.exe", EXE, "application/pdf"))
+    assert "“invoice.exe” was not attached: only PDF" in chat.text
+    await chat.send_files(upload(store, "scan.exe", PDF, "application/pdf"))
+    assert "“scan.exe” was not attached" in chat.text
+    assert on_disk(store) == 0
+    assert await rows(sessions) == []
+    await chat.send_files(upload(store, "../../act\u202e.pdf", PDF, "application/x-msdownload"))
+    assert "File “act.pdf” is attached." in chat.text
+    [kept] = await rows(sessions)
+    assert (kept.name, kept.mime) == ("act.pdf", "application/pdf")
+    assert on_disk(store) == 1
+
+
+async def test_surplus_files_of_an_appeal_leave_the_disk(
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    generous = replace(conversation.config, max_files_per_day=100, max_bytes_per_day=10**7)
+    chat = Chat(Conversation(sessions, generous, catalogs, clock=clock), "citizen-many")
+    await at_text_step(chat)
+    await chat.send_files(*(upload(store, f"p{n}.jpg", JPEG, "image/jpeg") for n in range(12)))
+    assert chat.text.count("is attached") == 10
+    assert chat.text.count("an appeal may have up to 10 files") == 2
+    assert on_disk(store) == 10
+    assert len(await rows(sessions)) == 10
+
+
+async def test_a_persons_daily_quota_of_files_and_megabytes_holds(
+    chat: Chat, other_chat: Chat, store: AttachmentStore, clock: Clock
+) -> None:
+    await at_text_step(chat)
+    await chat.send_files(*(upload(store, f"p{n}.jpg", JPEG, "image/jpeg") for n in range(5)))
+    assert chat.text.count("is attached") == 4
+    assert "“p4.jpg” was not attached: one person may attach up to 4 files and 0 MB a day" in (
+        chat.text
+    )
+    assert on_disk(store) == 4
+    await at_text_step(other_chat)
+    big = upload(store, "big.pdf", PDF + b"0" * 10_000, "application/pdf")
+    await other_chat.send_files(big)
+    assert "was not attached: one person may attach" in other_chat.text
+    assert on_disk(store) == 4
+    clock.advance(days=1, minutes=1)
+    await chat.send_files(upload(store, "next-day.jpg", JPEG, "image/jpeg"))
+    assert "File “next-day.jpg” is attached." in chat.text
+
+
+async def test_the_intake_asks_whether_a_person_may_send_files_now(
+    conversation: Conversation, chat: Chat
+) -> None:
+    assert not await conversation.takes_files("test", chat.user)  # never wrote
+    await chat.send("/start")
+    await chat.tap("English")
+    assert not await conversation.takes_files("test", chat.user)  # no consent yet
+    await chat.tap("I agree")
+    assert not await conversation.takes_files("test", chat.user)  # at the menu
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
+    assert await conversation.takes_files("test", chat.user)  # describing the issue
+    await chat.send("/cancel")
+    assert not await conversation.takes_files("test", chat.user)
+    await chat.send("/new")  # back into the draft: resume question, a filing step with a draft
+    assert not await conversation.takes_files("test", "someone-else")
