@@ -9,7 +9,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from aiogram.exceptions import AiogramError
 from pydantic import ValidationError
 
 from bot.app import StartupError, build_app, migrate
@@ -154,14 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (StartupError, DepartmentFileError) as error:
         print(f"{program_name()} {args.command}: {error}", file=sys.stderr)
-        return 2
-    except AiogramError as error:
-        # e.g. a proxy's HTML 502 page where the Bot API's JSON was expected
-        print(
-            f"{program_name()} {args.command}: the Telegram Bot API answered something unexpected "
-            f"({type(error).__name__}): check TELEGRAM_API_URL and any proxy on the way",
-            file=sys.stderr,
-        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -177,6 +177,23 @@ class BotProcess:
         return await asyncio.wait_for(self.process.wait(), patience(30))
 
 
+async def migrate_with_operator(env: dict[str, str], operator: int) -> None:
+    """`migrate`, then a Telegram operator added from the server (never seen by the bot yet)."""
+    await bot_command(env, "migrate")
+    await bot_command(
+        env,
+        "staff",
+        "add",
+        "--channel",
+        "telegram",
+        "--id",
+        str(operator),
+        "--role",
+        "operator",
+        "--force",
+    )
+
+
 async def bot_command(env: dict[str, str], *args: str) -> None:
     """`python -m bot ARGS` in a child process, which must succeed."""
     process = await asyncio.create_subprocess_exec(

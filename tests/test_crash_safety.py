@@ -34,7 +34,7 @@ from storage.models import (
     OutboxMessage,
 )
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import BotProcess, bot_command, free_port
+from tests.telegram_kit import BotProcess, free_port, migrate_with_operator
 from tests.waits import patience
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,21 +105,7 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(
         "WEB_PORT": str(port),
         **webhook,
     }
-    for command in (
-        ("migrate",),
-        (
-            "staff",
-            "add",
-            "--channel",
-            "telegram",
-            "--id",
-            str(OPERATOR),
-            "--role",
-            "operator",
-            "--force",
-        ),
-    ):
-        await bot_command(env, *command)
+    await migrate_with_operator(env, OPERATOR)
     # The test only reads: a plain engine, so that its reads never take SQLite's write lock
     # away from the bot (the application's engine begins every transaction IMMEDIATE).
     engine = create_async_engine(database_url)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import TelegramUser, bot_command, free_port
+from tests.telegram_kit import TelegramUser, bot_command, free_port, migrate_with_operator
 from tests.waits import eventually, patience
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,19 +50,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         "LOG_LEVEL": "DEBUG",
         "LOG_FORMAT": "json",
     }
-    await bot_command(env, "migrate")
-    await bot_command(
-        env,
-        "staff",
-        "add",
-        "--channel",
-        "telegram",
-        "--id",
-        str(OPERATOR),
-        "--role",
-        "operator",
-        "--force",
-    )
+    await migrate_with_operator(env, OPERATOR)
     await bot_command(
         env,
         "staff",

@@ -16,7 +16,12 @@ import aiohttp
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.telegram_kit import TelegramUser, bot_command, file_appeal, free_port
+from tests.telegram_kit import (
+    TelegramUser,
+    file_appeal,
+    free_port,
+    migrate_with_operator,
+)
 from tests.waits import patience
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,19 +65,7 @@ async def test_two_instances_share_the_work_without_doubling(
         "LOG_LEVEL": "WARNING",
         "DIGEST_TIME": "00:00",
     }
-    await bot_command(env, "migrate")
-    await bot_command(
-        env,
-        "staff",
-        "add",
-        "--channel",
-        "telegram",
-        "--id",
-        str(OPERATOR),
-        "--role",
-        "operator",
-        "--force",
-    )
+    await migrate_with_operator(env, OPERATOR)
     ports = [free_port(), free_port()]
     processes = [
         await asyncio.create_subprocess_exec(

@@ -14,6 +14,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    AiogramError,
     TelegramAPIError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -244,12 +245,20 @@ class TelegramChannel:
             raws = [u.model_dump(mode="json", exclude_none=True, by_alias=True) for u in updates]
             new = [n for n in map(new_update, raws) if n is not None]
             attempt = 0
-            while not await self.intake.accept(new):
+            while not await self._store(new):
                 if self.intake.closing:
                     return  # not stored: Telegram gives them again at the next start
                 await asyncio.sleep(POLL_RETRY_SECONDS[min(attempt, len(POLL_RETRY_SECONDS) - 1)])
                 attempt += 1
             offset = updates[-1].update_id + 1
+
+    async def _store(self, new: list[NewUpdate]) -> bool:
+        try:
+            return await self.intake.accept(new)
+        except Exception:
+            # Not an outage (those return False) but a bug: polling must outlive it.
+            log.exception("telegram updates could not be stored")
+            return False
 
     # --- start and stop ---------------------------------------------------------------------
 
@@ -280,6 +289,13 @@ class TelegramChannel:
             await self.bot.session.close()
             raise StartupError(
                 "cannot reach the Telegram Bot API: check the network and TELEGRAM_API_URL"
+            ) from None
+        except AiogramError as error:
+            # e.g. a proxy's HTML 502 page where the Bot API's JSON was expected
+            await self.bot.session.close()
+            raise StartupError(
+                f"the Telegram Bot API answered something unexpected ({type(error).__name__}): "
+                "check TELEGRAM_API_URL and any proxy on the way"
             ) from None
         log.info(
             "telegram bot @%s serving (%s)",
