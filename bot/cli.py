@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import StartupError, build_app, migrate
+from bot.app import StartupError, build_app, migrate, shown_url
 from bot.console import ConsoleChannel, ConsoleNotifications
 from bot.email import EmailSender
 from bot.logs import setup_logging
@@ -24,6 +25,7 @@ from bot.staff_cli import add_arguments as add_staff_arguments
 from bot.staff_cli import run_staff
 from storage.db import create_engine
 from storage.departments import DepartmentFileError
+from storage.outages import is_outage
 
 
 def setting_problem(error: Any) -> str:
@@ -145,6 +147,17 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_console(settings, args.user))
         else:
             asyncio.run(run_all(settings, args.user))
+    except (SQLAlchemyError, ConnectionError) as error:
+        if not is_outage(error):
+            raise
+        # staff, report: a database that is down is one line naming the setting, as for run.
+        print(
+            f"{program_name()} {args.command}: cannot use the database at "
+            f"DATABASE_URL={shown_url(settings.database_url)} ({type(error).__name__}): check "
+            "that it runs, is reachable and the URL, user and password are right",
+            file=sys.stderr,
+        )
+        return 2
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         print(

@@ -187,3 +187,24 @@ async def test_not_ready_while_the_database_is_unreachable_and_ready_after(
         stop.set()
         await task
         await app.close()
+
+
+async def test_a_viber_too_many_requests_is_counted() -> None:
+    from viberbot.api.messages.text_message import TextMessage
+
+    from bot.metrics import METRICS
+    from bot.viber.client import TOO_MANY_REQUESTS, ViberApiError, ViberClient
+    from tests.fake_viber import VIBER_TOKEN, FakeViber
+
+    viber = FakeViber()
+    await viber.start()
+    try:
+        viber.receiver_status["busy-user"] = TOO_MANY_REQUESTS
+        client = ViberClient(VIBER_TOKEN, "Приймальня", None, viber.api_url)
+        before = METRICS.rate_limits.labels(channel="viber")._value.get()
+        with pytest.raises(ViberApiError) as raised:
+            await client.send("busy-user", [TextMessage(text="Добрий день")])
+        assert raised.value.transient
+        assert METRICS.rate_limits.labels(channel="viber")._value.get() == before + 1
+    finally:
+        await viber.stop()

@@ -84,6 +84,26 @@ def test_a_bad_setting_is_one_clear_line(
             assert value not in lines[0]
 
 
+@pytest.mark.parametrize(
+    "command", [["staff", "list"], ["report", "--from", "2026-11-01", "--to", "2026-11-30"]]
+)
+def test_staff_and_report_name_a_database_that_is_down(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql+asyncpg://reception:hunter2@127.0.0.1:9/reception"
+    )
+    assert main(command) == 2
+    lines = [ln for ln in capsys.readouterr().err.strip().splitlines() if not ln.startswith("{")]
+    assert len(lines) == 1, lines
+    assert "DATABASE_URL=postgresql+asyncpg://reception:***@127.0.0.1:9/reception" in lines[0]
+    assert "hunter2" not in lines[0]
+
+
 class BadGateway(http.server.BaseHTTPRequestHandler):
     """A reverse proxy whose upstream is down: an HTML page with 502 for every request."""
 

@@ -14,6 +14,8 @@ from viberbot.api.api_request_sender import ApiRequestSender
 from viberbot.api.consts import VIBER_BOT_API_URL, VIBER_BOT_USER_AGENT
 from viberbot.api.messages.message import Message
 
+from bot.metrics import METRICS
+
 log = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_SECONDS = 10.0
@@ -90,6 +92,8 @@ class ViberClient:
         except Exception as error:
             match = _STATUS.search(str(error))
             status = int(match.group(1)) if match else None
+            if status == TOO_MANY_REQUESTS:
+                METRICS.rate_limited("viber")
             raise ViberApiError(status, transient=status == TOO_MANY_REQUESTS) from None
 
     async def send(self, user_id: str, messages: list[Message]) -> list[str]:
