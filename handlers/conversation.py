@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers import feedback, linking, staff_card, staff_flow
@@ -21,6 +20,7 @@ from handlers.onboarding import has_consent
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
+from storage.errors import Conflict
 from storage.records import StateRecord
 from storage.uow import unit_of_work
 
@@ -109,8 +109,9 @@ class Conversation:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await self._handle_once(incoming, inbox_id)
-            except IntegrityError:
-                # Two first messages of one new account raced to create it: the retry finds it.
+            except Conflict:
+                # Two first messages of one new account raced to create it, or a colleague changed
+                # the appeal's status meanwhile: the retry sees what the other one did.
                 if attempt == ATTEMPTS:
                     raise
         raise AssertionError("unreachable")

@@ -13,7 +13,7 @@ from reception.kinds import AppealKind, ReceiptSign
 from reception.roles import Role
 from reception.statuses import Status
 from reception.validation import clean_text, has_substance
-from storage.records import AppealRecord, NewAppeal
+from storage.records import AppealRecord, NewAppeal, NewEvent
 
 
 async def answered_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
@@ -27,18 +27,13 @@ async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
         appeal = await answered_appeal(ctx, raw_id)
         if appeal is None or score not in {"1", "2", "3", "4", "5"}:
             return None
-        await ctx.uow.appeals.update(
-            appeal.id, ctx.now, status=Status.CLOSED.value, rating=int(score), closed_at=ctx.now
-        )
-        await ctx.uow.appeals.add_event(
+        await ctx.uow.appeals.transition(
             appeal.id,
-            kind="rated",
-            actor_id=ctx.person.id,
-            actor_role=Role.CITIZEN.value,
-            at=ctx.now,
-            from_status=appeal.status,
-            to_status=Status.CLOSED.value,
-            text=score,
+            Status.ANSWERED,
+            Status.CLOSED,
+            NewEvent("rated", ctx.person.id, Role.CITIZEN.value, ctx.now, text=score),
+            rating=int(score),
+            closed_at=ctx.now,
         )
         ctx.state.step = "menu"
         return [
@@ -136,16 +131,12 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
             parent_id=first.id,
         ),
     )
-    await ctx.uow.appeals.update(first.id, ctx.now, status=Status.CLOSED.value, closed_at=ctx.now)
-    await ctx.uow.appeals.add_event(
+    await ctx.uow.appeals.transition(
         first.id,
-        kind="not_resolved",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        from_status=first.status,
-        to_status=Status.CLOSED.value,
-        text=appeal.reg_index,
+        Status.ANSWERED,
+        Status.CLOSED,
+        NewEvent("not_resolved", ctx.person.id, Role.CITIZEN.value, ctx.now, appeal.reg_index),
+        closed_at=ctx.now,
     )
     for key in ("unresolved", "unresolved_kind"):
         ctx.state.data.pop(key, None)

@@ -19,7 +19,7 @@ from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.roles import Role
 from reception.statuses import Status, is_open
 from reception.validation import clean_text
-from storage.records import AppealRecord
+from storage.records import AppealRecord, NewEvent
 
 LIST_LIMIT = 10
 
@@ -162,12 +162,14 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
         return await ctx.ask_again(*replies)
     event = await ctx.uow.appeals.add_event(
         appeal.id,
-        kind="supplemented",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        text=text or None,
-        data={"files": len(accepted)},
+        NewEvent(
+            "supplemented",
+            ctx.person.id,
+            Role.CITIZEN.value,
+            ctx.now,
+            text or None,
+            {"files": len(accepted)},
+        ),
     )
     if accepted:
         await ctx.uow.appeals.link_attachments(accepted, appeal.id, event.id, ctx.person.id)
@@ -198,15 +200,12 @@ async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
             "my_appeal",
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
-    await ctx.uow.appeals.set_status(appeal.id, Status.WITHDRAWN.value, ctx.now, closed_at=ctx.now)
-    await ctx.uow.appeals.add_event(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        kind="withdrawn",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        from_status=appeal.status,
-        to_status=Status.WITHDRAWN.value,
+        Status(appeal.status),
+        Status.WITHDRAWN,
+        NewEvent("withdrawn", ctx.person.id, Role.CITIZEN.value, ctx.now),
+        closed_at=ctx.now,
     )
     return await ctx.goto(
         "my_appeal", Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index))
