@@ -4,6 +4,7 @@ event with its actor, and queues what the citizen, the department and colleagues
 from datetime import date
 
 from handlers import notify
+from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.render import day, kind_name, result_name, topic_name
 from handlers.staff_card import role_of
@@ -19,7 +20,7 @@ from reception.deadlines import (
     return_due,
 )
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
-from reception.roles import Permission, Role, can, sees_identity
+from reception.roles import Permission, Role, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
 from reception.statuses import Status, can_transition, is_open
 from storage.records import AppealRecord, DepartmentRecord, NewEvent
@@ -67,8 +68,7 @@ def by_employee(
 
 def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> str:
     """The card for the department's mailbox: no more personal data than an executor sees."""
-    identity = sees_identity(Role.EXECUTOR, confidential=appeal.confidential)
-    hidden = ctx._("hidden at the author's request (Art. 10)")
+    author = author_as_seen(ctx, Role.EXECUTOR, appeal)
     lines = [
         ctx._("Appeal {index} is assigned to {department} for consideration.").format(
             index=appeal.reg_index, department=department.name(ctx.locale)
@@ -77,14 +77,8 @@ def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> 
         ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
         ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
-        ctx._("Author: {value}").format(
-            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
-            if identity
-            else hidden
-        ),
-        ctx._("Place of residence: {value}").format(
-            value=appeal.residence if identity else hidden
-        ),
+        ctx._("Author: {value}").format(value=author.name),
+        ctx._("Place of residence: {value}").format(value=author.residence),
         "",
         appeal.text,
         "",

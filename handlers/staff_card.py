@@ -1,5 +1,6 @@
 """What staff see: an appeal's card within their role, and lists of appeals."""
 
+from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.render import (
     category_name,
@@ -13,7 +14,7 @@ from handlers.render import (
     topic_name,
 )
 from handlers.types import Button, OutgoingFile, Reply
-from reception.roles import Permission, Role, can, sees_appeal, sees_identity
+from reception.roles import Permission, Role, can, sees_appeal
 from reception.statuses import Status, is_open
 from storage.records import AppealRecord, EventRecord
 
@@ -89,9 +90,7 @@ def _event_line(ctx: Ctx, event: EventRecord) -> str:
 
 
 async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
-    role = role_of(ctx)
-    identity = sees_identity(role, confidential=appeal.confidential)
-    hidden = ctx._("hidden at the author's request (Art. 10)")
+    author = author_as_seen(ctx, role_of(ctx), appeal)
     department = (
         await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
     )
@@ -107,17 +106,11 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ctx._("Department: {value}").format(
             value=department.name(ctx.locale) if department else ctx._("not assigned yet")
         ),
-        ctx._("Author: {value}").format(
-            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
-            if identity
-            else hidden
-        ),
-        ctx._("Place of residence: {value}").format(
-            value=appeal.residence if identity else hidden
-        ),
-        ctx._("Phone: {value}").format(value=appeal.phone if identity else hidden),
+        ctx._("Author: {value}").format(value=author.name),
+        ctx._("Place of residence: {value}").format(value=author.residence),
+        ctx._("Phone: {value}").format(value=author.phone),
     ]
-    if appeal.confidential and identity:
+    if appeal.confidential and author.identity:
         # Art. 10: whoever may see the author must know not to pass it on to the executor.
         lines.insert(
             1,
@@ -134,8 +127,8 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 "or left): tell them the answer by e-mail or phone."
             )
         )
-    if appeal.email and identity:
-        lines.append(ctx._("E-mail: {value}").format(value=appeal.email))
+    if author.email:
+        lines.append(ctx._("E-mail: {value}").format(value=author.email))
     if appeal.coauthors > 1:
         lines.append(
             ctx.ngettext(
