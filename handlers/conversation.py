@@ -17,6 +17,7 @@ from handlers.i18n import Catalogs
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
 from handlers.onboarding import has_consent
+from handlers.payloads import Act, Menu, MenuItem, NotSolved, OpenCard, Rate, global_payload
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
@@ -37,12 +38,12 @@ UNSUPPORTED: dict[str, str] = {
     "other": N_("This kind of message cannot be read here."),
 }
 
-COMMANDS = frozenset(
-    {"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang", "/link"}
-)
-#: Buttons that work from any step: they act on an appeal named in them.
-GLOBAL_ACTIONS = ("rate:", "unres:", "so:", "sa:")
-NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
+NAVIGATION = {
+    MenuItem.NEW: "/new",
+    MenuItem.MY: "/my",
+    MenuItem.HELP: "/help",
+    MenuItem.MENU: "/menu",
+}
 ATTEMPTS = 2
 
 
@@ -58,8 +59,9 @@ def typed_label_as_tap(incoming: Incoming, state: StateRecord) -> Incoming:
 
 def command_of(incoming: Incoming) -> str | None:
     """`/start`, `/start@reception_bot` or `/START payload` → `/start`; None for plain text."""
-    if incoming.action in NAVIGATION:
-        return NAVIGATION[incoming.action]
+    menu = Menu.parse(incoming.action)
+    if menu is not None:
+        return NAVIGATION[menu.item]
     text = (incoming.text or "").strip()
     if incoming.action or not text.startswith("/"):
         return None
@@ -184,11 +186,14 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await ctx.goto("consent")
     if command is not None:
         return await run_command(ctx, command)
-    action = ctx.incoming.action or ""
-    if action.startswith(GLOBAL_ACTIONS):
-        result = await feedback.on_feedback(ctx, action) or await staff_flow.on_button(ctx, action)
-        if result is not None:
-            return result
+    payload = global_payload(ctx.incoming.action)
+    result = None
+    if isinstance(payload, Rate | NotSolved):
+        result = await feedback.on_feedback(ctx, payload)
+    elif isinstance(payload, OpenCard | Act):
+        result = await staff_flow.on_button(ctx, payload)
+    if result is not None:
+        return result
     return await answer(ctx)
 
 

@@ -7,6 +7,7 @@ from handlers.context import Ctx
 from handlers.filing import text_problem
 from handlers.menu import menu_buttons
 from handlers.my_appeals import own_appeal
+from handlers.payloads import MAIN_MENU, NotSolved, Rate
 from handlers.submission import register_appeal, registered_reply
 from handlers.types import Button, Reply
 from reception.kinds import AppealKind, ReceiptSign
@@ -21,18 +22,18 @@ async def answered_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
     return appeal if appeal is not None and appeal.status == Status.ANSWERED.value else None
 
 
-async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
-    if action.startswith("rate:"):
-        _, raw_id, score = [*action.split(":"), "", ""][:3]
-        appeal = await answered_appeal(ctx, raw_id)
-        if appeal is None or score not in {"1", "2", "3", "4", "5"}:
+async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None:
+    if isinstance(payload, Rate):
+        score = str(payload.score)
+        appeal = await answered_appeal(ctx, str(payload.appeal_id))
+        if appeal is None:
             return None
         await ctx.uow.appeals.transition(
             appeal.id,
             Status.ANSWERED,
             Status.CLOSED,
             NewEvent("rated", ctx.person.id, Role.CITIZEN.value, ctx.now, text=score),
-            rating=int(score),
+            rating=payload.score,
             closed_at=ctx.now,
         )
         ctx.state.step = "menu"
@@ -44,13 +45,11 @@ async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
                 menu_buttons(ctx),
             )
         ]
-    if action.startswith("unres:"):
-        appeal = await answered_appeal(ctx, action.removeprefix("unres:"))
-        if appeal is None:
-            return None
-        ctx.state.data["unresolved"] = appeal.id
-        return await ctx.goto("unresolved_kind")
-    return None
+    appeal = await answered_appeal(ctx, str(payload.appeal_id))
+    if appeal is None:
+        return None
+    ctx.state.data["unresolved"] = appeal.id
+    return await ctx.goto("unresolved_kind")
 
 
 async def ask_unresolved_kind(ctx: Ctx) -> Reply:
@@ -63,7 +62,7 @@ async def ask_unresolved_kind(ctx: Ctx) -> Reply:
         (
             Button(ctx._("Repeated appeal"), "again:repeat"),
             Button(ctx._("Complaint about the answer"), "again:complaint"),
-            Button(ctx._("Main menu"), "m:menu"),
+            Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
@@ -78,7 +77,7 @@ async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
 
 async def ask_unresolved_text(ctx: Ctx) -> Reply:
     return Reply(
-        ctx._("Please describe what remains unsolved."), (Button(ctx._("Main menu"), "m:menu"),)
+        ctx._("Please describe what remains unsolved."), (Button(ctx._("Main menu"), MAIN_MENU),)
     )
 
 

@@ -3,6 +3,7 @@
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
+from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL
 from handlers.render import (
     appeal_line,
     day,
@@ -29,14 +30,14 @@ async def ask_my_list(ctx: Ctx) -> Reply:
     if not appeals:
         return Reply(
             ctx._("You have no appeals yet."),
-            (Button(ctx._("New appeal"), "m:new"), Button(ctx._("Main menu"), "m:menu")),
+            (Button(ctx._("New appeal"), NEW_APPEAL), Button(ctx._("Main menu"), MAIN_MENU)),
         )
     lines = [ctx._("Your appeals (the latest first); tap one to see its history:")]
     lines += [appeal_line(ctx, appeal) for appeal in appeals]
     buttons = tuple(
         Button(f"{a.reg_index} · {status_name(ctx, a.status)}", f"ap:{a.id}") for a in appeals
     )
-    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), "m:menu")))
+    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), MAIN_MENU)))
 
 
 async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
@@ -100,7 +101,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
             Button(ctx._("Add information"), f"add:{appeal.id}"),
             Button(ctx._("Withdraw the appeal"), f"wd:{appeal.id}"),
         ]
-    buttons += [Button(ctx._("All my appeals"), "m:my"), Button(ctx._("Main menu"), "m:menu")]
+    buttons += [Button(ctx._("All my appeals"), MY_APPEALS), Button(ctx._("Main menu"), MAIN_MENU)]
     return Reply("\n".join(lines), tuple(buttons), files=files)
 
 

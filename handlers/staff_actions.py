@@ -6,6 +6,7 @@ from datetime import date
 from handlers import notify
 from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.payloads import NotSolved, Rate
 from handlers.render import day, kind_name, result_name, topic_name
 from handlers.staff_card import role_of
 from handlers.types import Button, OutgoingFile, Reply
@@ -207,7 +208,7 @@ async def answer(
         if a.event_id == event_id
     )
     citizen = await notify.reader(ctx, appeal.author_id)
-    rating = tuple(Button(str(n), f"rate:{appeal.id}:{n}") for n in range(1, 6))
+    rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
     await notify.citizen(
         ctx,
         appeal,
@@ -218,7 +219,7 @@ async def answer(
                 "Please rate the answer from 1 to 5, or tell us if the problem is not "
                 "solved."
             ).format(index=appeal.reg_index, text=text, result=result_name(citizen, result.value)),
-            (*rating, Button(citizen._("The problem is not solved"), f"unres:{appeal.id}")),
+            (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
             files=files,
             columns=5,
         ),

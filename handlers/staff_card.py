@@ -2,6 +2,7 @@
 
 from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.payloads import Act, CardAction, OpenCard
 from handlers.render import (
     category_name,
     day,
@@ -77,7 +78,7 @@ def list_reply(ctx: Ctx, title: str, appeals: list[AppealRecord]) -> Reply:
                 due=day(ctx, appeal.due_on),
             )
         )
-    buttons = tuple(Button(a.reg_index, f"so:{a.id}") for a in appeals[:LIST_LIMIT])
+    buttons = tuple(Button(a.reg_index, OpenCard(a.id).pack()) for a in appeals[:LIST_LIMIT])
     return Reply("\n".join(lines), buttons, columns=3)
 
 
@@ -182,19 +183,19 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
     status = Status(appeal.status)
     buttons: list[Button] = []
     if can(role, Permission.TRIAGE) and is_open(status):
-        buttons.append(Button(ctx._("Assign"), f"sa:assign:{appeal.id}"))
+        buttons.append(Button(ctx._("Assign"), Act(CardAction.ASSIGN, appeal.id).pack()))
     if can(role, Permission.TAKE) and status is Status.ASSIGNED:
-        buttons.append(Button(ctx._("Take"), f"sa:take:{appeal.id}"))
+        buttons.append(Button(ctx._("Take"), Act(CardAction.TAKE, appeal.id).pack()))
     if can(role, Permission.ANSWER) and status in (Status.ASSIGNED, Status.IN_PROGRESS):
-        buttons.append(Button(ctx._("Answer"), f"sa:answer:{appeal.id}"))
+        buttons.append(Button(ctx._("Answer"), Act(CardAction.ANSWER, appeal.id).pack()))
     if can(role, Permission.EXTEND) and is_open(status):
-        buttons.append(Button(ctx._("Extend"), f"sa:extend:{appeal.id}"))
+        buttons.append(Button(ctx._("Extend"), Act(CardAction.EXTEND, appeal.id).pack()))
     if can(role, Permission.TRIAGE) and is_open(status):
         buttons += [
-            Button(ctx._("Forward"), f"sa:forward:{appeal.id}"),
-            Button(ctx._("Return"), f"sa:return:{appeal.id}"),
-            Button(ctx._("Not to consider"), f"sa:reject:{appeal.id}"),
+            Button(ctx._("Forward"), Act(CardAction.FORWARD, appeal.id).pack()),
+            Button(ctx._("Return"), Act(CardAction.RETURN, appeal.id).pack()),
+            Button(ctx._("Not to consider"), Act(CardAction.REJECT, appeal.id).pack()),
         ]
     if can(role, Permission.NOTE):
-        buttons.append(Button(ctx._("Note"), f"sa:note:{appeal.id}"))
+        buttons.append(Button(ctx._("Note"), Act(CardAction.NOTE, appeal.id).pack()))
     return tuple(buttons)

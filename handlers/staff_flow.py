@@ -8,6 +8,7 @@ from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
+from handlers.payloads import Act, OpenCard
 from handlers.render import day, kind_name, result_name, role_name, status_name, topic_name
 from handlers.staff_card import card, list_reply, not_found, role_of, visible, visible_by_id
 from handlers.throttle import record_wrong_guess, too_many_guesses
@@ -435,20 +436,18 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
 # --- buttons on cards and the steps that follow ----------------------------------------------
 
 
-async def on_button(ctx: Ctx, action: str) -> list[Reply] | None:
-    """`so:ID` opens a card; `sa:ACTION:ID` starts an action on it."""
+async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
+    """A card's button: open the card, or start an action on it."""
     if not is_staff(role_of(ctx)):
         return None
-    if action.startswith("so:"):
-        appeal = await visible_by_id(ctx, action.removeprefix("so:"))
+    if isinstance(payload, OpenCard):
+        appeal = await visible_by_id(ctx, str(payload.appeal_id))
         if appeal is None:
             return None
         ctx.state.step = "menu"
         return [await card(ctx, appeal)]
-    if not action.startswith("sa:"):
-        return None
-    _, name, raw_id = [*action.split(":"), "", ""][:3]
-    appeal = await visible_by_id(ctx, raw_id)
+    name = payload.action.value
+    appeal = await visible_by_id(ctx, str(payload.appeal_id))
     if appeal is None:
         return None
     pending = {"action": name, "appeal_id": appeal.id}

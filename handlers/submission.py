@@ -4,6 +4,7 @@ from handlers import notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
+from handlers.payloads import MAIN_MENU
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
 from reception.classifier import ReceiptForm
@@ -173,7 +174,7 @@ async def ask_resume(ctx: Ctx) -> Reply:
         (
             Button(ctx._("Continue"), "resume:continue"),
             Button(ctx._("Delete it and start again"), "resume:restart"),
-            Button(ctx._("Main menu"), "m:menu"),
+            Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
