@@ -234,6 +234,7 @@ class ConversationMachine(RuleBasedStateMachine):
         self.engine = create_engine(f"sqlite+aiosqlite:///{self.path}")
         self.sessions = create_sessionmaker(self.engine)
         self.now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        self.files_sent = 0
         self.conversation = Conversation(
             self.sessions, ConversationConfig(), CATALOGS, clock=lambda: self.now
         )
@@ -312,7 +313,9 @@ class ConversationMachine(RuleBasedStateMachine):
         text=st.none() | st.text(max_size=50),
     )
     def file(self, user: str, problem: str | None, text: str | None) -> None:
-        key = None if problem else f"k{self.now.timestamp():.0f}"
+        # A store never hands out a key twice; two files in one second once shared one here.
+        self.files_sent += 1
+        key = None if problem else f"k{self.now.timestamp():.0f}-{self.files_sent}"
         self.send(user, files=(IncomingFile("f.jpg", "image/jpeg", 10, key, problem),), text=text)
 
     @rule(
