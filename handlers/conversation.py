@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers import feedback, linking, staff_card, staff_flow
+from handlers import feedback, linking, staff_card, staff_commands, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
 from handlers.file_gate import accepts_files
@@ -164,7 +164,7 @@ def before_screens(ctx: Ctx, command: str | None) -> bool:
     personal-data matter."""
     if command in ("/join", "/link"):
         return True
-    return command in staff_flow.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
+    return command in staff_commands.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
 
 
 async def dispatch(ctx: Ctx) -> list[Reply]:
@@ -199,13 +199,13 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
 
 async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     arguments = (ctx.incoming.text or "").strip().partition(" ")[2]
-    if command in staff_flow.STAFF_COMMANDS:
+    if command in staff_commands.STAFF_COMMANDS:
         if not is_staff(staff_card.role_of(ctx)):
             # A citizen learns nothing about staff commands: the menu, as for any other text.
             return await ctx.goto("menu")
-        return await staff_flow.run_command(ctx, command, arguments)
+        return await staff_commands.run_command(ctx, command, arguments)
     if command == "/join":
-        return await staff_flow.join(ctx, arguments)
+        return await staff_commands.join(ctx, arguments)
     if command == "/link":
         return await linking.link(ctx, arguments)
     if command == "/start":
@@ -242,7 +242,7 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     if command == "/help":
         ctx.state.step = "menu"
         if is_staff(staff_card.role_of(ctx)):
-            return [help_reply(ctx), Reply(staff_flow.staff_help(ctx))]
+            return [help_reply(ctx), Reply(staff_commands.staff_help(ctx))]
         return [help_reply(ctx)]
     if command == "/mydata":
         ctx.state.step = "menu"

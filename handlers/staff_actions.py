@@ -396,3 +396,33 @@ async def note(ctx: Ctx, appeal: AppealRecord, text: str) -> Reply:
             index=appeal.reg_index
         )
     )
+
+
+async def close(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    """An answered appeal the citizen never rated: the operator closes it, as the automatic close
+    after the set number of days would, and the citizen is told."""
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.CLOSED)
+    await ctx.uow.appeals.transition(
+        appeal.id,
+        Status(appeal.status),
+        Status.CLOSED,
+        by_employee(ctx, "closed"),
+        closed_at=ctx.now,
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "closed",
+        Reply(
+            citizen._(
+                "Consideration of your appeal {index} is completed and the appeal is closed. If "
+                "the problem is not solved, you may file a repeated appeal or a complaint about the "
+                "answer."
+            ).format(index=appeal.reg_index)
+        ),
+    )
+    return Reply(
+        ctx._("Appeal {index} is closed; the citizen is told.").format(index=appeal.reg_index)
+    )

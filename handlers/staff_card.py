@@ -199,3 +199,18 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
     if can(role, Permission.NOTE):
         buttons.append(Button(ctx._("Note"), Act(CardAction.NOTE, appeal.id).pack()))
     return tuple(buttons)
+
+
+# --- an action started from the card ---------------------------------------------------------
+
+
+async def pending_appeal(ctx: Ctx) -> AppealRecord | None:
+    pending = ctx.state.data.get("pending") or {}
+    return await visible_by_id(ctx, str(pending.get("appeal_id", "")))
+
+
+async def back_to_card(ctx: Ctx) -> list[Reply]:
+    appeal = await pending_appeal(ctx)
+    ctx.state.data.pop("pending", None)
+    ctx.state.step = "menu"
+    return [await card(ctx, appeal)] if appeal else [Reply(ctx._("Cancelled."))]
