@@ -5,8 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from handlers import feedback, linking, staff_card, staff_commands, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
@@ -23,7 +21,7 @@ from reception.markers import N_
 from reception.roles import is_staff
 from storage.errors import Conflict
 from storage.records import StateRecord
-from storage.uow import unit_of_work
+from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +77,7 @@ class Handled:
 class Conversation:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         config: ConversationConfig,
         catalogs: Catalogs,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -27,7 +27,7 @@ async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
     return await ctx.goto("staff_answer")
 
 
-def answer_text(ctx: Ctx) -> str:
+def answer_so_far(ctx: Ctx) -> str:
     return "\n\n".join((ctx.state.data.get("pending") or {}).get("parts", []))
 
 
@@ -48,7 +48,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
     if incoming.action == "back":
         return await back_to_card(ctx)
     if incoming.action == "done":
-        if not answer_text(ctx).strip():
+        if not answer_so_far(ctx).strip():
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto("staff_result")
     if incoming.action or not (incoming.text or incoming.files):
@@ -67,7 +67,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
             replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     text = clean_text(incoming.text or "")
     if text:
-        problem = text_problem(ctx, text, len(answer_text(ctx)))
+        problem = text_problem(ctx, text, len(answer_so_far(ctx)))
         if problem:
             replies.append(Reply(problem))
         else:
@@ -100,7 +100,7 @@ async def ask_confirm(ctx: Ctx) -> Reply:
     text = ctx._("The citizen will receive this answer to appeal {index}:").format(
         index=appeal.reg_index if appeal else ""
     )
-    text += "\n\n" + answer_text(ctx) + "\n\n"
+    text += "\n\n" + answer_so_far(ctx) + "\n\n"
     text += ctx._("Result: {value}").format(value=result_name(ctx, str(pending.get("result"))))
     text += "\n" + ctx._("Files: {count}").format(count=len(pending.get("files", [])))
     return Reply(
@@ -115,7 +115,7 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
         return None
     pending = ctx.state.data.get("pending") or {}
     appeal = await pending_appeal(ctx)
-    text = answer_text(ctx)
+    text = answer_so_far(ctx)
     ctx.state.data.pop("pending", None)
     ctx.state.step = "menu"
     if appeal is None:

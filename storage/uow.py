@@ -19,6 +19,9 @@ from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
 
+#: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
+Sessions = async_sessionmaker[AsyncSession]
+
 
 class UnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
