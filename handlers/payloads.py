@@ -6,6 +6,10 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Self, get_type_hints
 
+from reception.classifier import ANSWER_RESULTS, Result
+from reception.deadlines import Term
+from reception.reasons import NotConsidered
+
 #: A database id never has more digits: a longer "id" is forged.
 MAX_ID_DIGITS = 18
 #: A code (a topic, a result, a language) is short; a longer one is forged.
@@ -129,6 +133,64 @@ class Act(Payload):
     prefix = "sa"
     action: CardAction
     appeal_id: int
+
+
+@dataclass(frozen=True)
+class ChooseDepartment(Payload):
+    prefix = "sd"
+    department_id: int
+
+
+@dataclass(frozen=True)
+class ChooseTerm(Payload):
+    prefix = "term"
+    term: Term
+
+
+@dataclass(frozen=True)
+class ChooseReason(Payload):
+    """Art. 8: a reason from its closed list."""
+
+    prefix = "why"
+    reason: NotConsidered
+
+
+@dataclass(frozen=True)
+class ChooseResult(Payload):
+    prefix = "result"
+    result: Result
+
+    def is_valid(self) -> bool:
+        return self.result in ANSWER_RESULTS
+
+
+# --- buttons of a step that carry nothing but their meaning ------------------------------------
+
+
+@dataclass(frozen=True)
+class Back(Payload):
+    prefix = "back"
+
+
+@dataclass(frozen=True)
+class Skip(Payload):
+    prefix = "skip"
+
+
+@dataclass(frozen=True)
+class Done(Payload):
+    prefix = "done"
+
+
+@dataclass(frozen=True)
+class Confirm(Payload):
+    prefix = "confirm"
+
+
+BACK = Back().pack()
+SKIP = Skip().pack()
+DONE = Done().pack()
+CONFIRM = Confirm().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.

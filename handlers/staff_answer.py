@@ -4,6 +4,7 @@ from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
+from handlers.payloads import BACK, CONFIRM, DONE, ChooseResult
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
 from handlers.types import Button, Reply
@@ -38,16 +39,16 @@ async def ask_answer(ctx: Ctx) -> Reply:
             "Write the answer to appeal {index}: text in one or more messages, and files if "
             "needed. Then tap “Done”."
         ).format(index=appeal.reg_index if appeal else ""),
-        (Button(ctx._("Done"), "done"), Button(ctx._("Cancel"), "back")),
+        (Button(ctx._("Done"), DONE), Button(ctx._("Cancel"), BACK)),
     )
 
 
 async def answer_answer(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     pending = ctx.state.data.get("pending") or {}
-    if incoming.action == "back":
+    if incoming.action == BACK:
         return await back_to_card(ctx)
-    if incoming.action == "done":
+    if incoming.action == DONE:
         if not answer_so_far(ctx).strip():
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto("staff_result")
@@ -77,20 +78,22 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
 
 
 async def ask_result(ctx: Ctx) -> Reply:
-    buttons = tuple(Button(result_name(ctx, r.value), f"result:{r.value}") for r in ANSWER_RESULTS)
+    buttons = tuple(
+        Button(result_name(ctx, r.value), ChooseResult(r).pack()) for r in ANSWER_RESULTS
+    )
     return Reply(
-        ctx._("What is the result (classifier 9.x)?"), (*buttons, Button(ctx._("Cancel"), "back"))
+        ctx._("What is the result (classifier 9.x)?"), (*buttons, Button(ctx._("Cancel"), BACK))
     )
 
 
 async def answer_result(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
-    if action == "back":
+    if action == BACK:
         return await back_to_card(ctx)
-    code = action.removeprefix("result:")
-    if not action.startswith("result:") or code not in {r.value for r in ANSWER_RESULTS}:
+    chosen = ChooseResult.parse(action)
+    if chosen is None:
         return None
-    ctx.state.data.setdefault("pending", {})["result"] = code
+    ctx.state.data.setdefault("pending", {})["result"] = chosen.result.value
     return await ctx.goto("staff_confirm")
 
 
@@ -103,15 +106,13 @@ async def ask_confirm(ctx: Ctx) -> Reply:
     text += "\n\n" + answer_so_far(ctx) + "\n\n"
     text += ctx._("Result: {value}").format(value=result_name(ctx, str(pending.get("result"))))
     text += "\n" + ctx._("Files: {count}").format(count=len(pending.get("files", [])))
-    return Reply(
-        text, (Button(ctx._("Send the answer"), "confirm"), Button(ctx._("Cancel"), "back"))
-    )
+    return Reply(text, (Button(ctx._("Send the answer"), CONFIRM), Button(ctx._("Cancel"), BACK)))
 
 
 async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "back":
+    if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
-    if ctx.incoming.action != "confirm":
+    if ctx.incoming.action != CONFIRM:
         return None
     pending = ctx.state.data.get("pending") or {}
     appeal = await pending_appeal(ctx)

@@ -2,7 +2,16 @@
 
 from handlers import staff_actions as act
 from handlers.context import Ctx
-from handlers.payloads import Act, CardAction, OpenCard
+from handlers.payloads import (
+    BACK,
+    SKIP,
+    Act,
+    CardAction,
+    ChooseDepartment,
+    ChooseReason,
+    ChooseTerm,
+    OpenCard,
+)
 from handlers.staff_answer import start_answer
 from handlers.staff_card import back_to_card, card, pending_appeal, role_of, visible_by_id
 from handlers.staff_commands import for_card_action
@@ -23,28 +32,28 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
             return None
         ctx.state.step = "menu"
         return [await card(ctx, appeal)]
-    name = payload.action.value
+    action = payload.action
     appeal = await visible_by_id(ctx, str(payload.appeal_id))
     if appeal is None:
         return None
-    pending = {"action": name, "appeal_id": appeal.id}
+    pending = {"action": action.value, "appeal_id": appeal.id}
     try:
-        if name == "take":
+        if action is CardAction.TAKE:
             ctx.state.step = "menu"
             return [await act.take(ctx, appeal)]
-        if name == "answer":
+        if action is CardAction.ANSWER:
             act.require(ctx, Permission.ANSWER)
             return await start_answer(ctx, appeal)
-        if name == "assign":
+        if action is CardAction.ASSIGN:
             act.require(ctx, Permission.TRIAGE)
             ctx.state.data["pending"] = pending
             return await ctx.goto("staff_department")
-        if name == "reject":
+        if action is CardAction.REJECT:
             act.require(ctx, Permission.TRIAGE)
             ctx.state.data["pending"] = pending
             return await ctx.goto("staff_reason")
-        if name in ("extend", "forward", "return", "note"):
-            act.require(ctx, for_card_action(payload.action).permission)
+        if action in INPUT_PROMPTS:
+            act.require(ctx, for_card_action(action).permission)
             ctx.state.data["pending"] = pending
             return await ctx.goto("staff_input")
     except act.ActionRefused as refused:
@@ -58,22 +67,23 @@ async def ask_department(ctx: Ctx) -> Reply:
     if appeal is not None:
         # The bodies that usually handle the appeal's topic come first.
         departments.sort(key=lambda d: appeal.topic not in d.topics)
-    buttons = tuple(Button(d.name(ctx.locale), f"sd:{d.id}") for d in departments)
+    buttons = tuple(Button(d.name(ctx.locale), ChooseDepartment(d.id).pack()) for d in departments)
     return Reply(
         ctx._("Which department should consider appeal {index}?").format(
             index=appeal.reg_index if appeal else ""
         ),
-        (*buttons, Button(ctx._("Cancel"), "back")),
+        (*buttons, Button(ctx._("Cancel"), BACK)),
     )
 
 
 async def answer_department(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
-    if action == "back":
+    if action == BACK:
         return await back_to_card(ctx)
-    if not action.startswith("sd:") or not action[3:].isdecimal() or len(action) > 21:
+    chosen = ChooseDepartment.parse(action)
+    if chosen is None:
         return None
-    department = await ctx.uow.departments.get(int(action[3:]))
+    department = await ctx.uow.departments.get(chosen.department_id)
     if department is None or not department.active:
         return None
     ctx.state.data.setdefault("pending", {})["department_id"] = department.id
@@ -87,18 +97,19 @@ async def ask_term(ctx: Ctx) -> Reply:
             "otherwise one month."
         ),
         (
-            Button(ctx._("15 days"), "term:15"),
-            Button(ctx._("One month"), "term:30"),
-            Button(ctx._("Cancel"), "back"),
+            Button(ctx._("15 days"), ChooseTerm(Term.FIFTEEN_DAYS).pack()),
+            Button(ctx._("One month"), ChooseTerm(Term.ONE_MONTH).pack()),
+            Button(ctx._("Cancel"), BACK),
         ),
     )
 
 
 async def answer_term(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
-    if action == "back":
+    if action == BACK:
         return await back_to_card(ctx)
-    if action not in ("term:15", "term:30"):
+    chosen = ChooseTerm.parse(action)
+    if chosen is None:
         return None
     appeal = await pending_appeal(ctx)
     pending = ctx.state.data.pop("pending", {})
@@ -107,43 +118,50 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
     if appeal is None or department is None:
         return [Reply(ctx._("This action is no longer possible."))]
     try:
-        return [await act.assign(ctx, appeal, department, Term(action[5:]))]
+        return [await act.assign(ctx, appeal, department, chosen.term)]
     except act.ActionRefused as refused:
         return [refused.reply]
 
 
-INPUT_PROMPTS = {
-    "extend": N_(
+INPUT_PROMPTS: dict[CardAction, str] = {
+    CardAction.EXTEND: N_(
         "Type the new date and the reason, for example: 20.01.2027 an on-site inspection is needed"
     ),
-    "forward": N_(
+    CardAction.FORWARD: N_(
         "Type the body and the reason separated by a semicolon, for example: Volyn "
         "Regional State Administration; the issue is within its competence"
     ),
-    "return": N_(
+    CardAction.RETURN: N_(
         "Type the explanation for the author: what is missing or wrong. Start with "
         "“art7” when the appeal lacks the data needed for a decision (Art. 7)."
     ),
-    "note": N_("Type the internal note; the citizen will not see it"),
-    "reject": N_("Type a comment for the citizen, or tap “Skip”"),
+    CardAction.NOTE: N_("Type the internal note; the citizen will not see it"),
 }
+#: After the reason from Art. 8's list, the comment may be skipped.
+REJECT_PROMPT = N_("Type a comment for the citizen, or tap “Skip”")
+
+
+def pending_action(ctx: Ctx) -> CardAction:
+    """The card action whose words this step collects (a note when the state lost it)."""
+    stored = str((ctx.state.data.get("pending") or {}).get("action", ""))
+    return CardAction(stored) if stored in set(CardAction) else CardAction.NOTE
 
 
 async def ask_input(ctx: Ctx) -> Reply:
-    name = str((ctx.state.data.get("pending") or {}).get("action", "note"))
-    buttons = (Button(ctx._("Skip"), "skip"),) if name == "reject" else ()
+    action = pending_action(ctx)
+    buttons = (Button(ctx._("Skip"), SKIP),) if action is CardAction.REJECT else ()
     return Reply(
-        ctx._(INPUT_PROMPTS.get(name, INPUT_PROMPTS["note"])),
-        (*buttons, Button(ctx._("Cancel"), "back")),
+        ctx._(INPUT_PROMPTS.get(action, REJECT_PROMPT)),
+        (*buttons, Button(ctx._("Cancel"), BACK)),
     )
 
 
 async def answer_input(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "back":
+    if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
     pending = ctx.state.data.get("pending") or {}
-    name = str(pending.get("action", ""))
-    skip = ctx.incoming.action == "skip" and name == "reject"
+    action = pending_action(ctx)
+    skip = ctx.incoming.action == SKIP and action is CardAction.REJECT
     if not skip and (ctx.incoming.action or not ctx.incoming.text):
         return None
     appeal = await pending_appeal(ctx)
@@ -152,9 +170,9 @@ async def answer_input(ctx: Ctx) -> list[Reply] | None:
     if appeal is None:
         return [Reply(ctx._("This action is no longer possible."))]
     text = "" if skip else (ctx.incoming.text or "")
-    if name == "reject":
+    if action is CardAction.REJECT:
         text = f"{pending.get('reason', '')} {text}"
-    command = for_card_action(CardAction(name))
+    command = for_card_action(action)
     assert command.on_appeal is not None
     try:
         return await command.on_appeal(ctx, command, appeal, text)
@@ -164,20 +182,20 @@ async def answer_input(ctx: Ctx) -> list[Reply] | None:
 
 async def ask_reason(ctx: Ctx) -> Reply:
     buttons = tuple(
-        Button(ctx._(NOT_CONSIDERED_NAMES[r]), f"why:{r.value}") for r in NotConsidered
+        Button(ctx._(NOT_CONSIDERED_NAMES[r]), ChooseReason(r).pack()) for r in NotConsidered
     )
     return Reply(
         ctx._("Why will the appeal not be considered? Art. 8 allows only these reasons."),
-        (*buttons, Button(ctx._("Cancel"), "back")),
+        (*buttons, Button(ctx._("Cancel"), BACK)),
     )
 
 
 async def answer_reason(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
-    if action == "back":
+    if action == BACK:
         return await back_to_card(ctx)
-    reason = action.removeprefix("why:")
-    if not action.startswith("why:") or reason not in {r.value for r in NotConsidered}:
+    chosen = ChooseReason.parse(action)
+    if chosen is None:
         return None
-    ctx.state.data.setdefault("pending", {})["reason"] = reason
+    ctx.state.data.setdefault("pending", {})["reason"] = chosen.reason.value
     return await ctx.goto("staff_input")
