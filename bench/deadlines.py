@@ -30,8 +30,8 @@ from bot.scheduler import run_control
 from handlers.config import ConversationConfig
 from handlers.i18n import Catalogs
 from handlers.staff_flow import DUE_SOON_DAYS
-from storage.appeals import OPEN_STATUSES
-from storage.control import IN_WORK
+from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES
+from storage.convert import values_of
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, Person, SentReminder
 from storage.types import UTCDateTime
@@ -349,12 +349,12 @@ async def time_scans(
 
 async def reminders_already_sent(engine: AsyncEngine, today: date, now: datetime) -> None:
     """The steady state: every reminder and escalation due by `now` went out earlier."""
-    in_work = Appeal.status.in_(IN_WORK)
+    in_work = Appeal.status.in_(values_of(OPEN_STATUSES))
     chosen = [(literal("overdue"), in_work & (Appeal.due_on < today))]
     chosen += [
         (
             literal(f"due{n}"),
-            Appeal.status.in_(("assigned", "in_progress"))
+            Appeal.status.in_(values_of(IN_WORK_STATUSES))
             & (Appeal.due_on == today + timedelta(days=n)),
         )
         for n in ConversationConfig().reminder_days
@@ -438,7 +438,9 @@ async def _measure(
         total = int(await connection.scalar(select(func.count()).select_from(Appeal)) or 0)
         open_count = int(
             await connection.scalar(
-                select(func.count()).select_from(Appeal).where(Appeal.status.in_(OPEN_STATUSES))
+                select(func.count())
+                .select_from(Appeal)
+                .where(Appeal.status.in_(values_of(OPEN_STATUSES)))
             )
             or 0
         )

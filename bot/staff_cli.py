@@ -3,12 +3,9 @@
 import argparse
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
 from bot.app import StartupError
 from bot.settings import Settings
 from storage.db import create_engine, create_sessionmaker
-from storage.models import ChannelAccount
 from storage.uow import UnitOfWork, unit_of_work
 
 CHANNELS = ("telegram", "viber", "console")
@@ -78,11 +75,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace) -> str:
                 await refuse_losing_the_last_admin(uow, person.id, args.role)
                 await uow.staff.set_role(person.id, args.role, department_id)
                 return f"{args.channel}:{args.id} is now {args.role}"
-            row = await uow.session.scalar(
-                select(ChannelAccount).where(
-                    ChannelAccount.channel == args.channel, ChannelAccount.external_id == args.id
-                )
-            )
+            row = await uow.people.find_account(args.channel, args.id)
             if row is None:
                 raise StartupError(f"there is no account {args.channel}:{args.id}")
             await refuse_losing_the_last_admin(uow, row.person_id, "citizen")

@@ -8,9 +8,10 @@ from handlers import notify
 from handlers.context import Ctx
 from handlers.render import day, topic_name
 from handlers.types import Reply
+from reception.deadlines import forward_due, return_due
 from reception.roles import Role
 from reception.statuses import Status
-from storage.records import AppealRecord
+from storage.records import AppealRecord, NewEvent
 
 LIST_IN_DIGEST = 10
 
@@ -108,8 +109,13 @@ async def digest(ctx: Ctx) -> bool:
     new = await ctx.uow.control.registered_since(ctx.now - timedelta(days=1))
     soon = await ctx.uow.appeals.due_between(today, today + timedelta(days=3), None, 1000)
     overdue = await ctx.uow.control.overdue(today)
-    forward_late = await ctx.uow.control.waiting_since(today - timedelta(days=5))
-    return_late = await ctx.uow.control.waiting_since(today - timedelta(days=10))
+    # Art. 7 and 5: the terms to forward and to return, counted by the work calendar.
+    cal = ctx.config.calendar
+    waiting = await ctx.uow.control.waiting_since(today)
+    forward_late = [a for a in waiting if forward_due(a.received_on, cal) < today]
+    return_late = [
+        a for a in waiting if return_due(a.received_on, cal, lacking_data=False) < today
+    ]
     undelivered = await ctx.uow.control.undelivered_since(ctx.now - timedelta(days=1))
     people = await ctx.uow.staff.of_roles((Role.OPERATOR.value, Role.ADMIN.value))
     for person in people:
@@ -156,17 +162,12 @@ async def close_unrated(ctx: Ctx) -> int:
     limit = ctx.now - timedelta(days=ctx.config.auto_close_days)
     closed = 0
     for appeal in await ctx.uow.control.answered_before(limit):
-        await ctx.uow.appeals.update(
-            appeal.id, ctx.now, status=Status.CLOSED.value, closed_at=ctx.now
-        )
-        await ctx.uow.appeals.add_event(
+        await ctx.uow.appeals.transition(
             appeal.id,
-            kind="closed",
-            actor_id=None,
-            actor_role="system",
-            at=ctx.now,
-            from_status=appeal.status,
-            to_status=Status.CLOSED.value,
+            Status.ANSWERED,
+            Status.CLOSED,
+            NewEvent("closed", None, "system", ctx.now),
+            closed_at=ctx.now,
         )
         closed += 1
     return closed

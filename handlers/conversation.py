@@ -5,10 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from handlers import feedback, linking, staff_card, staff_flow
+from handlers import feedback, linking, staff_card, staff_commands, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
 from handlers.file_gate import accepts_files
@@ -18,11 +15,13 @@ from handlers.i18n import Catalogs
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
 from handlers.onboarding import has_consent
+from handlers.payloads import Act, Menu, MenuItem, NotSolved, OpenCard, Rate, global_payload
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
+from storage.errors import Conflict
 from storage.records import StateRecord
-from storage.uow import unit_of_work
+from storage.uow import Sessions, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +36,12 @@ UNSUPPORTED: dict[str, str] = {
     "other": N_("This kind of message cannot be read here."),
 }
 
-COMMANDS = frozenset(
-    {"/start", "/menu", "/cancel", "/new", "/my", "/help", "/mydata", "/lang", "/link"}
-)
-#: Buttons that work from any step: they act on an appeal named in them.
-GLOBAL_ACTIONS = ("rate:", "unres:", "so:", "sa:")
-NAVIGATION = {"m:new": "/new", "m:my": "/my", "m:help": "/help", "m:menu": "/menu"}
+NAVIGATION = {
+    MenuItem.NEW: "/new",
+    MenuItem.MY: "/my",
+    MenuItem.HELP: "/help",
+    MenuItem.MENU: "/menu",
+}
 ATTEMPTS = 2
 
 
@@ -58,8 +57,9 @@ def typed_label_as_tap(incoming: Incoming, state: StateRecord) -> Incoming:
 
 def command_of(incoming: Incoming) -> str | None:
     """`/start`, `/start@reception_bot` or `/START payload` → `/start`; None for plain text."""
-    if incoming.action in NAVIGATION:
-        return NAVIGATION[incoming.action]
+    menu = Menu.parse(incoming.action)
+    if menu is not None:
+        return NAVIGATION[menu.item]
     text = (incoming.text or "").strip()
     if incoming.action or not text.startswith("/"):
         return None
@@ -77,7 +77,7 @@ class Handled:
 class Conversation:
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         config: ConversationConfig,
         catalogs: Catalogs,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -109,8 +109,9 @@ class Conversation:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await self._handle_once(incoming, inbox_id)
-            except IntegrityError:
-                # Two first messages of one new account raced to create it: the retry finds it.
+            except Conflict:
+                # Two first messages of one new account raced to create it, or a colleague changed
+                # the appeal's status meanwhile: the retry sees what the other one did.
                 if attempt == ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
@@ -161,7 +162,7 @@ def before_screens(ctx: Ctx, command: str | None) -> bool:
     personal-data matter."""
     if command in ("/join", "/link"):
         return True
-    return command in staff_flow.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
+    return command in staff_commands.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
 
 
 async def dispatch(ctx: Ctx) -> list[Reply]:
@@ -183,23 +184,26 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await ctx.goto("consent")
     if command is not None:
         return await run_command(ctx, command)
-    action = ctx.incoming.action or ""
-    if action.startswith(GLOBAL_ACTIONS):
-        result = await feedback.on_feedback(ctx, action) or await staff_flow.on_button(ctx, action)
-        if result is not None:
-            return result
+    payload = global_payload(ctx.incoming.action)
+    result = None
+    if isinstance(payload, Rate | NotSolved):
+        result = await feedback.on_feedback(ctx, payload)
+    elif isinstance(payload, OpenCard | Act):
+        result = await staff_flow.on_button(ctx, payload)
+    if result is not None:
+        return result
     return await answer(ctx)
 
 
 async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     arguments = (ctx.incoming.text or "").strip().partition(" ")[2]
-    if command in staff_flow.STAFF_COMMANDS:
+    if command in staff_commands.STAFF_COMMANDS:
         if not is_staff(staff_card.role_of(ctx)):
             # A citizen learns nothing about staff commands: the menu, as for any other text.
             return await ctx.goto("menu")
-        return await staff_flow.run_command(ctx, command, arguments)
+        return await staff_commands.run_command(ctx, command, arguments)
     if command == "/join":
-        return await staff_flow.join(ctx, arguments)
+        return await staff_commands.join(ctx, arguments)
     if command == "/link":
         return await linking.link(ctx, arguments)
     if command == "/start":
@@ -236,7 +240,7 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     if command == "/help":
         ctx.state.step = "menu"
         if is_staff(staff_card.role_of(ctx)):
-            return [help_reply(ctx), Reply(staff_flow.staff_help(ctx))]
+            return [help_reply(ctx), Reply(staff_commands.staff_help(ctx))]
         return [help_reply(ctx)]
     if command == "/mydata":
         ctx.state.step = "menu"

@@ -7,13 +7,14 @@ from handlers.context import Ctx
 from handlers.filing import text_problem
 from handlers.menu import menu_buttons
 from handlers.my_appeals import own_appeal
+from handlers.payloads import MAIN_MENU, NotSolved, Rate
 from handlers.submission import register_appeal, registered_reply
 from handlers.types import Button, Reply
 from reception.kinds import AppealKind, ReceiptSign
 from reception.roles import Role
 from reception.statuses import Status
 from reception.validation import clean_text, has_substance
-from storage.records import AppealRecord, NewAppeal
+from storage.records import AppealRecord, NewAppeal, NewEvent
 
 
 async def answered_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
@@ -21,24 +22,19 @@ async def answered_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
     return appeal if appeal is not None and appeal.status == Status.ANSWERED.value else None
 
 
-async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
-    if action.startswith("rate:"):
-        _, raw_id, score = [*action.split(":"), "", ""][:3]
-        appeal = await answered_appeal(ctx, raw_id)
-        if appeal is None or score not in {"1", "2", "3", "4", "5"}:
+async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None:
+    if isinstance(payload, Rate):
+        score = str(payload.score)
+        appeal = await answered_appeal(ctx, str(payload.appeal_id))
+        if appeal is None:
             return None
-        await ctx.uow.appeals.update(
-            appeal.id, ctx.now, status=Status.CLOSED.value, rating=int(score), closed_at=ctx.now
-        )
-        await ctx.uow.appeals.add_event(
+        await ctx.uow.appeals.transition(
             appeal.id,
-            kind="rated",
-            actor_id=ctx.person.id,
-            actor_role=Role.CITIZEN.value,
-            at=ctx.now,
-            from_status=appeal.status,
-            to_status=Status.CLOSED.value,
-            text=score,
+            Status.ANSWERED,
+            Status.CLOSED,
+            NewEvent("rated", ctx.person.id, Role.CITIZEN.value, ctx.now, text=score),
+            rating=payload.score,
+            closed_at=ctx.now,
         )
         ctx.state.step = "menu"
         return [
@@ -49,13 +45,11 @@ async def on_feedback(ctx: Ctx, action: str) -> list[Reply] | None:
                 menu_buttons(ctx),
             )
         ]
-    if action.startswith("unres:"):
-        appeal = await answered_appeal(ctx, action.removeprefix("unres:"))
-        if appeal is None:
-            return None
-        ctx.state.data["unresolved"] = appeal.id
-        return await ctx.goto("unresolved_kind")
-    return None
+    appeal = await answered_appeal(ctx, str(payload.appeal_id))
+    if appeal is None:
+        return None
+    ctx.state.data["unresolved"] = appeal.id
+    return await ctx.goto("unresolved_kind")
 
 
 async def ask_unresolved_kind(ctx: Ctx) -> Reply:
@@ -68,7 +62,7 @@ async def ask_unresolved_kind(ctx: Ctx) -> Reply:
         (
             Button(ctx._("Repeated appeal"), "again:repeat"),
             Button(ctx._("Complaint about the answer"), "again:complaint"),
-            Button(ctx._("Main menu"), "m:menu"),
+            Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
@@ -83,7 +77,7 @@ async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
 
 async def ask_unresolved_text(ctx: Ctx) -> Reply:
     return Reply(
-        ctx._("Please describe what remains unsolved."), (Button(ctx._("Main menu"), "m:menu"),)
+        ctx._("Please describe what remains unsolved."), (Button(ctx._("Main menu"), MAIN_MENU),)
     )
 
 
@@ -136,16 +130,12 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
             parent_id=first.id,
         ),
     )
-    await ctx.uow.appeals.update(first.id, ctx.now, status=Status.CLOSED.value, closed_at=ctx.now)
-    await ctx.uow.appeals.add_event(
+    await ctx.uow.appeals.transition(
         first.id,
-        kind="not_resolved",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        from_status=first.status,
-        to_status=Status.CLOSED.value,
-        text=appeal.reg_index,
+        Status.ANSWERED,
+        Status.CLOSED,
+        NewEvent("not_resolved", ctx.person.id, Role.CITIZEN.value, ctx.now, appeal.reg_index),
+        closed_at=ctx.now,
     )
     for key in ("unresolved", "unresolved_kind"):
         ctx.state.data.pop(key, None)

@@ -10,6 +10,7 @@ from handlers import (
     my_appeals,
     my_data,
     onboarding,
+    staff_answer,
     staff_flow,
     submission,
 )
@@ -143,18 +144,18 @@ STEPS: dict[str, Step] = {
         N_("Please choose the reason with a button."),
     ),
     "staff_answer": Step(
-        staff_flow.ask_answer,
-        staff_flow.answer_answer,
+        staff_answer.ask_answer,
+        staff_answer.answer_answer,
         N_("Please send the text or files of the answer, or tap “Done”."),
     ),
     "staff_result": Step(
-        staff_flow.ask_result,
-        staff_flow.answer_result,
+        staff_answer.ask_result,
+        staff_answer.answer_result,
         N_("Please choose the result with a button."),
     ),
     "staff_confirm": Step(
-        staff_flow.ask_confirm,
-        staff_flow.answer_confirm,
+        staff_answer.ask_confirm,
+        staff_answer.answer_confirm,
         N_("Please confirm or cancel the answer with a button."),
     ),
 }

@@ -1,15 +1,16 @@
 """The main menu, help and the personal-data export."""
 
 from handlers.context import Ctx
+from handlers.payloads import HELP, MY_APPEALS, NEW_APPEAL
 from handlers.types import Button, Reply
 
 
 def menu_buttons(ctx: Ctx) -> tuple[Button, ...]:
     new_label = ctx._("Continue the draft") if ctx.has_draft else ctx._("New appeal")
     return (
-        Button(new_label, "m:new"),
-        Button(ctx._("My appeals"), "m:my"),
-        Button(ctx._("Help"), "m:help"),
+        Button(new_label, NEW_APPEAL),
+        Button(ctx._("My appeals"), MY_APPEALS),
+        Button(ctx._("Help"), HELP),
     )
 
 

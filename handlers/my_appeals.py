@@ -3,6 +3,7 @@
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
+from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL
 from handlers.render import (
     appeal_line,
     day,
@@ -19,7 +20,7 @@ from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.roles import Role
 from reception.statuses import Status, is_open
 from reception.validation import clean_text
-from storage.records import AppealRecord
+from storage.records import AppealRecord, NewEvent
 
 LIST_LIMIT = 10
 
@@ -29,14 +30,14 @@ async def ask_my_list(ctx: Ctx) -> Reply:
     if not appeals:
         return Reply(
             ctx._("You have no appeals yet."),
-            (Button(ctx._("New appeal"), "m:new"), Button(ctx._("Main menu"), "m:menu")),
+            (Button(ctx._("New appeal"), NEW_APPEAL), Button(ctx._("Main menu"), MAIN_MENU)),
         )
     lines = [ctx._("Your appeals (the latest first); tap one to see its history:")]
     lines += [appeal_line(ctx, appeal) for appeal in appeals]
     buttons = tuple(
         Button(f"{a.reg_index} · {status_name(ctx, a.status)}", f"ap:{a.id}") for a in appeals
     )
-    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), "m:menu")))
+    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), MAIN_MENU)))
 
 
 async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
@@ -100,7 +101,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
             Button(ctx._("Add information"), f"add:{appeal.id}"),
             Button(ctx._("Withdraw the appeal"), f"wd:{appeal.id}"),
         ]
-    buttons += [Button(ctx._("All my appeals"), "m:my"), Button(ctx._("Main menu"), "m:menu")]
+    buttons += [Button(ctx._("All my appeals"), MY_APPEALS), Button(ctx._("Main menu"), MAIN_MENU)]
     return Reply("\n".join(lines), tuple(buttons), files=files)
 
 
@@ -162,12 +163,14 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
         return await ctx.ask_again(*replies)
     event = await ctx.uow.appeals.add_event(
         appeal.id,
-        kind="supplemented",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        text=text or None,
-        data={"files": len(accepted)},
+        NewEvent(
+            "supplemented",
+            ctx.person.id,
+            Role.CITIZEN.value,
+            ctx.now,
+            text or None,
+            {"files": len(accepted)},
+        ),
     )
     if accepted:
         await ctx.uow.appeals.link_attachments(accepted, appeal.id, event.id, ctx.person.id)
@@ -198,15 +201,12 @@ async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
             "my_appeal",
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
-    await ctx.uow.appeals.set_status(appeal.id, Status.WITHDRAWN.value, ctx.now, closed_at=ctx.now)
-    await ctx.uow.appeals.add_event(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        kind="withdrawn",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        from_status=appeal.status,
-        to_status=Status.WITHDRAWN.value,
+        Status(appeal.status),
+        Status.WITHDRAWN,
+        NewEvent("withdrawn", ctx.person.id, Role.CITIZEN.value, ctx.now),
+        closed_at=ctx.now,
     )
     return await ctx.goto(
         "my_appeal", Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index))

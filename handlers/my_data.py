@@ -4,6 +4,7 @@ anonymises them."""
 
 from handlers.context import Ctx
 from handlers.menu import menu_buttons
+from handlers.payloads import MAIN_MENU
 from handlers.render import day, moment, status_name
 from handlers.types import Button, Reply
 
@@ -126,7 +127,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
                 ).format(years=ctx.config.retention_years),
                 (
                     Button(ctx._("Yes, delete"), "pd:erase:yes"),
-                    Button(ctx._("No"), "m:menu"),
+                    Button(ctx._("No"), MAIN_MENU),
                 ),
             )
         ]

@@ -4,6 +4,7 @@ the change that causes them (DESIGN rule 4), rendered in the reader's language."
 from collections.abc import Callable
 
 from handlers.context import Ctx
+from handlers.payloads import OpenCard
 from handlers.render import day, kind_name, topic_name
 from handlers.types import Button, Reply, reply_to_payload
 from reception.roles import Role
@@ -58,7 +59,7 @@ async def staff_of(
 
 
 def appeal_button(ctx: Ctx, appeal: AppealRecord) -> Button:
-    return Button(ctx._("Open {index}").format(index=appeal.reg_index), f"so:{appeal.id}")
+    return Button(ctx._("Open {index}").format(index=appeal.reg_index), OpenCard(appeal.id).pack())
 
 
 async def new_appeal_to_operators(ctx: Ctx, appeal: AppealRecord) -> None:

@@ -4,7 +4,9 @@ event with its actor, and queues what the citizen, the department and colleagues
 from datetime import date
 
 from handlers import notify
+from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.payloads import NotSolved, Rate
 from handlers.render import day, kind_name, result_name, topic_name
 from handlers.staff_card import role_of
 from handlers.types import Button, OutgoingFile, Reply
@@ -15,13 +17,14 @@ from reception.deadlines import (
     due_date,
     extension_problem,
     forward_due,
+    latest_due,
     return_due,
 )
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
-from reception.roles import Permission, Role, can, sees_identity
+from reception.roles import Permission, Role, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
-from reception.statuses import Status, can_transition
-from storage.records import AppealRecord, DepartmentRecord
+from reception.statuses import Status, can_transition, is_open
+from storage.records import AppealRecord, DepartmentRecord, NewEvent
 
 
 class ActionRefused(Exception):
@@ -52,35 +55,21 @@ def require_transition(ctx: Ctx, appeal: AppealRecord, target: Status) -> None:
         )
 
 
-async def record(
+def by_employee(
     ctx: Ctx,
-    appeal: AppealRecord,
     kind: str,
     *,
-    to_status: Status | None = None,
     text: str | None = None,
     data: dict[str, object] | None = None,
     internal: bool = False,
-) -> int:
-    event = await ctx.uow.appeals.add_event(
-        appeal.id,
-        kind=kind,
-        actor_id=ctx.person.id,
-        actor_role=ctx.person.role,
-        at=ctx.now,
-        from_status=appeal.status if to_status else None,
-        to_status=to_status.value if to_status else None,
-        text=text,
-        data=data or {},
-        internal=internal,
-    )
-    return event.id
+) -> NewEvent:
+    """The history line of what the employee at hand did now."""
+    return NewEvent(kind, ctx.person.id, ctx.person.role, ctx.now, text, data or {}, internal)
 
 
 def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> str:
     """The card for the department's mailbox: no more personal data than an executor sees."""
-    identity = sees_identity(Role.EXECUTOR, confidential=appeal.confidential)
-    hidden = ctx._("hidden at the author's request (Art. 10)")
+    author = author_as_seen(ctx, Role.EXECUTOR, appeal)
     lines = [
         ctx._("Appeal {index} is assigned to {department} for consideration.").format(
             index=appeal.reg_index, department=department.name(ctx.locale)
@@ -89,14 +78,8 @@ def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> 
         ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
         ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
-        ctx._("Author: {value}").format(
-            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
-            if identity
-            else hidden
-        ),
-        ctx._("Place of residence: {value}").format(
-            value=appeal.residence if identity else hidden
-        ),
+        ctx._("Author: {value}").format(value=author.name),
+        ctx._("Place of residence: {value}").format(value=author.residence),
         "",
         appeal.text,
         "",
@@ -113,22 +96,20 @@ async def assign(
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.ASSIGNED)
     due = due_date(appeal.received_on, term, ctx.config.calendar)
-    await ctx.uow.appeals.update(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        ctx.now,
-        status=Status.ASSIGNED.value,
+        Status(appeal.status),
+        Status.ASSIGNED,
+        by_employee(
+            ctx,
+            "assigned",
+            text=department.name(ctx.locale),
+            data={"department": department.code, "term": term.value},
+        ),
         department_id=department.id,
         term=term.value,
         due_on=due,
         executor_id=None,
-    )
-    await record(
-        ctx,
-        appeal,
-        "assigned",
-        to_status=Status.ASSIGNED,
-        text=department.name(ctx.locale),
-        data={"department": department.code, "term": term.value},
     )
     updated = await ctx.uow.appeals.get(appeal.id)
     assert updated is not None
@@ -179,10 +160,13 @@ async def assign(
 async def take(ctx: Ctx, appeal: AppealRecord) -> Reply:
     require(ctx, Permission.TAKE)
     require_transition(ctx, appeal, Status.IN_PROGRESS)
-    await ctx.uow.appeals.update(
-        appeal.id, ctx.now, status=Status.IN_PROGRESS.value, executor_id=ctx.person.id
+    await ctx.uow.appeals.transition(
+        appeal.id,
+        Status(appeal.status),
+        Status.IN_PROGRESS,
+        by_employee(ctx, "taken"),
+        executor_id=ctx.person.id,
     )
-    await record(ctx, appeal, "taken", to_status=Status.IN_PROGRESS)
     citizen = await notify.reader(ctx, appeal.author_id)
     await notify.citizen(
         ctx,
@@ -204,18 +188,18 @@ async def answer(
 ) -> Reply:
     require(ctx, Permission.ANSWER)
     require_transition(ctx, appeal, Status.ANSWERED)
-    await ctx.uow.appeals.update(
-        appeal.id,
-        ctx.now,
-        status=Status.ANSWERED.value,
-        answer_text=text,
-        result=result.value,
-        answered_at=ctx.now,
-        executor_id=appeal.executor_id or ctx.person.id,
-    )
-    event_id = await record(
-        ctx, appeal, "answered", to_status=Status.ANSWERED, data={"result": result.value}
-    )
+    event_id = (
+        await ctx.uow.appeals.transition(
+            appeal.id,
+            Status(appeal.status),
+            Status.ANSWERED,
+            by_employee(ctx, "answered", data={"result": result.value}),
+            answer_text=text,
+            result=result.value,
+            answered_at=ctx.now,
+            executor_id=appeal.executor_id or ctx.person.id,
+        )
+    ).id
     if file_ids:
         await ctx.uow.appeals.link_attachments(file_ids, appeal.id, event_id, ctx.person.id)
     files = tuple(
@@ -224,7 +208,7 @@ async def answer(
         if a.event_id == event_id
     )
     citizen = await notify.reader(ctx, appeal.author_id)
-    rating = tuple(Button(str(n), f"rate:{appeal.id}:{n}") for n in range(1, 6))
+    rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
     await notify.citizen(
         ctx,
         appeal,
@@ -235,7 +219,7 @@ async def answer(
                 "Please rate the answer from 1 to 5, or tell us if the problem is not "
                 "solved."
             ).format(index=appeal.reg_index, text=text, result=result_name(citizen, result.value)),
-            (*rating, Button(citizen._("The problem is not solved"), f"unres:{appeal.id}")),
+            (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
             files=files,
             columns=5,
         ),
@@ -249,12 +233,7 @@ async def answer(
 
 async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> Reply:
     require(ctx, Permission.EXTEND)
-    if Status(appeal.status) not in (
-        Status.REGISTERED,
-        Status.ASSIGNED,
-        Status.IN_PROGRESS,
-        Status.REOPENED,
-    ):
+    if not is_open(Status(appeal.status)):
         require_transition(ctx, appeal, Status.ASSIGNED)
     problem = extension_problem(appeal.received_on, appeal.due_on, new_due, today(ctx))
     if problem is ExtensionProblem.PAST_MAXIMUM:
@@ -265,7 +244,7 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
                     "to {latest} at the latest."
                 ).format(
                     index=appeal.reg_index,
-                    latest=day(ctx, date.fromordinal(appeal.received_on.toordinal() + 45)),
+                    latest=day(ctx, latest_due(appeal.received_on)),
                 )
             )
         )
@@ -279,13 +258,15 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
                 )
             )
         )
-    await ctx.uow.appeals.update(appeal.id, ctx.now, due_on=new_due)
-    await record(
-        ctx,
-        appeal,
-        "extended",
-        text=reason,
-        data={"from": appeal.due_on.isoformat(), "to": new_due.isoformat()},
+    await ctx.uow.appeals.set_due(appeal.id, new_due, ctx.now)
+    await ctx.uow.appeals.add_event(
+        appeal.id,
+        by_employee(
+            ctx,
+            "extended",
+            text=reason,
+            data={"from": appeal.due_on.isoformat(), "to": new_due.isoformat()},
+        ),
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     await notify.citizen(
@@ -311,20 +292,13 @@ async def forward(ctx: Ctx, appeal: AppealRecord, body: str, reason: str) -> Rep
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.FORWARDED)
     late = today(ctx) > forward_due(appeal.received_on, ctx.config.calendar)
-    await ctx.uow.appeals.update(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        ctx.now,
-        status=Status.FORWARDED.value,
+        Status(appeal.status),
+        Status.FORWARDED,
+        by_employee(ctx, "forwarded", text=reason, data={"to": body, "late": late}),
         result=Result.FORWARDED.value,
         closed_at=ctx.now,
-    )
-    await record(
-        ctx,
-        appeal,
-        "forwarded",
-        to_status=Status.FORWARDED,
-        text=reason,
-        data={"to": body, "late": late},
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     await notify.citizen(
@@ -355,20 +329,18 @@ async def send_back(
     require_transition(ctx, appeal, Status.RETURNED)
     term = return_due(appeal.received_on, ctx.config.calendar, lacking_data=lacking_data)
     late = today(ctx) > term
-    await ctx.uow.appeals.update(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        ctx.now,
-        status=Status.RETURNED.value,
+        Status(appeal.status),
+        Status.RETURNED,
+        by_employee(
+            ctx,
+            "returned",
+            text=reason,
+            data={"late": late, "ground": "art7" if lacking_data else "art5"},
+        ),
         result=Result.RETURNED.value,
         closed_at=ctx.now,
-    )
-    await record(
-        ctx,
-        appeal,
-        "returned",
-        to_status=Status.RETURNED,
-        text=reason,
-        data={"late": late, "ground": "art7" if lacking_data else "art5"},
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     await notify.citizen(
@@ -394,20 +366,13 @@ async def reject(ctx: Ctx, appeal: AppealRecord, reason: NotConsidered, comment:
     """Art. 8: not considered, only for a reason from its closed list."""
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.NOT_CONSIDERED)
-    await ctx.uow.appeals.update(
+    await ctx.uow.appeals.transition(
         appeal.id,
-        ctx.now,
-        status=Status.NOT_CONSIDERED.value,
+        Status(appeal.status),
+        Status.NOT_CONSIDERED,
+        by_employee(ctx, "not_considered", text=comment or None, data={"reason": reason.value}),
         result=Result.STOPPED.value,
         closed_at=ctx.now,
-    )
-    await record(
-        ctx,
-        appeal,
-        "not_considered",
-        to_status=Status.NOT_CONSIDERED,
-        text=comment or None,
-        data={"reason": reason.value},
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     explanation = citizen._("Your appeal {index} will not be considered: {reason}.").format(
@@ -425,9 +390,39 @@ async def reject(ctx: Ctx, appeal: AppealRecord, reason: NotConsidered, comment:
 
 async def note(ctx: Ctx, appeal: AppealRecord, text: str) -> Reply:
     require(ctx, Permission.NOTE)
-    await record(ctx, appeal, "note", text=text, internal=True)
+    await ctx.uow.appeals.add_event(appeal.id, by_employee(ctx, "note", text=text, internal=True))
     return Reply(
         ctx._("The note is added to appeal {index}; the citizen does not see it.").format(
             index=appeal.reg_index
         )
+    )
+
+
+async def close(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    """An answered appeal the citizen never rated: the operator closes it, as the automatic close
+    after the set number of days would, and the citizen is told."""
+    require(ctx, Permission.TRIAGE)
+    require_transition(ctx, appeal, Status.CLOSED)
+    await ctx.uow.appeals.transition(
+        appeal.id,
+        Status(appeal.status),
+        Status.CLOSED,
+        by_employee(ctx, "closed"),
+        closed_at=ctx.now,
+    )
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(
+        ctx,
+        appeal,
+        "closed",
+        Reply(
+            citizen._(
+                "Consideration of your appeal {index} is completed and the appeal is closed. If "
+                "the problem is not solved, you may file a repeated appeal or a complaint about the "
+                "answer."
+            ).format(index=appeal.reg_index)
+        ),
+    )
+    return Reply(
+        ctx._("Appeal {index} is closed; the citizen is told.").format(index=appeal.reg_index)
     )

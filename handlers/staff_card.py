@@ -1,6 +1,8 @@
 """What staff see: an appeal's card within their role, and lists of appeals."""
 
+from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.payloads import Act, CardAction, OpenCard
 from handlers.render import (
     category_name,
     day,
@@ -13,7 +15,7 @@ from handlers.render import (
     topic_name,
 )
 from handlers.types import Button, OutgoingFile, Reply
-from reception.roles import Permission, Role, can, sees_appeal, sees_identity
+from reception.roles import Permission, Role, can, sees_appeal
 from reception.statuses import Status, is_open
 from storage.records import AppealRecord, EventRecord
 
@@ -76,7 +78,7 @@ def list_reply(ctx: Ctx, title: str, appeals: list[AppealRecord]) -> Reply:
                 due=day(ctx, appeal.due_on),
             )
         )
-    buttons = tuple(Button(a.reg_index, f"so:{a.id}") for a in appeals[:LIST_LIMIT])
+    buttons = tuple(Button(a.reg_index, OpenCard(a.id).pack()) for a in appeals[:LIST_LIMIT])
     return Reply("\n".join(lines), buttons, columns=3)
 
 
@@ -89,9 +91,7 @@ def _event_line(ctx: Ctx, event: EventRecord) -> str:
 
 
 async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
-    role = role_of(ctx)
-    identity = sees_identity(role, confidential=appeal.confidential)
-    hidden = ctx._("hidden at the author's request (Art. 10)")
+    author = author_as_seen(ctx, role_of(ctx), appeal)
     department = (
         await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
     )
@@ -107,17 +107,11 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ctx._("Department: {value}").format(
             value=department.name(ctx.locale) if department else ctx._("not assigned yet")
         ),
-        ctx._("Author: {value}").format(
-            value=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}"
-            if identity
-            else hidden
-        ),
-        ctx._("Place of residence: {value}").format(
-            value=appeal.residence if identity else hidden
-        ),
-        ctx._("Phone: {value}").format(value=appeal.phone if identity else hidden),
+        ctx._("Author: {value}").format(value=author.name),
+        ctx._("Place of residence: {value}").format(value=author.residence),
+        ctx._("Phone: {value}").format(value=author.phone),
     ]
-    if appeal.confidential and identity:
+    if appeal.confidential and author.identity:
         # Art. 10: whoever may see the author must know not to pass it on to the executor.
         lines.insert(
             1,
@@ -134,8 +128,8 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 "or left): tell them the answer by e-mail or phone."
             )
         )
-    if appeal.email and identity:
-        lines.append(ctx._("E-mail: {value}").format(value=appeal.email))
+    if author.email:
+        lines.append(ctx._("E-mail: {value}").format(value=author.email))
     if appeal.coauthors > 1:
         lines.append(
             ctx.ngettext(
@@ -189,19 +183,34 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
     status = Status(appeal.status)
     buttons: list[Button] = []
     if can(role, Permission.TRIAGE) and is_open(status):
-        buttons.append(Button(ctx._("Assign"), f"sa:assign:{appeal.id}"))
+        buttons.append(Button(ctx._("Assign"), Act(CardAction.ASSIGN, appeal.id).pack()))
     if can(role, Permission.TAKE) and status is Status.ASSIGNED:
-        buttons.append(Button(ctx._("Take"), f"sa:take:{appeal.id}"))
+        buttons.append(Button(ctx._("Take"), Act(CardAction.TAKE, appeal.id).pack()))
     if can(role, Permission.ANSWER) and status in (Status.ASSIGNED, Status.IN_PROGRESS):
-        buttons.append(Button(ctx._("Answer"), f"sa:answer:{appeal.id}"))
+        buttons.append(Button(ctx._("Answer"), Act(CardAction.ANSWER, appeal.id).pack()))
     if can(role, Permission.EXTEND) and is_open(status):
-        buttons.append(Button(ctx._("Extend"), f"sa:extend:{appeal.id}"))
+        buttons.append(Button(ctx._("Extend"), Act(CardAction.EXTEND, appeal.id).pack()))
     if can(role, Permission.TRIAGE) and is_open(status):
         buttons += [
-            Button(ctx._("Forward"), f"sa:forward:{appeal.id}"),
-            Button(ctx._("Return"), f"sa:return:{appeal.id}"),
-            Button(ctx._("Not to consider"), f"sa:reject:{appeal.id}"),
+            Button(ctx._("Forward"), Act(CardAction.FORWARD, appeal.id).pack()),
+            Button(ctx._("Return"), Act(CardAction.RETURN, appeal.id).pack()),
+            Button(ctx._("Not to consider"), Act(CardAction.REJECT, appeal.id).pack()),
         ]
     if can(role, Permission.NOTE):
-        buttons.append(Button(ctx._("Note"), f"sa:note:{appeal.id}"))
+        buttons.append(Button(ctx._("Note"), Act(CardAction.NOTE, appeal.id).pack()))
     return tuple(buttons)
+
+
+# --- an action started from the card ---------------------------------------------------------
+
+
+async def pending_appeal(ctx: Ctx) -> AppealRecord | None:
+    pending = ctx.state.data.get("pending") or {}
+    return await visible_by_id(ctx, str(pending.get("appeal_id", "")))
+
+
+async def back_to_card(ctx: Ctx) -> list[Reply]:
+    appeal = await pending_appeal(ctx)
+    ctx.state.data.pop("pending", None)
+    ctx.state.step = "menu"
+    return [await card(ctx, appeal)] if appeal else [Reply(ctx._("Cancelled."))]

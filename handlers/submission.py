@@ -4,6 +4,7 @@ from handlers import notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
+from handlers.payloads import MAIN_MENU
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
 from reception.classifier import ReceiptForm
@@ -11,10 +12,9 @@ from reception.deadlines import due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
-from reception.statuses import Status
 from reception.validation import has_substance
 from storage.people import Profile
-from storage.records import AppealRecord, NewAppeal
+from storage.records import AppealRecord, NewAppeal, NewEvent
 
 #: The order in which a missing field is asked for again at submission.
 REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
@@ -174,7 +174,7 @@ async def ask_resume(ctx: Ctx) -> Reply:
         (
             Button(ctx._("Continue"), "resume:continue"),
             Button(ctx._("Delete it and start again"), "resume:restart"),
-            Button(ctx._("Main menu"), "m:menu"),
+            Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
@@ -265,19 +265,11 @@ async def register_appeal(ctx: Ctx, new: NewAppeal) -> AppealRecord:
         reg_index=reg_index,
         year=received.year,
         number=number,
-        status=Status.REGISTERED.value,
         term=term.value,
         submitted_at=ctx.now,
         received_on=received,
         due_on=due_date(received, term, cal),
-    )
-    await ctx.uow.appeals.add_event(
-        appeal.id,
-        kind="registered",
-        actor_id=ctx.person.id,
-        actor_role=Role.CITIZEN.value,
-        at=ctx.now,
-        to_status=Status.REGISTERED.value,
+        event=NewEvent("registered", ctx.person.id, Role.CITIZEN.value, ctx.now),
     )
     await notify.new_appeal_to_operators(ctx, appeal)
     return appeal

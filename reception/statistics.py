@@ -5,6 +5,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from reception.statuses import OPEN_STATUSES
+
 
 @dataclass(frozen=True)
 class ReportRow:
@@ -24,8 +26,6 @@ class ReportRow:
     days_to_answer: int | None
     rating: int | None
 
-
-OPEN_STATUSES = frozenset({"registered", "assigned", "in_progress", "reopened"})
 
 #: The classifier's dimensions a council reports, as (report field, ReportRow attribute).
 DIMENSIONS: tuple[tuple[str, str], ...] = (

@@ -40,6 +40,11 @@ OPEN_STATUSES = frozenset(
     {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
 )
 
+#: Awaiting the operators' triage: new, or back after the author said the answer did not help.
+QUEUE_STATUSES = frozenset({Status.REGISTERED, Status.REOPENED})
+#: With a department, so reminders of the due date go to its executors.
+IN_WORK_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+
 STATUS_NAMES: dict[Status, str] = {
     Status.REGISTERED: N_("registered"),
     Status.ASSIGNED: N_("sent to the responsible body"),

@@ -2,25 +2,29 @@
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.convert import to_record
+from reception.statuses import OPEN_STATUSES, QUEUE_STATUSES, Status, ensure_transition
+from storage.convert import to_record, values_of
+from storage.errors import Conflict
 from storage.inserts import insert_once
 from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
-from storage.records import AppealRecord, AttachmentRecord, EventRecord, NewAppeal
+from storage.records import (
+    AppealChanges,
+    AppealRecord,
+    AttachmentRecord,
+    EventRecord,
+    NewAppeal,
+    NewEvent,
+)
 
 
 def search_key(new: NewAppeal) -> str:
     parts = (new.surname, new.given_name, new.patronymic, new.phone, new.email or "", new.text)
     return "\n".join(parts).casefold()
-
-
-QUEUE_STATUSES = ("registered", "reopened")
-#: Positive, so that (status, due_on) serves the scans (a NOT IN cannot use the index).
-OPEN_STATUSES = ("registered", "assigned", "in_progress", "reopened")
 
 
 class AppealRepository:
@@ -52,11 +56,11 @@ class AppealRepository:
         reg_index: str,
         year: int,
         number: int,
-        status: str,
         term: str,
         submitted_at: datetime,
         received_on: date,
         due_on: date,
+        event: NewEvent,
     ) -> AppealRecord:
         values = asdict(new)
         attachment_ids = values.pop("attachment_ids")
@@ -67,7 +71,7 @@ class AppealRepository:
             reg_index=reg_index,
             year=year,
             number=number,
-            status=status,
+            status=Status.REGISTERED.value,
             term=term,
             submitted_at=submitted_at,
             received_on=received_on,
@@ -78,6 +82,7 @@ class AppealRepository:
         await self._session.flush()
         if attachment_ids:
             await self.link_attachments(attachment_ids, row.id, None, new.author_id)
+        await self._write_event(row.id, event, None, Status.REGISTERED)
         return to_record(AppealRecord, row)
 
     async def get(self, appeal_id: int) -> AppealRecord | None:
@@ -101,42 +106,55 @@ class AppealRepository:
             or 0
         )
 
-    async def set_status(self, appeal_id: int, status: str, now: datetime, **values: Any) -> None:
-        await self._session.execute(
-            update(Appeal)
-            .where(Appeal.id == appeal_id)
-            .values(status=status, updated_at=now, **values)
-        )
-
-    async def add_event(
+    async def transition(
         self,
         appeal_id: int,
-        *,
-        kind: str,
-        actor_id: int | None,
-        actor_role: str,
-        at: datetime,
-        from_status: str | None = None,
-        to_status: str | None = None,
-        text: str | None = None,
-        data: dict[str, Any] | None = None,
-        internal: bool = False,
+        expected_from: Status,
+        to: Status,
+        event: NewEvent,
+        **changes: Unpack[AppealChanges],
+    ) -> EventRecord:
+        """The one way an appeal changes status: refused where `reception.statuses` forbids it;
+        made only if the appeal is still in `expected_from` (else `Conflict`: another
+        transaction changed it first), with the event row in the same transaction."""
+        ensure_transition(expected_from, to)
+        changed = await self._session.execute(
+            update(Appeal)
+            .where(Appeal.id == appeal_id, Appeal.status == expected_from.value)
+            .values(status=to.value, updated_at=event.at, **changes)
+        )
+        if getattr(changed, "rowcount", 0) != 1:
+            raise Conflict("the appeal's status changed meanwhile")
+        return await self._write_event(appeal_id, event, expected_from, to)
+
+    async def set_due(self, appeal_id: int, due_on: date, now: datetime) -> None:
+        """An extended term (Art. 20): the only change an appeal takes without a new status."""
+        await self._session.execute(
+            update(Appeal).where(Appeal.id == appeal_id).values(due_on=due_on, updated_at=now)
+        )
+
+    async def _write_event(
+        self, appeal_id: int, event: NewEvent, from_status: Status | None, to: Status | None
     ) -> EventRecord:
         row = AppealEvent(
             appeal_id=appeal_id,
-            actor_id=actor_id,
-            actor_role=actor_role,
-            kind=kind,
-            from_status=from_status,
-            to_status=to_status,
-            text=text,
-            data=data or {},
-            internal=internal,
-            at=at,
+            actor_id=event.actor_id,
+            actor_role=event.actor_role,
+            kind=event.kind,
+            from_status=None if from_status is None else from_status.value,
+            to_status=None if to is None else to.value,
+            text=event.text,
+            data=dict(event.data),
+            internal=event.internal,
+            at=event.at,
         )
         self._session.add(row)
         await self._session.flush()
         return to_record(EventRecord, row)
+
+    async def add_event(self, appeal_id: int, event: NewEvent) -> EventRecord:
+        """A line of history that changes no status (a note, a supplement, an extension)."""
+        return await self._write_event(appeal_id, event, None, None)
 
     async def events(self, appeal_id: int, *, internal: bool) -> list[EventRecord]:
         query = select(AppealEvent).where(AppealEvent.appeal_id == appeal_id)
@@ -205,16 +223,11 @@ class AppealRepository:
         )
         return None if row is None else to_record(AppealRecord, row)
 
-    async def update(self, appeal_id: int, now: datetime, **values: Any) -> None:
-        await self._session.execute(
-            update(Appeal).where(Appeal.id == appeal_id).values(updated_at=now, **values)
-        )
-
     async def queue(self, limit: int = 20) -> list[AppealRecord]:
         """Awaiting triage: statutory privileges first, then the oldest."""
         rows = await self._session.scalars(
             select(Appeal)
-            .where(Appeal.status.in_(QUEUE_STATUSES))
+            .where(Appeal.status.in_(values_of(QUEUE_STATUSES)))
             .order_by(Appeal.privileged.desc(), Appeal.submitted_at, Appeal.id)
             .limit(limit)
         )
@@ -256,7 +269,9 @@ class AppealRepository:
         self, first: date, last: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
         query = select(Appeal).where(
-            Appeal.status.in_(OPEN_STATUSES), Appeal.due_on >= first, Appeal.due_on <= last
+            Appeal.status.in_(values_of(OPEN_STATUSES)),
+            Appeal.due_on >= first,
+            Appeal.due_on <= last,
         )
         rows = await self._session.scalars(
             self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
@@ -266,13 +281,10 @@ class AppealRepository:
     async def overdue(
         self, today: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
-        query = select(Appeal).where(Appeal.status.in_(OPEN_STATUSES), Appeal.due_on < today)
+        query = select(Appeal).where(
+            Appeal.status.in_(values_of(OPEN_STATUSES)), Appeal.due_on < today
+        )
         rows = await self._session.scalars(
             self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
         )
         return [to_record(AppealRecord, row) for row in rows]
-
-    async def count_by_status(self, department_id: int | None) -> dict[str, int]:
-        query = select(Appeal.status, func.count()).group_by(Appeal.status)
-        rows = await self._session.execute(self._scoped(query, department_id))
-        return {str(status): int(count) for status, count in rows.all()}

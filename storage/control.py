@@ -6,12 +6,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.convert import to_record
+from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES, Status
+from storage.convert import to_record, values_of
 from storage.inserts import insert_once
 from storage.models import Appeal, JobRun, OutboxMessage, SentReminder
 from storage.records import AppealRecord
-
-IN_WORK = ("registered", "assigned", "in_progress", "reopened")
 
 
 class ControlRepository:
@@ -48,7 +47,7 @@ class ControlRepository:
         rows = await self._session.scalars(
             select(Appeal)
             .where(
-                Appeal.status.in_(("assigned", "in_progress")),
+                Appeal.status.in_(values_of(IN_WORK_STATUSES)),
                 Appeal.due_on == today + timedelta(days=days),
                 self._not_reminded(f"due{days}"),
             )
@@ -57,7 +56,9 @@ class ControlRepository:
         return [to_record(AppealRecord, row) for row in rows]
 
     async def overdue(self, today: date, *, unreported: bool = False) -> list[AppealRecord]:
-        query = select(Appeal).where(Appeal.status.in_(IN_WORK), Appeal.due_on < today)
+        query = select(Appeal).where(
+            Appeal.status.in_(values_of(OPEN_STATUSES)), Appeal.due_on < today
+        )
         if unreported:
             query = query.where(self._not_reminded("overdue"))
         rows = await self._session.scalars(query.order_by(Appeal.due_on, Appeal.id))
@@ -68,7 +69,8 @@ class ControlRepository:
         rows = await self._session.scalars(
             select(Appeal)
             .where(
-                Appeal.status.in_(("registered", "reopened")), Appeal.received_on < received_before
+                Appeal.status.in_(values_of(QUEUE_STATUSES)),
+                Appeal.received_on < received_before,
             )
             .order_by(Appeal.received_on, Appeal.id)
         )
@@ -83,7 +85,7 @@ class ControlRepository:
     async def answered_before(self, moment: datetime) -> list[AppealRecord]:
         rows = await self._session.scalars(
             select(Appeal)
-            .where(Appeal.status == "answered", Appeal.answered_at <= moment)
+            .where(Appeal.status == Status.ANSWERED.value, Appeal.answered_at <= moment)
             .order_by(Appeal.id)
             .with_for_update(skip_locked=True)
         )

@@ -3,6 +3,8 @@
 from dataclasses import fields
 from typing import Any, TypeVar
 
+from reception.statuses import Status
+
 T = TypeVar("T")
 
 
@@ -12,3 +14,10 @@ def to_record(cls: type[T], row: Any) -> T:
         if isinstance(value, list):
             values[name] = tuple(value)
     return cls(**values)
+
+
+def values_of(statuses: frozenset[Status]) -> list[str]:
+    """A status set from `reception.statuses` as column values, in a fixed order so that the
+    statement caches. Positive sets, so that (status, due_on) serves the scans (a NOT IN
+    cannot use the index)."""
+    return sorted(status.value for status in statuses)

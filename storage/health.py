@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reception.statuses import OPEN_STATUSES
+from storage.convert import values_of
 from storage.models import Appeal, OutboxMessage
 
 #: Statuses in which an appeal still waits for its answer (the overdue ones are among them).
-IN_WORK = ("registered", "assigned", "in_progress", "reopened")
 #: Messages the outbox has still to deliver.
 UNSENT = ("pending", "sending")
 
@@ -43,5 +44,7 @@ async def appeals_by_status(session: AsyncSession) -> dict[str, int]:
 
 
 async def overdue_count(session: AsyncSession, today: date) -> int:
-    query = select(func.count()).where(Appeal.status.in_(IN_WORK), Appeal.due_on < today)
+    query = select(func.count()).where(
+        Appeal.status.in_(values_of(OPEN_STATUSES)), Appeal.due_on < today
+    )
     return int(await session.scalar(query) or 0)

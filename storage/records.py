@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,33 @@ class EventRecord:
     data: dict[str, Any]
     internal: bool
     at: datetime
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A line of an appeal's history, before it is written."""
+
+    kind: str
+    actor_id: int | None
+    actor_role: str
+    at: datetime
+    text: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    internal: bool = False
+
+
+class AppealChanges(TypedDict, total=False):
+    """The columns a status change may set beside the status: no other column passes."""
+
+    department_id: int | None
+    term: str
+    due_on: date
+    executor_id: int | None
+    answer_text: str
+    result: str
+    answered_at: datetime
+    closed_at: datetime
+    rating: int
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.appeals import AppealRepository
@@ -10,12 +11,16 @@ from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
 from storage.data_rights import DataRightsRepository
 from storage.departments import DepartmentRepository
+from storage.errors import Conflict
 from storage.identity import IdentityRepository
 from storage.inbox import Inbox
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
+
+#: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
+Sessions = async_sessionmaker[AsyncSession]
 
 
 class UnitOfWork:
@@ -37,6 +42,10 @@ class UnitOfWork:
 
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
-    """Commits when the block ends normally, rolls back when it raises."""
-    async with sessions() as session, session.begin():
-        yield UnitOfWork(session)
+    """Commits when the block ends normally, rolls back when it raises. A unique constraint
+    that another transaction won is a `Conflict`, so callers retry without knowing SQLAlchemy."""
+    try:
+        async with sessions() as session, session.begin():
+            yield UnitOfWork(session)
+    except IntegrityError as error:
+        raise Conflict("another transaction created the same row") from error

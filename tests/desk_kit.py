@@ -3,10 +3,12 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from reception.statuses import Status
 from storage.models import Appeal, ChannelAccount, OutboxMessage
+from storage.records import NewEvent
 from storage.uow import unit_of_work
 from tests.harness import Chat, onboard
 
@@ -75,17 +77,18 @@ async def answer_in_database(
     key, name, mime, size = file
     async with unit_of_work(sessions) as uow:
         appeal = (await uow.session.scalars(select(Appeal))).one()
-        await uow.appeals.set_status(
-            appeal.id, "answered", answered, result=result, answer_text=text, answered_at=answered
+        # The desk's assignment, as a fact of the past; the answer as the desk records it.
+        await uow.session.execute(
+            update(Appeal).where(Appeal.id == appeal.id).values(status=Status.ASSIGNED.value)
         )
-        event = await uow.appeals.add_event(
+        event = await uow.appeals.transition(
             appeal.id,
-            kind="answered",
-            actor_id=None,
-            actor_role="executor",
-            at=answered,
-            from_status=appeal.status,
-            to_status="answered",
+            Status.ASSIGNED,
+            Status.ANSWERED,
+            NewEvent("answered", None, "executor", answered),
+            result=result,
+            answer_text=text,
+            answered_at=answered,
         )
         file_id = await uow.appeals.add_attachment(
             appeal.author_id, key, name, mime, size, answered

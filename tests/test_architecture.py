@@ -47,3 +47,16 @@ def test_the_law_depends_on_the_standard_library_only() -> None:
 def test_storage_does_not_know_the_conversation() -> None:
     for path in (ROOT / "storage").rglob("*.py"):
         assert not imports(path) & {"handlers", "bot"}, path
+
+
+def test_the_conversation_does_not_know_the_database_library() -> None:
+    """Issue 12: handlers/ reaches the database through storage's repositories only."""
+    for path in (ROOT / "handlers").rglob("*.py"):
+        assert "sqlalchemy" not in imports(path), path
+
+
+def test_models_stay_inside_storage() -> None:
+    for package in ("bot", "handlers", "reception"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            assert "storage.models" not in text, path

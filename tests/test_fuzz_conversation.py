@@ -313,9 +313,9 @@ class ConversationMachine(RuleBasedStateMachine):
         text=st.none() | st.text(max_size=50),
     )
     def file(self, user: str, problem: str | None, text: str | None) -> None:
-        # A channel stores each file under a key of its own: two files never share one.
+        # A store never hands out a key twice; two files in one second once shared one here.
         self.files_sent += 1
-        key = None if problem else f"k{self.files_sent}"
+        key = None if problem else f"k{self.now.timestamp():.0f}-{self.files_sent}"
         self.send(user, files=(IncomingFile("f.jpg", "image/jpeg", 10, key, problem),), text=text)
 
     @rule(

@@ -128,6 +128,41 @@ async def test_a_citizen_rates_the_answer_and_the_appeal_is_closed(
     assert (appeal.status, appeal.rating, appeal.result) == ("closed", 5, "9.3")
 
 
+async def test_an_operator_closes_an_answer_the_citizen_never_rated(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    executor: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/close Ш-1")
+    assert "Appeal Ш-1 is registered now, so this cannot be done." in operator.text
+    await operator.send("/assign Ш-1 zhkh")
+    await executor.send("/close Ш-1")
+    assert "Your role does not allow this." in executor.text
+    await executor.send("/answer Ш-1")
+    await executor.send("Explained in detail.")
+    await executor.tap("Done")
+    await executor.tap("explained")
+    await executor.tap("Send the answer")
+    answer = (await outbox_for(sessions, chat.user))[-1]
+    await operator.send("/close Ш-1")
+    assert "Appeal Ш-1 is closed; the citizen is told." in operator.text
+    told = (await outbox_for(sessions, chat.user))[-1]
+    assert told["kind"] == "citizen:closed"
+    assert "Ш-1" in told["text"]
+    # The rating buttons of the answer are stale now: nothing changes.
+    await chat.press(action_of(answer, "5"))
+    async with sessions() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+        closed = await session.scalar(select(AppealEvent).where(AppealEvent.kind == "closed"))
+    assert (appeal.status, appeal.rating) == ("closed", None)
+    assert closed is not None
+    assert closed.actor_role == "operator"
+    assert (closed.from_status, closed.to_status) == ("answered", "closed")
+
+
 async def test_article_10_hides_the_author_from_the_executor_and_the_email(
     desk: None,
     chat: Chat,

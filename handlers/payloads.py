@@ -1,0 +1,205 @@
+"""Button payloads: each a small typed record, packed and parsed here only, so that a stale or
+forged payload is rejected in one place (the idea of aiogram's `CallbackData`, without aiogram).
+The packed form is `prefix:field:field`; Telegram's callback data holds 64 bytes."""
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar, Self, get_type_hints
+
+from reception.classifier import ANSWER_RESULTS, Result
+from reception.deadlines import Term
+from reception.reasons import NotConsidered
+
+#: A database id never has more digits: a longer "id" is forged.
+MAX_ID_DIGITS = 18
+#: A code (a topic, a result, a language) is short; a longer one is forged.
+MAX_CODE_LENGTH = 32
+
+
+def _field_value(kind: Any, raw: str) -> object | None:
+    if kind is int:
+        return int(raw) if raw.isdecimal() and len(raw) <= MAX_ID_DIGITS else None
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        try:
+            return kind(raw)
+        except ValueError:
+            return None
+    return raw if raw and len(raw) <= MAX_CODE_LENGTH else None
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A button's action. Subclasses are frozen dataclasses of int, str and StrEnum fields."""
+
+    prefix: ClassVar[str]
+
+    def pack(self) -> str:
+        return ":".join([self.prefix, *(str(getattr(self, f.name)) for f in fields(self))])
+
+    def is_valid(self) -> bool:
+        """A range check beyond the field types; a payload that fails it is not parsed."""
+        return True
+
+    @classmethod
+    def parse(cls, action: str | None) -> Self | None:
+        """The payload in `action`, or None when it is another kind, stale or forged."""
+        if not action:
+            return None
+        prefix, *parts = action.split(":")
+        names = [f.name for f in fields(cls)]
+        if prefix != cls.prefix or len(parts) != len(names):
+            return None
+        hints = get_type_hints(cls)
+        values: dict[str, object] = {}
+        for name, raw in zip(names, parts, strict=True):
+            value = _field_value(hints[name], raw)
+            if value is None:
+                return None
+            values[name] = value
+        payload = cls(**values)
+        return payload if payload.is_valid() else None
+
+
+# --- the citizen -------------------------------------------------------------------------------
+
+
+class MenuItem(StrEnum):
+    NEW = "new"
+    MY = "my"
+    HELP = "help"
+    MENU = "menu"
+
+
+@dataclass(frozen=True)
+class Menu(Payload):
+    """A main-menu button: the same as its command."""
+
+    prefix = "m"
+    item: MenuItem
+
+
+NEW_APPEAL = Menu(MenuItem.NEW).pack()
+MY_APPEALS = Menu(MenuItem.MY).pack()
+HELP = Menu(MenuItem.HELP).pack()
+MAIN_MENU = Menu(MenuItem.MENU).pack()
+
+
+@dataclass(frozen=True)
+class Rate(Payload):
+    """The citizen's rating of an answer, 1 to 5."""
+
+    prefix = "rate"
+    appeal_id: int
+    score: int
+
+    def is_valid(self) -> bool:
+        return 1 <= self.score <= 5
+
+
+@dataclass(frozen=True)
+class NotSolved(Payload):
+    """The citizen says the answer did not solve the problem."""
+
+    prefix = "unres"
+    appeal_id: int
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenCard(Payload):
+    """Open an appeal's card."""
+
+    prefix = "so"
+    appeal_id: int
+
+
+class CardAction(StrEnum):
+    ASSIGN = "assign"
+    TAKE = "take"
+    ANSWER = "answer"
+    EXTEND = "extend"
+    FORWARD = "forward"
+    RETURN = "return"
+    REJECT = "reject"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Act(Payload):
+    """Start an action on an appeal from its card."""
+
+    prefix = "sa"
+    action: CardAction
+    appeal_id: int
+
+
+@dataclass(frozen=True)
+class ChooseDepartment(Payload):
+    prefix = "sd"
+    department_id: int
+
+
+@dataclass(frozen=True)
+class ChooseTerm(Payload):
+    prefix = "term"
+    term: Term
+
+
+@dataclass(frozen=True)
+class ChooseReason(Payload):
+    """Art. 8: a reason from its closed list."""
+
+    prefix = "why"
+    reason: NotConsidered
+
+
+@dataclass(frozen=True)
+class ChooseResult(Payload):
+    prefix = "result"
+    result: Result
+
+    def is_valid(self) -> bool:
+        return self.result in ANSWER_RESULTS
+
+
+# --- buttons of a step that carry nothing but their meaning ------------------------------------
+
+
+@dataclass(frozen=True)
+class Back(Payload):
+    prefix = "back"
+
+
+@dataclass(frozen=True)
+class Skip(Payload):
+    prefix = "skip"
+
+
+@dataclass(frozen=True)
+class Done(Payload):
+    prefix = "done"
+
+
+@dataclass(frozen=True)
+class Confirm(Payload):
+    prefix = "confirm"
+
+
+BACK = Back().pack()
+SKIP = Skip().pack()
+DONE = Done().pack()
+CONFIRM = Confirm().pack()
+
+
+#: Buttons that work from any step: they act on an appeal named in them.
+GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act)
+
+
+def global_payload(action: str | None) -> Payload | None:
+    for kind in GLOBAL_PAYLOADS:
+        payload = kind.parse(action)
+        if payload is not None:
+            return payload
+    return None
