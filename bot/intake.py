@@ -103,11 +103,6 @@ class Intake:
     def add(self, channel: IntakeChannel) -> None:
         self._channels[channel.name] = channel
 
-    @property
-    def busy(self) -> int:
-        """How many people's updates are being handled now."""
-        return len(self._queues)
-
     # --- intake -------------------------------------------------------------------------------
 
     async def accept(self, updates: list[NewUpdate]) -> bool:
@@ -160,10 +155,10 @@ class Intake:
         queue = self._queue((item.channel, item.sender))
         queue.items.append(item)
 
-    def _queue(self, key: Key, *, check_database: bool = False) -> _Queue:
+    def _queue(self, key: Key) -> _Queue:
         queue = self._queues.get(key)
         if queue is None:
-            queue = self._queues[key] = _Queue(check_database=check_database)
+            queue = self._queues[key] = _Queue()
             queue.task = asyncio.create_task(self._drain(key, queue))
         return queue
 
@@ -370,7 +365,8 @@ class Intake:
             waiting = await uow.inbox.waiting_senders(now - STRAY_AFTER, SWEEP_BATCH)
         for key in waiting:
             if key[0] in self._channels and not self.closing:
-                self._queue(key, check_database=True).check_database = True
+                # Its task starts after this line: the first thing it reads is the database.
+                self._queue(key).check_database = True
         async with unit_of_work(self._sessions) as uow:
             for item in await uow.inbox.undelivered(now - self._reply_lease, SWEEP_BATCH):
                 if item.id in self._delivering or item.replies is None:

@@ -73,10 +73,6 @@ class Inbox:
             added.append(None if row_id is None else int(row_id))
         return added
 
-    async def get(self, item_id: int) -> InboxItem | None:
-        row = await self._session.get(InboxUpdate, item_id)
-        return None if row is None else _item(row)
-
     async def earliest_received(self, channel: str, sender: str) -> InboxItem | None:
         row = await self._session.scalar(
             select(InboxUpdate)
