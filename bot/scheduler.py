@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dbwatch import DatabaseWatch
-from handlers import control, retention
+from handlers import control, retention, throttle
 from handlers.config import ConversationConfig
 from handlers.context import Ctx, system_ctx
 from handlers.flow import STEPS
@@ -27,6 +27,7 @@ JOBS: tuple[tuple[str, Callable[[Ctx], Awaitable[int | bool]]], ...] = (
     ("digest", control.digest),
     ("close_unrated", control.close_unrated),
     ("anonymise", retention.anonymise_expired),
+    ("forget_attempts", throttle.forget_old_attempts),
 )
 
 

@@ -3,8 +3,8 @@
 import secrets
 
 from handlers.context import Ctx
+from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.file_checks import keep_file
-from handlers.phones import normalize_phone
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
@@ -14,14 +14,8 @@ from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
     MAX_MESSAGE_CHARS,
-    MAX_RESIDENCE_CHARS,
-    NameProblem,
-    ResidenceProblem,
-    check_residence,
     clean_text,
     has_substance,
-    normalize_email,
-    parse_full_name,
 )
 
 ORDER = (
@@ -355,25 +349,9 @@ async def ask_name(ctx: Ctx) -> Reply:
 async def answer_name(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    result = parse_full_name(ctx.incoming.text)
-    if isinstance(result, NameProblem):
-        messages = {
-            NameProblem.PARTS: ctx._(
-                "Please type three words: surname, first name and patronymic, separated by spaces."
-            ),
-            NameProblem.CHARACTERS: ctx._(
-                "A name may contain only letters, an apostrophe and a "
-                "hyphen. Please type it again."
-            ),
-            NameProblem.MIXED_SCRIPTS: ctx._(
-                "Your name seems to mix Latin and Cyrillic letters. "
-                "Please type it in one alphabet."
-            ),
-            NameProblem.TOO_LONG: ctx._(
-                "Each part of the name may be up to 60 letters long. Please type it again."
-            ),
-        }
-        return await ctx.ask_again(Reply(messages[result]))
+    result = read_name(ctx, ctx.incoming.text)
+    if isinstance(result, Reply):
+        return await ctx.ask_again(result)
     ctx.draft.update(
         surname=result.surname, given_name=result.given_name, patronymic=result.patronymic
     )
@@ -396,20 +374,9 @@ async def ask_residence(ctx: Ctx) -> Reply:
 async def answer_residence(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    result = check_residence(ctx.incoming.text)
-    if isinstance(result, ResidenceProblem):
-        messages = {
-            ResidenceProblem.TOO_SHORT: ctx._(
-                "That is too short for an address. Please type the settlement, street and house."
-            ),
-            ResidenceProblem.TOO_LONG: ctx._(
-                "That is too long for an address: please keep it within {limit} characters."
-            ).format(limit=MAX_RESIDENCE_CHARS),
-            ResidenceProblem.NO_LETTERS: ctx._(
-                "Please type the address in words: settlement, street, house and flat."
-            ),
-        }
-        return await ctx.ask_again(Reply(messages[result]))
+    result = read_residence(ctx, ctx.incoming.text)
+    if isinstance(result, Reply):
+        return await ctx.ask_again(result)
     ctx.draft["residence"] = result
     return await advance(ctx, "residence")
 
@@ -430,45 +397,11 @@ async def ask_phone(ctx: Ctx) -> Reply:
 
 
 async def answer_phone(ctx: Ctx) -> list[Reply] | None:
-    incoming = ctx.incoming
-    if incoming.contact is not None:
-        if incoming.contact.own is False:
-            return await ctx.ask_again(
-                Reply(
-                    ctx._(
-                        "This is someone else's contact. Please share your own number or type it."
-                    )
-                )
-            )
-        phone = normalize_phone(incoming.contact.phone)
-        if phone is None:
-            return await ctx.ask_again(
-                Reply(
-                    ctx._(
-                        "This does not look like a valid phone number. Please type a number we can "
-                        "call back: 050 123 45 67, or with the country code, such as +48 …"
-                    )
-                )
-            )
-        if incoming.contact.own:
-            # Telegram vouches the number is the sender's. It is recorded, never used to join
-            # accounts: only a /link code does that (DESIGN rule 6).
-            await ctx.uow.people.set_verified_phone(ctx.account.id, phone)
-        # A contact the messenger cannot vouch for (any Viber contact) is just a typed number:
-        # it fills this draft's phone and nothing else.
-    elif incoming.text and not incoming.action:
-        phone = normalize_phone(incoming.text)
-        if phone is None:
-            return await ctx.ask_again(
-                Reply(
-                    ctx._(
-                        "That does not look like a valid phone number. Please type it as "
-                        "050 123 45 67 or +380 50 123 45 67; a number abroad with its country code."
-                    )
-                )
-            )
-    else:
+    phone = await read_phone(ctx)
+    if phone is None:
         return None
+    if isinstance(phone, Reply):
+        return await ctx.ask_again(phone)
     ctx.draft["phone"] = phone
     return await advance(
         ctx, "phone", Reply(ctx._("The phone number is saved: {phone}").format(phone=phone))
@@ -495,16 +428,9 @@ async def answer_email(ctx: Ctx) -> list[Reply] | None:
         return await advance(ctx, "email")
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    email = normalize_email(ctx.incoming.text)
-    if email is None:
-        return await ctx.ask_again(
-            Reply(
-                ctx._(
-                    "That does not look like an e-mail address. Please type it as name@example.com, "
-                    "or tap “Skip”."
-                )
-            )
-        )
+    email = read_email(ctx, ctx.incoming.text)
+    if isinstance(email, Reply):
+        return await ctx.ask_again(email)
     ctx.draft["email"] = email
     return await advance(ctx, "email")
 

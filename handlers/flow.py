@@ -4,6 +4,7 @@ docs/citizen-flow.md draws the same table as a diagram.
 """
 
 from handlers import (
+    correction,
     feedback,
     filing,
     menu,
@@ -32,6 +33,31 @@ STEPS: dict[str, Step] = {
         menu.ask_menu,
         my_data.answer_menu,
         N_("Please choose what to do with a button, or type /help."),
+    ),
+    "correct": Step(
+        correction.ask_correct,
+        correction.answer_correct,
+        N_("Please choose with a button which detail to correct."),
+    ),
+    "correct_name": Step(
+        correction.ask_correct_name,
+        correction.answer_correct_name,
+        N_("Please type your surname, first name and patronymic, or tap “Back”."),
+    ),
+    "correct_residence": Step(
+        correction.ask_correct_residence,
+        correction.answer_correct_residence,
+        N_("Please type your place of residence, or tap “Back”."),
+    ),
+    "correct_phone": Step(
+        correction.ask_correct_phone,
+        correction.answer_correct_phone,
+        N_("Please share your phone number or type it, or tap “Back”."),
+    ),
+    "correct_email": Step(
+        correction.ask_correct_email,
+        correction.answer_correct_email,
+        N_("Please type your e-mail address, or tap “Back”."),
     ),
     "resume": Step(
         submission.ask_resume,

@@ -6,10 +6,13 @@ import secrets
 from datetime import timedelta
 
 from handlers.context import Ctx
-from handlers.throttle import record_wrong_guess, too_many_guesses
+from handlers.throttle import asked_too_often, record_wrong_guess, too_many_guesses
 from handlers.types import Reply
 
 LINK_CODE_MINUTES = 10
+#: Codes a person may ask for in an hour: each new one voids the last, so more only help a
+#: person being talked into reading codes out.
+MAX_CODES_PER_HOUR = 5
 #: No 0/O, 1/I/L: a code is read from one screen and typed on another.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -39,6 +42,13 @@ async def link(ctx: Ctx, arguments: str) -> list[Reply]:
 
 
 async def issue_code(ctx: Ctx) -> Reply:
+    if await asked_too_often(ctx, "link_issue", MAX_CODES_PER_HOUR):
+        return Reply(
+            ctx._(
+                "You have asked for many codes within the hour. Please use the last one, or ask "
+                "again in an hour."
+            )
+        )
     code = new_code()
     await ctx.uow.identity.create_link_code(
         ctx.person.id,

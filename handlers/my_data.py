@@ -4,7 +4,7 @@ anonymises them."""
 
 from handlers.context import Ctx
 from handlers.menu import menu_buttons
-from handlers.payloads import MAIN_MENU
+from handlers.payloads import MAIN_MENU, DataRight, MyData
 from handlers.render import day, moment, status_name
 from handlers.types import Button, Reply
 
@@ -70,6 +70,7 @@ async def my_data_reply(ctx: Ctx) -> Reply:
     names = {
         "linked": ctx._("{date}: another messenger was linked with a one-time code ({channel})."),
         "erased": ctx._("{date}: your details and drafts were deleted at your request."),
+        "corrected": ctx._("{date}: you corrected your details."),
     }
     for event in events:
         if event.kind in names:
@@ -82,14 +83,15 @@ async def my_data_reply(ctx: Ctx) -> Reply:
     lines += [
         "",
         ctx._(
-            "To correct your details, file your next appeal with the new ones: they replace the "
-            "saved ones. Registered appeals are kept for {years} years as the record-keeping "
-            "rules require, then anonymised."
+            "You may correct your details, withdraw your consent or ask for your data to be "
+            "deleted with the buttons below. Registered appeals are kept for {years} years as "
+            "the record-keeping rules require, then anonymised."
         ).format(years=ctx.config.retention_years),
     ]
     buttons = (
-        Button(ctx._("Withdraw consent"), "pd:withdraw"),
-        Button(ctx._("Delete my data"), "pd:erase"),
+        Button(ctx._("Correct my details"), MyData(DataRight.CORRECT).pack()),
+        Button(ctx._("Withdraw consent"), MyData(DataRight.WITHDRAW).pack()),
+        Button(ctx._("Delete my data"), MyData(DataRight.ERASE).pack()),
         *menu_buttons(ctx),
     )
     return Reply("\n".join(lines), buttons)
@@ -97,8 +99,13 @@ async def my_data_reply(ctx: Ctx) -> Reply:
 
 async def answer_menu(ctx: Ctx) -> list[Reply] | None:
     """The menu takes the buttons of /mydata; anything else is answered with the menu's hint."""
-    action = ctx.incoming.action or ""
-    if action == "pd:withdraw":
+    request = MyData.parse(ctx.incoming.action)
+    if request is None:
+        return None
+    right = request.right
+    if right is DataRight.CORRECT:
+        return await ctx.goto("correct")
+    if right is DataRight.WITHDRAW:
         await ctx.uow.people.record_consent(
             ctx.person.id,
             given=False,
@@ -117,7 +124,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
                 )
             ),
         )
-    if action == "pd:erase":
+    if right is DataRight.ERASE:
         return [
             Reply(
                 ctx._(
@@ -126,12 +133,12 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
                     "years as the record-keeping rules require, then anonymised."
                 ).format(years=ctx.config.retention_years),
                 (
-                    Button(ctx._("Yes, delete"), "pd:erase:yes"),
+                    Button(ctx._("Yes, delete"), MyData(DataRight.ERASE_CONFIRMED).pack()),
                     Button(ctx._("No"), MAIN_MENU),
                 ),
             )
         ]
-    if action == "pd:erase:yes":
+    if right is DataRight.ERASE_CONFIRMED:
         keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
         if ctx.config.files is not None:
             for key in keys:

@@ -104,6 +104,36 @@ class NotSolved(Payload):
     appeal_id: int
 
 
+class DataRight(StrEnum):
+    """What /mydata offers: the rights the personal-data notice promises."""
+
+    CORRECT = "correct"
+    WITHDRAW = "withdraw"
+    ERASE = "erase"
+    ERASE_CONFIRMED = "erase_yes"
+
+
+@dataclass(frozen=True)
+class MyData(Payload):
+    prefix = "pd"
+    right: DataRight
+
+
+class Detail(StrEnum):
+    """A detail of the person that /mydata lets them correct."""
+
+    NAME = "name"
+    RESIDENCE = "residence"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class CorrectDetail(Payload):
+    prefix = "fix"
+    detail: Detail
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 

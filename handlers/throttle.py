@@ -8,6 +8,8 @@ from handlers.context import Ctx
 
 GUESS_WINDOW = timedelta(hours=1)
 MAX_GUESSES = 5
+#: Attempts are kept this long and then forgotten by a scheduled job.
+KEEP_ATTEMPTS = timedelta(days=1)
 
 
 def _keys(ctx: Ctx, code: str) -> tuple[str, str]:
@@ -26,3 +28,16 @@ async def too_many_guesses(ctx: Ctx, scope: str, code: str) -> bool:
 async def record_wrong_guess(ctx: Ctx, scope: str, code: str) -> None:
     for key in _keys(ctx, code):
         await ctx.uow.identity.record_attempt(scope, key, ctx.now)
+
+
+async def asked_too_often(ctx: Ctx, scope: str, limit: int) -> bool:
+    """The person asked for `scope` `limit` times within the window; else the request counts."""
+    key = f"person:{ctx.person.id}"
+    if await ctx.uow.identity.attempts_since(scope, key, ctx.now - GUESS_WINDOW) >= limit:
+        return True
+    await ctx.uow.identity.record_attempt(scope, key, ctx.now)
+    return False
+
+
+async def forget_old_attempts(ctx: Ctx) -> int:
+    return await ctx.uow.identity.forget_attempts_before(ctx.now - KEEP_ATTEMPTS)

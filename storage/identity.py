@@ -68,8 +68,11 @@ class IdentityRepository:
         await self._session.flush()
 
     async def forget_attempts_before(self, before: datetime) -> int:
+        """Guesses and code requests older than any throttle window, and codes expired by then:
+        they served only to throttle and to link, and are personal data no longer needed."""
         result = await self._session.execute(delete(GuessAttempt).where(GuessAttempt.at < before))
-        return int(getattr(result, "rowcount", 0) or 0)
+        codes = await self._session.execute(delete(LinkCode).where(LinkCode.expires_at < before))
+        return int(getattr(result, "rowcount", 0) or 0) + int(getattr(codes, "rowcount", 0) or 0)
 
     async def record_event(
         self, person_id: int, kind: str, now: datetime, data: dict[str, Any] | None = None

@@ -1,5 +1,6 @@
 """People, their messenger accounts and their personal-data consents."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,9 @@ from storage.models import (
     PersonEvent,
 )
 from storage.records import AccountRecord, PersonRecord
+
+#: The details a person may correct themselves; the role and the language have their own ways.
+CORRECTABLE = frozenset({"surname", "given_name", "patronymic", "residence", "phone", "email"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,17 @@ class PeopleRepository:
                 email=profile.email,
                 updated_at=now,
             )
+        )
+
+    async def correct(
+        self, person_id: int, values: Mapping[str, str | None], now: datetime
+    ) -> None:
+        """The person's own correction of saved details (Law No. 2297-VI, Art. 8)."""
+        unknown = set(values) - CORRECTABLE
+        if unknown:
+            raise ValueError(f"not a correctable detail: {sorted(unknown)}")
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(**values, updated_at=now)
         )
 
     async def set_verified_phone(self, account_id: int, phone: str) -> None:

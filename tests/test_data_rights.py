@@ -5,7 +5,7 @@ while what the law keeps stays."""
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import run_control
@@ -14,7 +14,7 @@ from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from handlers.types import IncomingFile
 from storage.attachments import AttachmentStore
-from storage.models import Appeal, Attachment, Person
+from storage.models import Appeal, Attachment, GuessAttempt, LinkCode, Person
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -131,3 +131,75 @@ async def test_finished_appeals_are_anonymised_after_the_retention_term(
     assert (closed.kind, closed.topic, closed.status) == ("3.3", "009", "closed")
     assert closed.anonymised_at is not None
     assert still_open.surname == "Шевченко"  # not finished: the law still needs it
+
+
+async def test_a_citizen_corrects_a_detail_from_mydata_and_bad_input_is_asked_again(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/mydata")
+    await chat.tap("Correct my details")
+    await chat.tap("Place of residence")
+    assert "Now:" in chat.text  # the saved value is shown
+    await chat.send("Л")
+    assert "too short" in chat.text
+    await chat.send("м. Луцьк, вул. Рівненська, 5, кв. 7")
+    assert "Corrected" in chat.text
+    assert "вул. Рівненська, 5, кв. 7" in chat.text
+    await chat.tap("Correct my details")
+    await chat.tap("Name")
+    await chat.send("Шевченко-Мельник Тарас Григорович")
+    await chat.tap("Correct my details")
+    await chat.tap("Phone")
+    await chat.send("123456789")
+    assert "valid phone number" in chat.text
+    await chat.send("+48 601 234 567")
+    await chat.send("/mydata")
+    assert "Name: Шевченко-Мельник Тарас Григорович" in chat.text
+    assert "+48601234567" in chat.text
+    assert chat.text.count("you corrected your details") == 3
+    async with sessions() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+    # The registered appeal keeps what it was filed with (Instruction 348: a record is not
+    # rewritten); the next appeal carries the corrected details.
+    assert appeal.surname == "Шевченко"
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
+    await chat.send("The heating in our building does not work since Monday.")
+    await chat.tap("Done")
+    await chat.tap("Skip")
+    assert "Шевченко-Мельник Тарас Григорович" in chat.text
+    assert "вул. Рівненська" in chat.text
+
+
+async def test_a_person_cannot_ask_for_link_codes_without_end(chat: Chat) -> None:
+    await onboard(chat)
+    for _ in range(5):
+        await chat.send("/link")
+        assert "Your code to link another messenger" in chat.text
+    await chat.send("/link")
+    assert "many codes within the hour" in chat.text
+
+
+async def test_throttle_records_and_spent_codes_are_forgotten(
+    chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    await onboard(chat)
+    await chat.send("/link")
+    await chat.send("/link ABCD-EFGH")  # a wrong guess: counted per account and per code
+    async with sessions() as session:
+        assert (
+            await session.scalar(select(func.count()).select_from(GuessAttempt)) == 3
+        )  # with the request
+        assert await session.scalar(select(func.count()).select_from(LinkCode)) == 1
+    clock.advance(days=2)
+    await run_control(sessions, config, catalogs, clock())
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(GuessAttempt)) == 0
+        assert await session.scalar(select(func.count()).select_from(LinkCode)) == 0
