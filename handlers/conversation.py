@@ -14,7 +14,7 @@ from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
-from handlers.onboarding import has_consent
+from handlers.onboarding import has_consent, set_language
 from handlers.payloads import Act, Menu, MenuItem, NotSolved, OpenCard, Rate, global_payload
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
@@ -171,7 +171,16 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if command is not None and before_screens(ctx, command):
         return await run_command(ctx, command)
     if ctx.person.locale is None:
-        return await answer(ctx) if step == "language" else await ctx.goto("language")
+        hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
+        if hinted is None:
+            return await answer(ctx) if step == "language" else await ctx.goto("language")
+        # The messenger says the person reads one of our languages: no question to answer.
+        await set_language(ctx, hinted)
+        note = ctx._("The language is set: English. To change it, send /lang.")
+        replies = await dispatch(ctx)
+        if not replies:
+            return [Reply(note)]
+        return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
     if command == "/lang":
         if step != "language":
             ctx.state.data["return_to"] = step

@@ -51,8 +51,12 @@ class Catalogs:
 
     def pick(self, locale: str | None) -> str:
         """A supported locale for a stored choice or a messenger's hint such as "en-US"."""
+        return self.match(locale) or self.default
+
+    def match(self, locale: str | None) -> str | None:
+        """The supported locale a messenger's hint names, or None when it names none."""
         if locale:
             base = locale.split("-")[0].split("_")[0].lower()
             if base in self._translations:
                 return base
-        return self.default
+        return None

@@ -1,5 +1,7 @@
 """First contact: the language, then the personal-data notice and consent."""
 
+from dataclasses import replace
+
 from handlers.context import Ctx
 from handlers.types import Button, Reply
 from reception.markers import N_
@@ -25,13 +27,18 @@ async def answer_language(ctx: Ctx) -> list[Reply] | None:
     locale = action.removeprefix("lang:")
     if not action.startswith("lang:") or locale not in LANGUAGE_NAMES:
         return None
-    ctx.set_locale(locale)
-    await ctx.uow.people.set_locale(ctx.person.id, locale, ctx.now)
+    await set_language(ctx, locale)
     done = Reply(ctx._("The language is set: English."))
     if not await has_consent(ctx):
         return await ctx.goto("consent", done)
     return_to = ctx.state.data.pop("return_to", None)
     return await ctx.goto(return_to if return_to in ctx.steps else "menu", done)
+
+
+async def set_language(ctx: Ctx, locale: str) -> None:
+    ctx.set_locale(locale)
+    await ctx.uow.people.set_locale(ctx.person.id, locale, ctx.now)
+    ctx.person = replace(ctx.person, locale=ctx.locale)
 
 
 async def has_consent(ctx: Ctx) -> bool:

@@ -23,7 +23,7 @@ class Chat:
     conversation: Conversation
     user: str
     channel: str = "test"
-    locale_hint: str | None = "uk"
+    locale_hint: str | None = None
     replies: list[Reply] = field(default_factory=list)
     #: Every batch of replies so far, oldest first: old buttons can be tapped again.
     history: list[list[Reply]] = field(default_factory=list)

@@ -126,7 +126,6 @@ class TelegramUser:
 async def file_appeal(user: "TelegramUser", surname: str, *, submit: bool = True) -> None:
     """A whole complaint in Ukrainian, from /start to Submit (or to the summary)."""
     await user.say("/start")
-    await user.tap("Українська")
     await user.tap("Погоджуюся")
     await user.tap("Нове звернення")
     await user.tap("Скарга")

@@ -27,6 +27,20 @@ async def test_first_contact_asks_language_then_consent_then_shows_the_menu(chat
     assert chat.buttons == ["New appeal", "My appeals", "Help"]
 
 
+async def test_a_messenger_in_ukrainian_or_english_skips_the_language_question(
+    chat: Chat,
+) -> None:
+    chat.locale_hint = "en-GB"
+    await chat.send("/start")
+    assert "The language is set: English. To change it, send /lang." in chat.text
+    assert "Do you agree" in chat.text
+    await chat.tap("I agree")
+    await chat.send("/lang")  # the choice is still the person's
+    await chat.tap("Українська")
+    assert "Мову встановлено" in chat.text
+    assert chat.buttons == ["Нове звернення", "Мої звернення", "Довідка"]
+
+
 async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

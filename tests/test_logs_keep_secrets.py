@@ -81,13 +81,11 @@ async def test_a_whole_cycle_logs_nothing_personal(
         for user_id in (OPERATOR, EXECUTOR):
             member = TelegramUser(fake, user_id, language="uk")
             await member.say("/start")
-            await member.tap("Українська")
             await member.tap("Погоджуюся")
             staff.append(member)
         operator, executor = staff
         citizen = TelegramUser(fake, CITIZEN, language="uk")
         await citizen.say("/start")
-        await citizen.tap("Українська")
         await citizen.tap("Погоджуюся")
         await citizen.tap("Нове звернення")
         await citizen.tap("Скарга")

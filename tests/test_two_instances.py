@@ -108,7 +108,6 @@ async def test_two_instances_share_the_work_without_doubling(
             await wait_healthy(port)
         operator = TelegramUser(fake, OPERATOR, deliver=balance)
         await operator.say("/start")
-        await operator.tap("Українська")
         await operator.tap("Погоджуюся")
         citizens = [TelegramUser(fake, c, deliver=balance) for c in CITIZENS]
         surnames = ["Шевченко", "Коваль", "Мельник", "Бондар", "Ткач", "Гнатюк"]

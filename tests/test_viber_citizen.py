@@ -93,10 +93,9 @@ async def test_a_citizen_files_an_appeal_entirely_by_keyboard(
         assert [e for e, _ in viber.requests][:2] == ["get_account_info", "set_webhook"]
         user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         welcome = await user.open_chat()
-        assert "Будь ласка, оберіть мову." in welcome["text"]
-        assert [b["Text"] for b in welcome["keyboard"]["Buttons"]] == ["Українська", "English"]
+        # Viber says the person reads Ukrainian: the notice comes at once, with no question.
+        assert "Мову встановлено" in welcome["text"]
         assert welcome["keyboard"]["Type"] == "keyboard"
-        await user.tap("Українська")
         await user.tap("Погоджуюся")
         await file_by_keyboard(user)
         assert "Реєстраційний індекс: Ш-1" in user.everything()
@@ -135,7 +134,6 @@ async def test_typing_works_where_the_share_button_does_not(
     async with running_bot(settings):
         user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         await user.open_chat()
-        await user.tap("Українська")
         await user.tap("Погоджуюся")
         await user.tap("Нове звернення")
         await user.tap("Заява")
@@ -151,7 +149,6 @@ async def test_typing_works_where_the_share_button_does_not(
 
 async def file_in_telegram(tg: TelegramUser, phone: str = "+380501234567") -> None:
     await tg.say("/start")
-    await tg.tap("Українська")
     await tg.tap("Погоджуюся")
     await tg.tap("Нове звернення")
     await tg.tap("Скарга")
@@ -199,7 +196,6 @@ async def test_someone_elses_contact_in_viber_takes_over_nothing(
         await file_in_telegram(victim)
         attacker = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         await attacker.open_chat()
-        await attacker.tap("Українська")
         await attacker.tap("Погоджуюся")
         await file_by_keyboard(attacker)  # shares +380501234567, the victim's number
         await attacker.say("/mydata")
@@ -231,7 +227,6 @@ async def test_one_citizen_links_telegram_and_viber_with_a_one_time_code(
         await file_in_telegram(tg)
         vb = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         await vb.open_chat()
-        await vb.tap("Українська")
         await vb.tap("Погоджуюся")
         await vb.say("/my")
         assert "М-1" not in vb.last
@@ -332,7 +327,7 @@ async def test_an_api_timeout_for_one_user_does_not_stall_another(
         started = time.monotonic()
         await quick.send({"type": "text", "text": "/start"})
         assert time.monotonic() - started < 1.5
-        assert "Будь ласка, оберіть мову." in quick.everything()
+        assert "Чи погоджуєтеся Ви" in quick.everything()
 
 
 async def test_pictures_come_in_and_answer_files_go_out_through_signed_urls(
@@ -344,9 +339,8 @@ async def test_pictures_come_in_and_answer_files_go_out_through_signed_urls(
     settings = viber_settings(database_url, tmp_path, viber)
     viber.media["pole.jpg"] = b"\xff\xd8\xff" + b"2" * 4000
     async with running_bot(settings):
-        user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
+        user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID, language="en")
         await user.open_chat()
-        await user.tap("English")
         await user.tap("I agree")
         await user.tap("New appeal")
         await user.tap("Complaint")

@@ -108,17 +108,14 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
 
         operator = TelegramUser(telegram, OPERATOR, language="uk")
         await operator.say("/start")
-        await operator.tap("Українська")
         await operator.tap("Погоджуюся")
 
         executor = ViberUser(viber, str(settings.viber_webhook_url), EXECUTOR)
         await executor.open_chat()
-        await executor.tap("Українська")
         await executor.tap("Погоджуюся")
 
         citizen = TelegramUser(telegram, CITIZEN, language="en")
         await citizen.say("/start")
-        await citizen.tap("English")
         await citizen.tap("I agree")
         await citizen.tap("New appeal")
         await citizen.tap("Complaint")
