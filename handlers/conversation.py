@@ -14,7 +14,8 @@ from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
-from handlers.onboarding import has_consent, set_language
+from handlers.offer import OFFERED, keep_words
+from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import Act, Menu, MenuItem, NotSolved, OpenCard, Rate, global_payload
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
@@ -173,6 +174,8 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if ctx.person.locale is None:
         hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
         if hinted is None:
+            if command is None:
+                keep_words(ctx)
             return await answer(ctx) if step == "language" else await ctx.goto("language")
         # The messenger says the person reads one of our languages: no question to answer.
         await set_language(ctx, hinted)
@@ -188,6 +191,9 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if step == "language" and command is None:
         return await answer(ctx)
     if not await has_consent(ctx):
+        if command is None and await never_answered(ctx) and keep_words(ctx):
+            kept = ctx._("Your text is kept: right after this question you can file it.")
+            return await ctx.goto("consent", *([Reply(kept)] if step == "consent" else []))
         if step == "consent" and command is None:
             return await answer(ctx)
         return await ctx.goto("consent")
@@ -245,6 +251,7 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     if command == "/my":
         return await ctx.goto("my_list")
     if command == "/menu":
+        ctx.state.data.pop(OFFERED, None)
         return await ctx.goto("menu")
     if command == "/help":
         ctx.state.step = "menu"

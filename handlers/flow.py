@@ -9,7 +9,7 @@ from handlers import (
     filing,
     menu,
     my_appeals,
-    my_data,
+    offer,
     onboarding,
     staff_answer,
     staff_flow,
@@ -31,7 +31,7 @@ STEPS: dict[str, Step] = {
     ),
     "menu": Step(
         menu.ask_menu,
-        my_data.answer_menu,
+        offer.answer_menu,
         N_("Please choose what to do with a button, or type /help."),
     ),
     "correct": Step(

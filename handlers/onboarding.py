@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from handlers.context import Ctx
+from handlers.offer import OFFERED, offer
 from handlers.types import Button, Reply
 from reception.markers import N_
 
@@ -39,6 +40,11 @@ async def set_language(ctx: Ctx, locale: str) -> None:
     ctx.set_locale(locale)
     await ctx.uow.people.set_locale(ctx.person.id, locale, ctx.now)
     ctx.person = replace(ctx.person, locale=ctx.locale)
+
+
+async def never_answered(ctx: Ctx) -> bool:
+    """No consent given or refused yet: after a refusal nothing the person types is kept."""
+    return await ctx.uow.people.consent(ctx.person.id) is None
 
 
 async def has_consent(ctx: Ctx) -> bool:
@@ -119,14 +125,17 @@ async def answer_consent(ctx: Ctx) -> list[Reply] | None:
         now=ctx.now,
     )
     if given:
-        return await ctx.goto(
-            "menu",
-            Reply(
-                ctx._("Thank you. Welcome to the internet reception of {council}.").format(
-                    council=ctx.config.council_name(ctx.locale)
-                )
-            ),
+        welcome = Reply(
+            ctx._("Thank you. Welcome to the internet reception of {council}.").format(
+                council=ctx.config.council_name(ctx.locale)
+            )
         )
+        offered = offer(ctx)
+        if offered is not None:  # the person wrote their problem before the screens
+            ctx.state.step = "menu"
+            return [welcome, offered]
+        return await ctx.goto("menu", welcome)
+    ctx.state.data.pop(OFFERED, None)
     return [
         Reply(
             ctx._(

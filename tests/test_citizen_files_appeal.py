@@ -219,3 +219,33 @@ async def test_cancelling_the_draft_from_the_summary_deletes_it(chat: Chat) -> N
     await chat.tap("Yes, delete the draft")
     assert "The draft is deleted." in chat.text
     assert chat.buttons == ["New appeal", "My appeals", "Help"]
+
+
+async def test_words_typed_at_first_contact_become_the_appeals_text(chat: Chat) -> None:
+    chat.locale_hint = "uk"
+    await chat.send("У підʼїзді на Рівненській, 5 не світить лампочка вже тиждень")
+    assert "Чи погоджуєтеся Ви" in chat.text  # the notice first, as the law requires
+    await chat.tap("Погоджуюся")
+    assert "Бажаєте подати звернення з цим текстом?" in chat.text
+    assert "не світить лампочка" in chat.text
+    await chat.tap("Так, подати")
+    await chat.tap("Скарга")
+    await chat.tap("Комунальне господарство")
+    assert "текст звернення (60 символів) збережено" in chat.text  # the words are the text
+    await chat.tap("Готово")
+    assert "Де виникла проблема" in chat.text or "адрес" in chat.text
+
+
+async def test_text_typed_at_the_menu_is_offered_for_filing_not_thrown_away(chat: Chat) -> None:
+    await onboard(chat)
+    await chat.send("hello")  # no substance: the menu's hint
+    assert "Please choose what to do with a button" in chat.text
+    await chat.send("The bus stop shelter on Voli Avenue 12 is broken and dangerous")
+    assert "Would you like to file an appeal with this text?" in chat.text
+    await chat.tap("No")
+    assert chat.buttons == ["New appeal", "My appeals", "Help"]
+    await chat.send("The bus stop shelter on Voli Avenue 12 is broken and dangerous")
+    await chat.tap("Yes, file it")
+    await chat.tap("Proposal")
+    await chat.tap("Transport")
+    assert "so far (62 characters) is kept" in chat.text

@@ -170,8 +170,13 @@ async def test_unknown_commands_and_gibberish(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("/launch_missiles")
     assert "There is no such command." in chat.text
-    await chat.send("asdkjh 🙃 ЇЇЇ ʼʼ")
+    await chat.send("🙃 ʼʼ !!!")
     assert "Please choose what to do with a button, or type /help." in chat.text
+    # Words at the menu may be a problem described: offered for filing, never thrown away.
+    await chat.send("asdkjh 🙃 ЇЇЇ ʼʼ")
+    assert "Would you like to file an appeal with this text?" in chat.text
+    await chat.tap("No")
+    assert chat.buttons == ["New appeal", "My appeals", "Help"]
 
 
 async def test_a_number_of_coauthors_must_be_sensible(chat: Chat) -> None:
