@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 UNSUPPORTED: dict[str, str] = {
     "sticker": N_("Stickers cannot be read here."),
-    "voice": N_("Voice messages cannot be listened to here; please type the text."),
-    "audio": N_("Audio cannot be listened to here; please type the text."),
     "video": N_("Videos cannot be received here; please send photos or documents."),
     "video_note": N_("Video messages cannot be received here; please type the text."),
     "animation": N_("GIFs cannot be received here."),

@@ -8,8 +8,15 @@ from handlers.file_checks import keep_file
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
-from reception.files import MAX_FILES_PER_APPEAL, FileProblem, safe_name
+from reception.files import (
+    AUDIO_TYPES,
+    MAX_FILES_PER_APPEAL,
+    FileProblem,
+    guess_type,
+    safe_name,
+)
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
+from reception.markers import N_
 from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
@@ -31,6 +38,11 @@ ORDER = (
     "summary",
 )
 MAX_COAUTHORS = 100_000
+VOICE_ATTACHED = N_(
+    "Your recording is attached: the executor will listen to it. Please also type a sentence "
+    "or two about the problem: the law asks an appeal to state its substance in writing, and "
+    "it helps to send it to the right body at once."
+)
 
 
 def start_draft(ctx: Ctx) -> None:
@@ -114,8 +126,8 @@ async def ask_text(ctx: Ctx) -> Reply:
         ctx._(
             "Please describe the issue: what happened, where and since when, and what you ask "
             "for. One message may hold up to {limit} characters; you may send several messages, "
-            "and photos or documents (PDF, DOC, DOCX, ODT, TXT, JPG, PNG). Tap “Done” when you "
-            "have finished."
+            "photos or documents (PDF, DOC, DOCX, ODT, TXT, JPG, PNG) and voice messages. Tap "
+            "“Done” when you have finished."
         ).format(limit=MAX_MESSAGE_CHARS),
         (Button(ctx._("Done"), "done"),),
     )
@@ -129,9 +141,12 @@ async def attach_files(ctx: Ctx) -> list[Reply]:
         attachment_id, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(attached))
         if attachment_id is not None:
             attached.append(attachment_id)
-            replies.append(
-                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
-            )
+            if guess_type(file.name) in AUDIO_TYPES:
+                replies.append(Reply(ctx._(VOICE_ATTACHED)))
+            else:
+                replies.append(
+                    Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
+                )
         else:
             replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
     return replies
@@ -147,7 +162,8 @@ def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
     if problem == FileProblem.TYPE:
         return ctx._(
             "File “{name}” was not attached: only PDF, DOC, DOCX, ODT, TXT, JPG, PNG "
-            "and similar documents and pictures are accepted."
+            "and similar documents and pictures, and voice recordings (OGG, MP3, M4A) are "
+            "accepted."
         ).format(name=name)
     if problem == FileProblem.TOO_MANY:
         return ctx._(

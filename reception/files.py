@@ -27,7 +27,12 @@ ALLOWED_TYPES: dict[str, frozenset[str]] = {
     ),
     "application/vnd.oasis.opendocument.text": frozenset({".odt"}),
     "text/plain": frozenset({".txt"}),
+    # Voice messages and recordings: many older people would rather say than type.
+    "audio/ogg": frozenset({".ogg", ".oga", ".opus"}),
+    "audio/mpeg": frozenset({".mp3"}),
+    "audio/mp4": frozenset({".m4a"}),
 }
+AUDIO_TYPES = frozenset({"audio/ogg", "audio/mpeg", "audio/mp4"})
 
 EXTENSION_TYPES: dict[str, str] = {
     ext: mime for mime, extensions in ALLOWED_TYPES.items() for ext in extensions
@@ -63,6 +68,9 @@ def file_problem(name: str, mime: str | None, size: int, max_bytes: int) -> File
 
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1")
+_M4A_BRANDS = (b"M4A ", b"M4B ", b"mp42", b"isom")
+#: MPEG audio frame sync: 11 set bits (MPEG-1/2 layer III, as phones and recorders write).
+_MP3_FRAMES = (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xfa")
 
 
 def sniff(head: bytes) -> str | None:
@@ -77,6 +85,12 @@ def sniff(head: bytes) -> str | None:
         return "image/webp"
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "image/heic"
+    if head[4:8] == b"ftyp" and head[8:12] in _M4A_BRANDS:
+        return "audio/mp4"
+    if head.startswith(b"OggS"):
+        return "audio/ogg"
+    if head.startswith(b"ID3") or head[:2] in _MP3_FRAMES:
+        return "audio/mpeg"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "application/msword"
     if head.startswith(b"PK\x03\x04"):

@@ -147,3 +147,10 @@ async def test_the_intake_asks_whether_a_person_may_send_files_now(
     assert not await conversation.takes_files("test", chat.user)
     await chat.send("/new")  # back into the draft: resume question, a filing step with a draft
     assert not await conversation.takes_files("test", "someone-else")
+
+
+def test_voice_recordings_are_told_by_their_content() -> None:
+    assert content_problem("voice-1.ogg", b"OggS\x00\x02" + b"\x00" * 30) is None
+    assert content_problem("talk.mp3", b"ID3\x04\x00" + b"\x00" * 30) is None
+    assert content_problem("memo.m4a", b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 30) is None
+    assert content_problem("voice.ogg", EXE) is FileProblem.MISMATCH

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Appeal, ChannelAccount
+from storage.models import Appeal, Attachment, ChannelAccount
 from tests.desk_kit import answer_in_database
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
@@ -357,3 +357,33 @@ async def test_server_errors_are_retried_until_the_message_goes_through(
     sends = [c for c in fake.calls if c.method == "sendmessage"]
     assert len(sends) == 3
     assert "Чи погоджуєтеся Ви" in str(sends[-1].params["text"])
+
+
+async def test_a_voice_message_attaches_and_a_sentence_of_text_is_asked_for(
+    fake: FakeTelegram, database_url: str, tmp_path: Path, db: async_sessionmaker[AsyncSession]
+) -> None:
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, USER)
+    fake.files["voice-1"] = b"OggS\x00\x02" + b"\x00" * 2000
+    async with running_bot(settings):
+        await onboard(user)
+        await user.tap("Нове звернення")
+        await user.tap("Скарга")
+        await user.tap("Комунальне господарство")
+        await user.send(
+            voice={
+                "file_id": "voice-1",
+                "file_unique_id": "v1",
+                "duration": 14,
+                "mime_type": "audio/ogg",
+                "file_size": 2006,
+            }
+        )
+        assert "Ваш запис додано" in user.everything()
+        await user.tap("Готово")  # a recording alone does not state the substance in writing
+        assert "коротко опишіть питання" in user.everything()
+        await user.say("Не світить ліхтар біля будинку 35 на вулиці Лесі Українки.")
+        await user.tap("Готово")
+    async with db() as session:
+        names = list(await session.scalars(select(Attachment.name)))
+    assert names == ["voice-v1.ogg"]

@@ -18,7 +18,6 @@ async def start_text_step(chat: Chat) -> None:
     ("what", "expected"),
     [
         ("sticker", "Stickers cannot be read here."),
-        ("voice", "Voice messages cannot be listened to here; please type the text."),
         ("video_note", "Video messages cannot be received here"),
         ("poll", "Polls cannot be received here."),
         ("dice", "This kind of message cannot be read here."),

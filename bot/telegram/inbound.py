@@ -20,11 +20,9 @@ BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 UNSUPPORTED_FIELDS = (
     ("sticker", "sticker"),
-    ("voice", "voice"),
     ("video_note", "video_note"),
     ("animation", "animation"),
     ("video", "video"),
-    ("audio", "audio"),
     ("poll", "poll"),
     ("dice", "other"),
     ("game", "other"),
@@ -106,6 +104,28 @@ async def from_message(
                 f"photo-{photo.file_unique_id}.jpg",
                 "image/jpeg",
                 photo.file_size,
+                may_download,
+            )
+        )
+    if message.voice is not None:
+        voice = message.voice
+        attached.append(
+            await files.take(
+                voice.file_id,
+                f"voice-{voice.file_unique_id}.ogg",
+                "audio/ogg",
+                voice.file_size,
+                may_download,
+            )
+        )
+    if message.audio is not None:
+        audio = message.audio
+        attached.append(
+            await files.take(
+                audio.file_id,
+                audio.file_name or f"audio-{audio.file_unique_id}.mp3",
+                audio.mime_type,
+                audio.file_size,
                 may_download,
             )
         )
