@@ -13,10 +13,21 @@ from handlers.filing import attach_files, start_draft
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
 from handlers.menu import help_reply
+from handlers.my_appeals import turn_my_page
 from handlers.my_data import my_data_reply
 from handlers.offer import OFFERED, keep_words
 from handlers.onboarding import has_consent, never_answered, set_language
-from handlers.payloads import Act, Menu, MenuItem, NotSolved, OpenCard, Rate, global_payload
+from handlers.payloads import (
+    Act,
+    ListKind,
+    Menu,
+    MenuItem,
+    NotSolved,
+    OpenCard,
+    Rate,
+    TurnPage,
+    global_payload,
+)
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
@@ -203,9 +214,19 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         result = await feedback.on_feedback(ctx, payload)
     elif isinstance(payload, OpenCard | Act):
         result = await staff_flow.on_button(ctx, payload)
+    elif isinstance(payload, TurnPage):
+        result = await turn_page(ctx, payload)
     if result is not None:
         return result
     return await answer(ctx)
+
+
+async def turn_page(ctx: Ctx, payload: TurnPage) -> list[Reply] | None:
+    if payload.listing is ListKind.MINE:
+        return await turn_my_page(ctx, payload.page)
+    if not is_staff(staff_card.role_of(ctx)):
+        return None
+    return await staff_commands.show_page(ctx, payload.listing, payload.page) or None
 
 
 async def run_command(ctx: Ctx, command: str) -> list[Reply]:
@@ -247,6 +268,7 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
             )
         return await ctx.goto("menu")
     if command == "/my":
+        ctx.state.data["my_page"] = 0
         return await ctx.goto("my_list")
     if command == "/menu":
         ctx.state.data.pop(OFFERED, None)

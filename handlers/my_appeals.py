@@ -3,7 +3,8 @@
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
-from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL
+from handlers.paging import page_buttons, page_line
+from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL, ListKind
 from handlers.render import (
     appeal_line,
     day,
@@ -20,13 +21,19 @@ from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.roles import Role
 from reception.statuses import Status, is_open
 from reception.validation import clean_text
+from storage.listings import OfAuthor
 from storage.records import AppealRecord, NewEvent
 
 LIST_LIMIT = 10
 
 
 async def ask_my_list(ctx: Ctx) -> Reply:
-    appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=LIST_LIMIT)
+    number = int(ctx.state.data.get("my_page", 0))
+    page = await ctx.uow.appeals.page(OfAuthor(ctx.person.id), number * LIST_LIMIT, LIST_LIMIT)
+    appeals = page.items
+    if not appeals and number > 0:  # the list shrank under an old button
+        ctx.state.data["my_page"] = 0
+        return await ask_my_list(ctx)
     if not appeals:
         return Reply(
             ctx._("You have no appeals yet."),
@@ -34,10 +41,18 @@ async def ask_my_list(ctx: Ctx) -> Reply:
         )
     lines = [ctx._("Your appeals (the latest first); tap one to see its history:")]
     lines += [appeal_line(ctx, appeal) for appeal in appeals]
+    if page.total > len(appeals):
+        lines.append(page_line(ctx, page, LIST_LIMIT))
     buttons = tuple(
         Button(f"{a.reg_index} · {status_name(ctx, a.status)}", f"ap:{a.id}") for a in appeals
     )
-    return Reply("\n".join(lines), (*buttons, Button(ctx._("Main menu"), MAIN_MENU)))
+    turns = page_buttons(ctx, page, ListKind.MINE, LIST_LIMIT)
+    return Reply("\n".join(lines), (*buttons, *turns, Button(ctx._("Main menu"), MAIN_MENU)))
+
+
+async def turn_my_page(ctx: Ctx, number: int) -> list[Reply]:
+    ctx.state.data["my_page"] = number
+    return await ctx.goto("my_list")
 
 
 async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:

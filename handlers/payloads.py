@@ -134,6 +134,27 @@ class CorrectDetail(Payload):
     detail: Detail
 
 
+class ListKind(StrEnum):
+    """A list that pages: which one a "next"/"previous" button turns."""
+
+    QUEUE = "queue"
+    IN_WORK = "work"
+    DUE = "due"
+    OVERDUE = "overdue"
+    FOUND = "found"
+    MINE = "mine"
+
+
+@dataclass(frozen=True)
+class TurnPage(Payload):
+    prefix = "pg"
+    listing: ListKind
+    page: int
+
+    def is_valid(self) -> bool:
+        return self.page < 100_000
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 
@@ -224,7 +245,7 @@ CONFIRM = Confirm().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.
-GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act)
+GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act, TurnPage)
 
 
 def global_payload(action: str | None) -> Payload | None:

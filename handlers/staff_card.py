@@ -2,7 +2,8 @@
 
 from handlers.author import author_as_seen
 from handlers.context import Ctx
-from handlers.payloads import Act, CardAction, OpenCard
+from handlers.paging import page_buttons, page_line
+from handlers.payloads import Act, CardAction, ListKind, OpenCard
 from handlers.render import (
     category_name,
     day,
@@ -17,7 +18,7 @@ from handlers.render import (
 from handlers.types import Button, OutgoingFile, Reply
 from reception.roles import Permission, Role, can, sees_appeal
 from reception.statuses import Status, is_open
-from storage.records import AppealRecord, EventRecord
+from storage.records import AppealPage, AppealRecord, EventRecord
 
 LIST_LIMIT = 20
 
@@ -63,7 +64,8 @@ def not_found(ctx: Ctx, reference: str) -> Reply:
     )
 
 
-def list_reply(ctx: Ctx, title: str, appeals: list[AppealRecord]) -> Reply:
+def list_reply(ctx: Ctx, title: str, page: AppealPage, listing: ListKind) -> Reply:
+    appeals = page.items
     if not appeals:
         return Reply(title + "\n" + ctx._("Nothing here."))
     lines = [title]
@@ -78,8 +80,12 @@ def list_reply(ctx: Ctx, title: str, appeals: list[AppealRecord]) -> Reply:
                 due=day(ctx, appeal.due_on),
             )
         )
+    if page.total > len(appeals):
+        lines.append(page_line(ctx, page, LIST_LIMIT))
     buttons = tuple(Button(a.reg_index, OpenCard(a.id).pack()) for a in appeals[:LIST_LIMIT])
-    return Reply("\n".join(lines), buttons, columns=3)
+    return Reply(
+        "\n".join(lines), (*buttons, *page_buttons(ctx, page, listing, LIST_LIMIT)), columns=3
+    )
 
 
 def _event_line(ctx: Ctx, event: EventRecord) -> str:

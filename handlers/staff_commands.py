@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta
 
 from handlers import staff_actions as act
 from handlers.context import Ctx
-from handlers.payloads import CardAction
+from handlers.payloads import CardAction, ListKind
 from handlers.render import day, kind_name, role_name, status_name, topic_name
 from handlers.staff_answer import start_answer
-from handlers.staff_card import card, list_reply, not_found, role_of, visible
+from handlers.staff_card import LIST_LIMIT, card, list_reply, not_found, role_of, visible
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -22,8 +22,8 @@ from reception.markers import N_
 from reception.reasons import NotConsidered
 from reception.roles import ROLE_NAMES, Permission, Role, can, searches_authors
 from reception.statistics import summarise
-from reception.statuses import IN_WORK_STATUSES
 from reception.validation import MAX_REASON_CHARS, clean_text
+from storage.listings import DueBetween, InWork, Listing, Overdue, Queue, Search
 from storage.records import AppealRecord
 
 INVITE_HOURS = 24
@@ -82,39 +82,57 @@ def bounded(run: RunOnAppeal) -> RunOnAppeal:
 
 async def queue(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     if can(role_of(ctx), Permission.TRIAGE):
-        appeals = await ctx.uow.appeals.queue()
-        return [
-            list_reply(ctx, ctx._("Awaiting triage (privileged first, then the oldest):"), appeals)
-        ]
-    department = ctx.person.department_id
-    found = [
-        a
-        for a in await ctx.uow.appeals.due_between(date.min, date.max, department, 100)
-        if a.status in IN_WORK_STATUSES
-    ]
-    return [list_reply(ctx, ctx._("Your department's appeals in work:"), found)]
+        return await show_page(ctx, ListKind.QUEUE, 0)
+    return await show_page(ctx, ListKind.IN_WORK, 0)
 
 
 async def due(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
-    first = act.today(ctx)
-    appeals = await ctx.uow.appeals.due_between(
-        first, first + timedelta(days=DUE_SOON_DAYS), scope(ctx)
-    )
-    return [list_reply(ctx, ctx._("Due within 3 days:"), appeals)]
+    return await show_page(ctx, ListKind.DUE, 0)
 
 
 async def overdue(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
-    appeals = await ctx.uow.appeals.overdue(act.today(ctx), scope(ctx))
-    return [list_reply(ctx, ctx._("Past their due date:"), appeals)]
+    return await show_page(ctx, ListKind.OVERDUE, 0)
 
 
 async def find(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     if len(arguments) < 2:
         return command.usage_reply(ctx)
-    found = await ctx.uow.appeals.search(
-        arguments[:100], scope(ctx), author_fields=searches_authors(role_of(ctx))
-    )
-    return [list_reply(ctx, ctx._("Found:"), found)]
+    # Kept for the "next page" button: a payload has no room for the words searched.
+    ctx.state.data["found"] = arguments[:100]
+    return await show_page(ctx, ListKind.FOUND, 0)
+
+
+async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
+    """One page of a staff list; the buttons turn to the next and previous pages."""
+    first = act.today(ctx)
+    offset = number * LIST_LIMIT
+    titles = {
+        ListKind.QUEUE: ctx._("Awaiting triage (privileged first, then the oldest):"),
+        ListKind.IN_WORK: ctx._("Your department's appeals in work:"),
+        ListKind.DUE: ctx._("Due within 3 days:"),
+        ListKind.OVERDUE: ctx._("Past their due date:"),
+        ListKind.FOUND: ctx._("Found:"),
+    }
+    kinds: dict[ListKind, Listing] = {
+        ListKind.QUEUE: Queue(),
+        ListKind.IN_WORK: InWork(ctx.person.department_id),
+        ListKind.DUE: DueBetween(first, first + timedelta(days=DUE_SOON_DAYS), scope(ctx)),
+        ListKind.OVERDUE: Overdue(first, scope(ctx)),
+        ListKind.FOUND: Search(
+            str(ctx.state.data.get("found", "")),
+            scope(ctx),
+            author_fields=searches_authors(role_of(ctx)),
+        ),
+    }
+    listing_of = kinds.get(listing)
+    if listing_of is None or (
+        listing is ListKind.QUEUE and not can(role_of(ctx), Permission.TRIAGE)
+    ):
+        return []
+    if listing is ListKind.FOUND and len(str(ctx.state.data.get("found", ""))) < 2:
+        return []
+    page = await ctx.uow.appeals.page(listing_of, offset, LIST_LIMIT)
+    return [list_reply(ctx, titles[listing], page, listing)]
 
 
 def period(today: date, name: str, previous: bool = False) -> tuple[date, date] | None:

@@ -2,18 +2,20 @@
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any, Unpack
+from typing import Unpack
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reception.statuses import OPEN_STATUSES, QUEUE_STATUSES, Status, ensure_transition
-from storage.convert import to_record, values_of
+from reception.statuses import Status, ensure_transition
+from storage.convert import to_record
 from storage.errors import Conflict
 from storage.inserts import insert_once
+from storage.listings import DueBetween, Listing, OfAuthor, Overdue, Queue, Search
 from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
 from storage.records import (
     AppealChanges,
+    AppealPage,
     AppealRecord,
     AttachmentRecord,
     EventRecord,
@@ -90,13 +92,7 @@ class AppealRepository:
         return None if row is None else to_record(AppealRecord, row)
 
     async def of_author(self, person_id: int, limit: int = 20) -> list[AppealRecord]:
-        rows = await self._session.scalars(
-            select(Appeal)
-            .where(Appeal.author_id == person_id)
-            .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
-            .limit(limit)
-        )
-        return [to_record(AppealRecord, row) for row in rows]
+        return (await self.page(OfAuthor(person_id), 0, limit, counted=False)).items
 
     async def count_of_author(self, person_id: int) -> int:
         return int(
@@ -225,18 +221,7 @@ class AppealRepository:
 
     async def queue(self, limit: int = 20) -> list[AppealRecord]:
         """Awaiting triage: statutory privileges first, then the oldest."""
-        rows = await self._session.scalars(
-            select(Appeal)
-            .where(Appeal.status.in_(values_of(QUEUE_STATUSES)))
-            .order_by(Appeal.privileged.desc(), Appeal.submitted_at, Appeal.id)
-            .limit(limit)
-        )
-        return [to_record(AppealRecord, row) for row in rows]
-
-    def _scoped(self, query: Any, department_id: int | None) -> Any:
-        return (
-            query if department_id is None else query.where(Appeal.department_id == department_id)
-        )
+        return (await self.page(Queue(), 0, limit, counted=False)).items
 
     async def search(
         self,
@@ -246,45 +231,34 @@ class AppealRepository:
         *,
         author_fields: bool = True,
     ) -> list[AppealRecord]:
-        """Appeals whose index, text or (with `author_fields`) author matches. Without it a
-        confidential appeal matches by its index and text only: a search by a name or a phone
-        must not confirm who wrote it (Art. 10)."""
-        needle = term.strip().casefold()
-        by_author = Appeal.search_text.contains(needle, autoescape=True)
-        if not author_fields:
-            by_author = by_author & Appeal.confidential.is_(False)
-        query = select(Appeal).where(
-            by_author
-            | Appeal.search_public.contains(needle, autoescape=True)
-            | (Appeal.reg_index == term.strip().upper())
-        )
-        rows = await self._session.scalars(
-            self._scoped(query, department_id)
-            .order_by(Appeal.submitted_at.desc(), Appeal.id.desc())
-            .limit(limit)
-        )
-        return [to_record(AppealRecord, row) for row in rows]
+        found = Search(term, department_id, author_fields=author_fields)
+        return (await self.page(found, 0, limit, counted=False)).items
 
     async def due_between(
         self, first: date, last: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
-        query = select(Appeal).where(
-            Appeal.status.in_(values_of(OPEN_STATUSES)),
-            Appeal.due_on >= first,
-            Appeal.due_on <= last,
-        )
-        rows = await self._session.scalars(
-            self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
-        )
-        return [to_record(AppealRecord, row) for row in rows]
+        return (await self.page(DueBetween(first, last, department_id), 0, limit, False)).items
 
     async def overdue(
         self, today: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
-        query = select(Appeal).where(
-            Appeal.status.in_(values_of(OPEN_STATUSES)), Appeal.due_on < today
-        )
+        return (await self.page(Overdue(today, department_id), 0, limit, False)).items
+
+    async def page(
+        self, listing: "Listing", offset: int, limit: int, counted: bool = True
+    ) -> AppealPage:
+        """`limit` appeals of `listing` from `offset`, and (when `counted`) how many it holds."""
+        query = select(Appeal).where(*listing.where())
         rows = await self._session.scalars(
-            self._scoped(query, department_id).order_by(Appeal.due_on, Appeal.id).limit(limit)
+            query.order_by(*listing.order()).offset(max(offset, 0)).limit(limit)
         )
-        return [to_record(AppealRecord, row) for row in rows]
+        items = [to_record(AppealRecord, row) for row in rows]
+        total = len(items)
+        if counted:
+            total = int(
+                await self._session.scalar(
+                    select(func.count()).select_from(Appeal).where(*listing.where())
+                )
+                or 0
+            )
+        return AppealPage(items, total, offset)

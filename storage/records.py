@@ -83,6 +83,15 @@ class NewAppeal:
 
 
 @dataclass(frozen=True)
+class AppealPage:
+    """One page of a list of appeals, and how many the whole list holds."""
+
+    items: list["AppealRecord"]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
 class AppealRecord:
     id: int
     reg_index: str

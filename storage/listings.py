@@ -1,0 +1,121 @@
+"""The lists of appeals staff and citizens page through: each a filter and an order, so that
+a page and the count of the whole list are read by one query shape."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES
+from storage.convert import values_of
+from storage.models import Appeal
+
+
+class Listing(Protocol):
+    def where(self) -> Sequence[Any]: ...
+
+    def order(self) -> Sequence[Any]: ...
+
+
+def _in_department(department_id: int | None) -> list[Any]:
+    return [] if department_id is None else [Appeal.department_id == department_id]
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Awaiting triage: statutory privileges first, then the oldest."""
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.status.in_(values_of(QUEUE_STATUSES))]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.privileged.desc(), Appeal.submitted_at, Appeal.id]
+
+
+@dataclass(frozen=True)
+class InWork:
+    """A department's appeals being worked on, the earliest due first."""
+
+    department_id: int | None
+
+    def where(self) -> Sequence[Any]:
+        return [
+            Appeal.status.in_(values_of(IN_WORK_STATUSES)),
+            *_in_department(self.department_id),
+        ]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.due_on, Appeal.id]
+
+
+@dataclass(frozen=True)
+class DueBetween:
+    first: date
+    last: date
+    department_id: int | None
+
+    def where(self) -> Sequence[Any]:
+        return [
+            Appeal.status.in_(values_of(OPEN_STATUSES)),
+            Appeal.due_on >= self.first,
+            Appeal.due_on <= self.last,
+            *_in_department(self.department_id),
+        ]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.due_on, Appeal.id]
+
+
+@dataclass(frozen=True)
+class Overdue:
+    today: date
+    department_id: int | None
+
+    def where(self) -> Sequence[Any]:
+        return [
+            Appeal.status.in_(values_of(OPEN_STATUSES)),
+            Appeal.due_on < self.today,
+            *_in_department(self.department_id),
+        ]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.due_on, Appeal.id]
+
+
+@dataclass(frozen=True)
+class Search:
+    """Appeals whose index, text or (with `author_fields`) author matches. Without it a
+    confidential appeal matches by its index and text only: a search by a name or a phone must
+    not confirm who wrote it (Art. 10)."""
+
+    term: str
+    department_id: int | None
+    author_fields: bool = True
+
+    def where(self) -> Sequence[Any]:
+        needle = self.term.strip().casefold()
+        by_author = Appeal.search_text.contains(needle, autoescape=True)
+        if not self.author_fields:
+            by_author = by_author & Appeal.confidential.is_(False)
+        return [
+            by_author
+            | Appeal.search_public.contains(needle, autoescape=True)
+            | (Appeal.reg_index == self.term.strip().upper()),
+            *_in_department(self.department_id),
+        ]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at.desc(), Appeal.id.desc()]
+
+
+@dataclass(frozen=True)
+class OfAuthor:
+    """A citizen's own appeals, the latest first."""
+
+    person_id: int
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.author_id == self.person_id]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at.desc(), Appeal.id.desc()]
