@@ -46,6 +46,18 @@ UNSUPPORTED: dict[str, str] = {
     "other": N_("This kind of message cannot be read here."),
 }
 
+#: Ukrainian words for the citizen's commands (the messenger's menu shows the Latin ones).
+CITIZEN_ALIASES = {
+    "/нове": "/new",
+    "/мої": "/my",
+    "/меню": "/menu",
+    "/довідка": "/help",
+    "/мова": "/lang",
+    "/моїдані": "/mydata",
+    "/скасувати": "/cancel",
+    "/старт": "/start",
+}
+
 NAVIGATION = {
     MenuItem.NEW: "/new",
     MenuItem.MY: "/my",
@@ -73,7 +85,8 @@ def command_of(incoming: Incoming) -> str | None:
     text = (incoming.text or "").strip()
     if incoming.action or not text.startswith("/"):
         return None
-    return text.split()[0].split("@")[0].lower()[:32]
+    name = text.split()[0].split("@")[0].lower()[:32]
+    return CITIZEN_ALIASES.get(name) or staff_commands.ALIASES.get(name) or name
 
 
 @dataclass(frozen=True)
@@ -235,6 +248,14 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
         if not is_staff(staff_card.role_of(ctx)):
             # A citizen learns nothing about staff commands: the menu, as for any other text.
             return await ctx.goto("menu")
+        by_buttons = staff_commands.asks_by_buttons(command, arguments)
+        if by_buttons is not None:
+            action, index = by_buttons
+            appeal = await staff_card.visible(ctx, index)
+            if appeal is not None:
+                started = await staff_flow.on_button(ctx, Act(action, appeal.id))
+                if started is not None:
+                    return started
         return await staff_commands.run_command(ctx, command, arguments)
     if command == "/join":
         return await staff_commands.join(ctx, arguments)

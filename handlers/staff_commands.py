@@ -46,6 +46,8 @@ class StaffCommand:
     on_appeal: RunOnAppeal | None = None
     #: The card button that starts it and asks for the rest in a step.
     card_action: CardAction | None = None
+    #: Other names staff may type: Ukrainian words beside the Latin command.
+    aliases: tuple[str, ...] = ()
 
     def usage_reply(self, ctx: Ctx) -> list[Reply]:
         return [Reply(ctx._(self.usage or self.help))]
@@ -164,8 +166,25 @@ def period(today: date, name: str, previous: bool = False) -> tuple[date, date] 
     return None
 
 
+#: The period words staff may type in Ukrainian.
+PERIOD_WORDS = {
+    "тиждень": "week",
+    "місяць": "month",
+    "квартал": "quarter",
+    "рік": "year",
+    "усе": "all",
+    "все": "all",
+    "попередній": "previous",
+}
+
+
+def period_words(arguments: str) -> list[str]:
+    words = [word.lower() for word in arguments.split()]
+    return [PERIOD_WORDS.get(word, word) for word in words]
+
+
 async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
-    words = arguments.split()
+    words = period_words(arguments)
     today = act.today(ctx)
     span = period(today, words[0].lower() if words else "month")
     if span is None or len(words) > 1:
@@ -210,7 +229,7 @@ async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
 
 
 async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
-    words = arguments.split()
+    words = period_words(arguments)
     previous = len(words) == 2 and words[1].lower() == "previous"
     if not words or len(words) > 2 or (len(words) == 2 and not previous):
         return command.usage_reply(ctx)
@@ -407,6 +426,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             "/queue",
             Permission.VIEW_DEPARTMENT,
             N_("/queue — appeals waiting for you"),
+            aliases=("/черга",),
             run=queue,
         ),
         StaffCommand(
@@ -414,6 +434,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.VIEW_DEPARTMENT,
             N_("/appeal INDEX — an appeal's card, history and actions"),
             N_("Usage: /appeal INDEX, for example /appeal Ш-12"),
+            aliases=("/звернення",),
             on_appeal=show,
         ),
         StaffCommand(
@@ -421,13 +442,21 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.FIND,
             N_("/find TEXT — search by index, name, phone or words"),
             N_("Usage: /find TEXT, PHONE or NAME"),
+            aliases=("/пошук",),
             run=find,
         ),
-        StaffCommand("/due", Permission.VIEW_DEPARTMENT, N_("/due — due within 3 days"), run=due),
+        StaffCommand(
+            "/due",
+            Permission.VIEW_DEPARTMENT,
+            N_("/due — due within 3 days"),
+            aliases=("/строки",),
+            run=due,
+        ),
         StaffCommand(
             "/overdue",
             Permission.VIEW_DEPARTMENT,
             N_("/overdue — past their due date"),
+            aliases=("/прострочені",),
             run=overdue,
         ),
         StaffCommand(
@@ -435,6 +464,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.VIEW_DEPARTMENT,
             N_("/stats [week|month|quarter|year|all] — figures and a chart"),
             N_("Usage: /stats [week|month|quarter|year|all]"),
+            aliases=("/статистика",),
             run=stats,
         ),
         StaffCommand(
@@ -442,6 +472,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.NOTE,
             N_("/note INDEX TEXT — an internal note"),
             N_("Usage: /note INDEX TEXT"),
+            aliases=("/нотатка",),
             on_appeal=note,
             card_action=CardAction.NOTE,
         ),
@@ -450,6 +481,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.TAKE,
             N_("/take INDEX — take an appeal of your department into work"),
             N_("Usage: /take INDEX"),
+            aliases=("/взяти",),
             on_appeal=take,
             card_action=CardAction.TAKE,
         ),
@@ -458,6 +490,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.ANSWER,
             N_("/answer INDEX — answer: the text, files, the result"),
             N_("Usage: /answer INDEX, then the text and files of the answer"),
+            aliases=("/відповісти",),
             on_appeal=answer,
             card_action=CardAction.ANSWER,
         ),
@@ -466,6 +499,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.TRIAGE,
             N_("/assign INDEX DEPARTMENT [15|30] — send to a department with a term"),
             N_("Usage: /assign INDEX DEPARTMENT [15|30], for example /assign Ш-12 zhkh 30"),
+            aliases=("/призначити",),
             on_appeal=assign,
             card_action=CardAction.ASSIGN,
         ),
@@ -474,6 +508,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.EXTEND,
             N_("/extend INDEX DD.MM.YYYY REASON — extend (45 days from receipt at most)"),
             N_("Usage: /extend INDEX DD.MM.YYYY REASON"),
+            aliases=("/продовжити",),
             on_appeal=extend,
             card_action=CardAction.EXTEND,
         ),
@@ -482,6 +517,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.TRIAGE,
             N_("/forward INDEX BODY; REASON — forward by competence (Art. 7)"),
             N_("Usage: /forward INDEX BODY; REASON"),
+            aliases=("/переслати",),
             on_appeal=forward,
             card_action=CardAction.FORWARD,
         ),
@@ -493,6 +529,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                 "art7: lacking data, within 5 days)"
             ),
             N_("Usage: /return INDEX [art7] REASON (art7: lacking data, Art. 7)"),
+            aliases=("/повернути",),
             on_appeal=send_back,
             card_action=CardAction.RETURN,
         ),
@@ -504,6 +541,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                 "(the closed list of Art. 8)"
             ),
             N_("Usage: /reject INDEX anonymous|repeated|late|incapable [COMMENT]"),
+            aliases=("/нерозглядати",),
             on_appeal=reject,
             card_action=CardAction.REJECT,
         ),
@@ -512,6 +550,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.TRIAGE,
             N_("/close INDEX — close an answered appeal the citizen has not rated"),
             N_("Usage: /close INDEX"),
+            aliases=("/закрити",),
             on_appeal=close,
         ),
         StaffCommand(
@@ -519,6 +558,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             Permission.STATS,
             N_("/report month|quarter|year [previous] — a spreadsheet for the council"),
             N_("Usage: /report month|quarter|year [previous]"),
+            aliases=("/звіт",),
             run=report,
         ),
         StaffCommand(
@@ -528,6 +568,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                 "/invite operator | admin | executor DEPARTMENT — a one-time code for a new employee"
             ),
             N_("Usage: /invite operator, /invite admin or /invite executor DEPARTMENT"),
+            aliases=("/запросити",),
             run=invite,
         ),
     )
@@ -538,11 +579,39 @@ def for_card_action(action: CardAction) -> StaffCommand:
     return next(c for c in STAFF_COMMANDS.values() if c.card_action is action)
 
 
+#: Each alias and the command it names.
+ALIASES: dict[str, str] = {
+    alias: command.name for command in STAFF_COMMANDS.values() for alias in command.aliases
+}
+
+
 def staff_help(ctx: Ctx) -> str:
     role = role_of(ctx)
     lines = [ctx._("You work in the reception as: {role}.").format(role=role_name(ctx, role))]
-    lines += [ctx._(c.help) for c in STAFF_COMMANDS.values() if can(role, c.permission)]
+    lines += [
+        ctx._(c.help) + "".join(f" · {alias}" for alias in c.aliases)
+        for c in STAFF_COMMANDS.values()
+        if can(role, c.permission)
+    ]
+    lines.append(
+        ctx._(
+            "An appeal's card has buttons for every action: send only the index, for example "
+            "/assign Ш-12, and choose the rest with buttons."
+        )
+    )
     return "\n".join(lines)
+
+
+def asks_by_buttons(name: str, arguments: str) -> tuple[CardAction, str] | None:
+    """A command given only an index, whose other arguments are a closed choice: the card's
+    button steps ask for them, so nobody types a code from memory."""
+    command = STAFF_COMMANDS.get(name)
+    words = arguments.split()
+    if command is None or command.card_action is None or len(words) != 1:
+        return None
+    if command.card_action in (CardAction.TAKE, CardAction.ANSWER):
+        return None  # these need nothing more, or ask for it themselves
+    return command.card_action, words[0]
 
 
 async def run_command(ctx: Ctx, name: str, arguments: str) -> list[Reply]:

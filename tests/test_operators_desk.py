@@ -263,14 +263,15 @@ async def test_assign_from_buttons_puts_the_topics_department_first(
     [
         ("/appeal", "Usage: /appeal INDEX"),
         ("/appeal Ж-999", "There is no appeal Ж-999 among those you can see."),
-        ("/assign Ш-1", "Usage: /assign INDEX DEPARTMENT [15|30]"),
+        # Only an index: the rest is asked with the card's buttons and prompts.
+        ("/assign Ш-1", "Which department should consider appeal Ш-1?"),
         ("/assign Ш-1 zhkh 20", "Usage: /assign"),
         ("/assign Ш-1 nosuch", "There is no department nosuch. The codes are: cnap, zhkh"),
         ("/extend Ш-1 tomorrow please", "Usage: /extend INDEX DD.MM.YYYY REASON"),
         ("/forward Ш-1 somewhere", "Usage: /forward INDEX BODY; REASON"),
-        ("/return Ш-1", "Usage: /return INDEX [art7] REASON"),
+        ("/return Ш-1", "Type the explanation for the author"),
         ("/return Ш-1 art7", "Usage: /return INDEX [art7] REASON"),
-        ("/note Ш-1", "Usage: /note INDEX TEXT"),
+        ("/note Ш-1", "Type the internal note"),
         ("/find", "Usage: /find TEXT, PHONE or NAME"),
         ("/invite", "Your role does not allow this."),
         ("/join nonsense", "Usage: /join CODE"),
@@ -379,3 +380,24 @@ async def test_a_return_for_lacking_data_has_5_days(
             await session.scalars(select(AppealEvent).where(AppealEvent.kind == "returned"))
         ).one()
     assert event.data == {"late": True, "ground": "art7"}
+
+
+async def test_staff_type_ukrainian_command_words_and_choose_the_rest_with_buttons(
+    desk: None, chat: Chat, operator: Chat
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/черга")
+    assert "Ш-1 · Complaint · registered" in operator.text
+    await operator.send("/призначити Ш-1")
+    assert "Which department should consider appeal Ш-1?" in operator.text
+    await operator.tap("Department of Housing")
+    await operator.tap("15")
+    assert "Appeal Ш-1 is assigned to Department of Housing and Communal Services" in (
+        operator.text
+    )
+    await operator.send("/статистика тиждень")
+    assert "In all: 1" in operator.text
+    await operator.send("/help")
+    assert "/queue — appeals waiting for you · /черга" in operator.text
+    await chat.send("/мої")  # the citizen's commands have Ukrainian words too
+    assert "Ш-1" in chat.text
