@@ -203,8 +203,9 @@ async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     lines.append(ctx._("By topic:"))
     lines += [f"  {topic_name(ctx, t)}: {n}" for t, n in list(summary.by_topic.items())[:10]]
     lines.append(ctx._("By department:"))
+    names = {d.code: d.name(ctx.locale) for d in await ctx.uow.departments.all()}
     lines += [
-        f"  {d if d != '-' else ctx._('not assigned')}: {n}"
+        f"  {names.get(d, d) if d != '-' else ctx._('not assigned')}: {n}"
         for d, n in summary.by_department.items()
     ]
     lines.append(ctx._("Overdue now: {count}").format(count=summary.overdue))

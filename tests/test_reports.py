@@ -101,7 +101,7 @@ async def test_stats_in_the_bot_with_a_chart(known_set: Chat, store: AttachmentS
     assert "In all: 4" in text
     assert "closed: 2" in text
     assert "Complaint: 2" in text
-    assert "zhkh: 2" in text
+    assert "Department of Housing and Communal Services: 2" in text  # names, not codes
     assert "Median days to answer: 3" in text
     assert "Average rating: 3" in text
     chart = operator.last.files[0]
