@@ -40,6 +40,7 @@ async def set_language(ctx: Ctx, locale: str) -> None:
     ctx.set_locale(locale)
     await ctx.uow.people.set_locale(ctx.person.id, locale, ctx.now)
     ctx.person = replace(ctx.person, locale=ctx.locale)
+    ctx.state.data.pop("notice_seen", None)  # the notice is shown again in the new language
 
 
 async def never_answered(ctx: Ctx) -> bool:
@@ -53,6 +54,21 @@ async def has_consent(ctx: Ctx) -> bool:
 
 
 async def ask_consent(ctx: Ctx) -> Reply:
+    buttons = (
+        Button(ctx._("I agree"), "consent:yes"),
+        Button(ctx._("I do not agree"), "consent:no"),
+        Button(ctx._("More"), "consent:more"),
+    )
+    if ctx.state.data.get("notice_seen") == ctx.config.notice_version:
+        # The notice once is enough: asked again, the person gets one line and the buttons.
+        return Reply(
+            ctx._(
+                "Do you agree to the processing of your personal data? Without your consent the "
+                "reception cannot register an appeal here; “More” shows the notice in full."
+            ),
+            buttons,
+        )
+    ctx.state.data["notice_seen"] = ctx.config.notice_version
     # Law No. 2297-VI, Art. 12: who, what, why, to whom, the rights — short first, in full on
     # the "More" button. Processing appeals is the council's duty under Law No. 393/96-ВР
     # (Art. 11 of 2297-VI lists it beside consent); consent is asked for what goes beyond it.
@@ -65,14 +81,7 @@ async def ask_consent(ctx: Ctx) -> Reply:
         "correct and delete your data with /mydata.\n\n"
         "Do you agree to the processing of your personal data for these purposes?"
     ).format(council=ctx.config.council_name(ctx.locale), years=ctx.config.retention_years)
-    return Reply(
-        text,
-        (
-            Button(ctx._("I agree"), "consent:yes"),
-            Button(ctx._("I do not agree"), "consent:no"),
-            Button(ctx._("More"), "consent:more"),
-        ),
-    )
+    return Reply(text, buttons)
 
 
 def full_notice(ctx: Ctx) -> str:

@@ -149,6 +149,7 @@ async def test_refusing_consent_stores_only_the_refusal(
     assert "cannot register an appeal" in chat.text
     await chat.send("/new")
     assert "Do you agree" in chat.text
+    assert "its duty under the Law" not in chat.text  # the notice once, then one line
     await chat.send("Шевченко Тарас Григорович")
     assert "Do you agree" in chat.text
     async with sessions() as session:
