@@ -11,8 +11,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import ConversationConfig
 from handlers.i18n import DEFAULT_DIRECTORY, Catalogs
+from reception.categories import EverydayCategory
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
+from storage.departments import example_categories_file, read_categories
 
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 PLACEHOLDER_MARKERS = ("change", "your", "placeholder", "example", "xxx", "<", "token_here")
@@ -26,6 +28,8 @@ class Settings(BaseSettings):
     attachments_dir: Path = Path("data/attachments")
     #: The council's executive bodies; unset: the example data shipped with the package.
     departments_file: Path | None = None
+    #: The everyday categories citizens choose from; unset: the example shipped with the package.
+    categories_file: Path | None = None
     #: The message catalogues (`uk/LC_MESSAGES/messages.po` …); unset: the ones shipped.
     locales_dir: Path | None = None
     auto_migrate: bool = True
@@ -103,6 +107,7 @@ class Settings(BaseSettings):
         "smtp_user",
         "smtp_from",
         "departments_file",
+        "categories_file",
         "locales_dir",
         mode="before",
     )
@@ -172,6 +177,16 @@ class Settings(BaseSettings):
         IndexFormat(template=value).validate()
         return value
 
+    @field_validator("categories_file")
+    @classmethod
+    def valid_categories(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            read_categories(value)
+        return value
+
+    def categories(self) -> tuple[EverydayCategory, ...]:
+        return read_categories(self.categories_file or example_categories_file())
+
     def catalogs(self) -> Catalogs:
         return Catalogs(self.locales_dir or DEFAULT_DIRECTORY, default=self.default_locale)
 
@@ -199,4 +214,5 @@ class Settings(BaseSettings):
             offline_filing_en=self.offline_filing_en,
             digest_time=self.digest_time,
             auto_close_days=self.auto_close_days,
+            categories=self.categories(),
         )

@@ -4,10 +4,16 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from handlers.reporting import ReportMaker
+from reception.categories import EverydayCategory
 from reception.deadlines import Term, WorkCalendar
 from reception.files import DEFAULT_BYTES_PER_DAY, DEFAULT_FILES_PER_DAY, DEFAULT_MAX_FILE_BYTES
 from reception.numbering import IndexFormat
 from storage.attachments import AttachmentStore
+from storage.departments import example_categories_file, read_categories
+
+
+def example_categories() -> tuple[EverydayCategory, ...]:
+    return read_categories(example_categories_file())
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class ConversationConfig:
     reports: ReportMaker | None = None
     #: Where generated files are kept so that channels can send them.
     files: AttachmentStore | None = None
+    #: What citizens choose from when filing (CATEGORIES_FILE).
+    categories: tuple[EverydayCategory, ...] = field(default_factory=example_categories)
 
     #: Instruction No. 348 keeps appeals 5 years (unverified item: a setting); then a job
     #: anonymises them.

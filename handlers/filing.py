@@ -5,9 +5,10 @@ import secrets
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.file_checks import keep_file
+from handlers.payloads import ChooseCategory
 from handlers.render import category_name
 from handlers.types import Ask, Button, Reply
-from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, CITIZEN_TOPICS
+from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE
 from reception.files import (
     AUDIO_TYPES,
     MAX_FILES_PER_APPEAL,
@@ -87,16 +88,21 @@ async def answer_kind(ctx: Ctx) -> list[Reply] | None:
 
 
 async def ask_topic(ctx: Ctx) -> Reply:
-    buttons = tuple(Button(ctx._(t.name), f"topic:{t.code}") for t in CITIZEN_TOPICS)
-    return Reply(ctx._("Which area does your appeal concern?"), buttons)
+    buttons = tuple(
+        Button(c.name(ctx.locale), ChooseCategory(c.code).pack()) for c in ctx.config.categories
+    )
+    return Reply(ctx._("What is your appeal about?"), buttons, columns=2)
 
 
 async def answer_topic(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    code = action.removeprefix("topic:")
-    if not action.startswith("topic:") or code not in {t.code for t in CITIZEN_TOPICS}:
+    chosen = ChooseCategory.parse(ctx.incoming.action)
+    category = next(
+        (c for c in ctx.config.categories if chosen is not None and c.code == chosen.code), None
+    )
+    if category is None:
         return None
-    ctx.draft["topic"] = code
+    # The everyday words the person chose, and the classifier's topic they are filed under.
+    ctx.draft.update(topic=category.topic, category=category.code)
     return await advance(ctx, "topic")
 
 

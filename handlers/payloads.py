@@ -85,6 +85,14 @@ MAIN_MENU = Menu(MenuItem.MENU).pack()
 
 
 @dataclass(frozen=True)
+class ChooseCategory(Payload):
+    """An everyday category of the problem (the settings file's code)."""
+
+    prefix = "cat"
+    code: str
+
+
+@dataclass(frozen=True)
 class Rate(Payload):
     """The citizen's rating of an answer, 1 to 5."""
 

@@ -64,6 +64,13 @@ def not_found(ctx: Ctx, reference: str) -> Reply:
     )
 
 
+def category_words(ctx: Ctx, code: str | None) -> str:
+    """The citizen's own words for the topic, beside it: “009 Communal services (Street
+    lighting)”."""
+    category = next((c for c in ctx.config.categories if c.code == code), None)
+    return f" ({category.name(ctx.locale)})" if category else ""
+
+
 def list_reply(ctx: Ctx, title: str, page: AppealPage, listing: ListKind) -> Reply:
     appeals = page.items
     if not appeals:
@@ -107,7 +114,8 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
             kind=kind_name(ctx, appeal.kind),
             status=status_name(ctx, appeal.status),
         ),
-        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
+        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic))
+        + category_words(ctx, appeal.category),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
         ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
         ctx._("Department: {value}").format(

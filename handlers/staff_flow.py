@@ -65,8 +65,12 @@ async def ask_department(ctx: Ctx) -> Reply:
     appeal = await pending_appeal(ctx)
     departments = await ctx.uow.departments.all()
     if appeal is not None:
-        # The bodies that usually handle the appeal's topic come first.
-        departments.sort(key=lambda d: appeal.topic not in d.topics)
+        # The body the citizen's everyday category names comes first, then the bodies that
+        # usually handle the appeal's topic.
+        suggested = next(
+            (c.department for c in ctx.config.categories if c.code == appeal.category), None
+        )
+        departments.sort(key=lambda d: (d.code != suggested, appeal.topic not in d.topics))
     buttons = tuple(Button(d.name(ctx.locale), ChooseDepartment(d.id).pack()) for d in departments)
     return Reply(
         ctx._("Which department should consider appeal {index}?").format(

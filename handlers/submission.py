@@ -210,6 +210,7 @@ async def submit(ctx: Ctx) -> list[Reply]:
             subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
             coauthors=int(d.get("coauthors") or 1),
             topic=d["topic"],
+            category=d.get("category"),
             text=draft_text(ctx),
             location_text=d.get("location_text"),
             latitude=d.get("latitude"),

@@ -1,8 +1,8 @@
 """The classifier of citizens' appeals (CMU resolution No. 858), kept as editable data.
 
 Topic numbering comes from secondary sources: each entry says whether it was checked against the
-official text. `citizen_menu` marks the topics a city council's residents are offered when they file;
-operators may reclassify an appeal under any topic.
+official text. Citizens choose everyday categories (`reception/categories.py`, a settings file)
+that map to these topics.
 """
 
 from dataclasses import dataclass
@@ -16,39 +16,37 @@ class Topic:
     code: str
     name: str  # English msgid; translated where shown
     verified: bool
-    citizen_menu: bool
 
 
 TOPICS: tuple[Topic, ...] = (
-    Topic("001", N_("Industrial policy"), False, False),
-    Topic("002", N_("Agrarian policy and land relations"), False, True),
-    Topic("003", N_("Transport and communications"), False, True),
-    Topic("004", N_("Economy, prices, investment, construction, entrepreneurship"), False, True),
-    Topic("005", N_("Finance, taxes, customs"), False, False),
-    Topic("006", N_("Social protection"), False, True),
-    Topic("007", N_("Labour and wages"), False, False),
-    Topic("008", N_("Health care"), False, True),
-    Topic("009", N_("Communal services"), False, True),
-    Topic("010", N_("Housing"), False, True),
-    Topic("011", N_("Ecology and natural resources"), False, True),
-    Topic("012", N_("Legality, law enforcement, citizens' rights"), False, True),
-    Topic("013", N_("Family, children, youth, gender equality, sport"), False, True),
-    Topic("014", N_("Culture, cultural heritage, tourism"), False, True),
-    Topic("015", N_("Education and science"), False, True),
-    Topic("016", N_("Information policy and media"), False, False),
-    Topic("017", N_("Civic associations, religion"), False, False),
-    Topic("018", N_("Parliament, President, Cabinet of Ministers"), False, False),
-    Topic("019", N_("Central executive bodies"), False, False),
-    Topic("020", N_("Local executive bodies"), False, False),
-    Topic("021", N_("Local self-government"), False, True),
-    Topic("022", N_("Defence, sovereignty, international relations"), False, False),
-    Topic("023", N_("State building, administrative-territorial structure"), False, False),
-    Topic("024", N_("Corruption"), False, True),
-    Topic("025", N_("Other"), False, True),
+    Topic("001", N_("Industrial policy"), False),
+    Topic("002", N_("Agrarian policy and land relations"), False),
+    Topic("003", N_("Transport and communications"), False),
+    Topic("004", N_("Economy, prices, investment, construction, entrepreneurship"), False),
+    Topic("005", N_("Finance, taxes, customs"), False),
+    Topic("006", N_("Social protection"), False),
+    Topic("007", N_("Labour and wages"), False),
+    Topic("008", N_("Health care"), False),
+    Topic("009", N_("Communal services"), False),
+    Topic("010", N_("Housing"), False),
+    Topic("011", N_("Ecology and natural resources"), False),
+    Topic("012", N_("Legality, law enforcement, citizens' rights"), False),
+    Topic("013", N_("Family, children, youth, gender equality, sport"), False),
+    Topic("014", N_("Culture, cultural heritage, tourism"), False),
+    Topic("015", N_("Education and science"), False),
+    Topic("016", N_("Information policy and media"), False),
+    Topic("017", N_("Civic associations, religion"), False),
+    Topic("018", N_("Parliament, President, Cabinet of Ministers"), False),
+    Topic("019", N_("Central executive bodies"), False),
+    Topic("020", N_("Local executive bodies"), False),
+    Topic("021", N_("Local self-government"), False),
+    Topic("022", N_("Defence, sovereignty, international relations"), False),
+    Topic("023", N_("State building, administrative-territorial structure"), False),
+    Topic("024", N_("Corruption"), False),
+    Topic("025", N_("Other"), False),
 )
 
 TOPICS_BY_CODE: dict[str, Topic] = {topic.code: topic for topic in TOPICS}
-CITIZEN_TOPICS: tuple[Topic, ...] = tuple(topic for topic in TOPICS if topic.citizen_menu)
 
 
 class Result(StrEnum):

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reception.categories import CategoryFileError, EverydayCategory, parse_categories
 from storage.convert import to_record
 from storage.models import Department
 from storage.records import DepartmentRecord
@@ -36,6 +37,23 @@ def example_departments_file() -> Path:
     if isinstance(shipped, Path) and shipped.is_file():
         return shipped
     return Path(__file__).resolve().parent.parent / "config" / "departments.toml"
+
+
+def example_categories_file() -> Path:
+    """The everyday categories shipped beside the example departments (CATEGORIES_FILE sets a
+    deployer's own)."""
+    shipped = resources.files("storage") / "examples" / "categories.toml"
+    if isinstance(shipped, Path) and shipped.is_file():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "config" / "categories.toml"
+
+
+def read_categories(path: Path) -> tuple[EverydayCategory, ...]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CategoryFileError(f"{path}: {error}") from error
+    return parse_categories(text, str(path))
 
 
 def load_departments(path: Path) -> list[DepartmentEntry]:

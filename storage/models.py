@@ -125,6 +125,8 @@ class Appeal(Base):
     receipt_form: Mapped[str] = mapped_column(String(8))
     receipt_sign: Mapped[str] = mapped_column(String(8))
     topic: Mapped[str] = mapped_column(String(8))
+    #: The everyday category the citizen chose (CATEGORIES_FILE), which suggests the body.
+    category: Mapped[str | None] = mapped_column(String(24))
     text: Mapped[str] = mapped_column(Text)
     location_text: Mapped[str | None] = mapped_column(String(300))
     latitude: Mapped[float | None]

@@ -80,6 +80,8 @@ class NewAppeal:
     receipt_sign: str
     attachment_ids: tuple[int, ...] = ()
     parent_id: int | None = None
+    #: The everyday category chosen (CATEGORIES_FILE); None when filed another way.
+    category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class AppealRecord:
     answer_text: str | None
     answered_at: datetime | None
     rating: int | None
+    category: str | None = None
 
 
 @dataclass(frozen=True)

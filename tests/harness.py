@@ -107,7 +107,7 @@ async def file_appeal(
     residence: str = "м. Луцьк, вул. Лесі Українки, 35, кв. 2",
     phone: str = "050 123 45 67",
     kind: str = "Complaint",
-    topic: str = "Communal services",
+    topic: str = "Street lighting",
     submit: bool = True,
 ) -> list[Reply]:
     """An onboarded, English-speaking citizen files a complaint about lighting."""

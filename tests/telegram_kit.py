@@ -129,7 +129,7 @@ async def file_appeal(user: "TelegramUser", surname: str, *, submit: bool = True
     await user.tap("Погоджуюся")
     await user.tap("Нове звернення")
     await user.tap("Скарга")
-    await user.tap("Комунальне господарство")
+    await user.tap("Освітлення вулиць")
     await user.say("Ліхтарі не світять біля будинку вже другий тиждень, просимо полагодити.")
     await user.tap("Готово")
     await user.say("Пропустити")

@@ -49,7 +49,7 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     assert "What kind of appeal is it?" in chat.text
     assert "Complaint — a demand to restore your right" in chat.text
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     await chat.send(LIGHTING)
     assert "The text now has 72 characters" in chat.text
     await chat.send("Residents have called the utility twice.")
@@ -125,7 +125,7 @@ async def test_the_same_flow_speaks_ukrainian(chat: Chat) -> None:
     assert "Нове звернення" in chat.buttons
     await chat.tap("Нове звернення")
     await chat.tap("Скарга")
-    await chat.tap("Комунальн")
+    await chat.tap("Освітлення")
     await chat.send("Другий тиждень не світять ліхтарі біля будинку на вулиці Лесі Українки.")
     await chat.tap("Готово")
     await chat.tap("Пропустити")
@@ -168,7 +168,7 @@ async def test_a_returning_citizen_confirms_the_saved_details(
     await file_appeal(chat)
     await chat.send("/new")
     await chat.tap("Proposal")
-    await chat.tap("Transport")
+    await chat.tap("Public transport")
     await chat.send("Please add a bus stop near the new school on Kravchuka Street.")
     await chat.tap("Done")
     await chat.send("вул. Кравчука, 40")
@@ -231,7 +231,7 @@ async def test_words_typed_at_first_contact_become_the_appeals_text(chat: Chat) 
     assert "не світить лампочка" in chat.text
     await chat.tap("Так, подати")
     await chat.tap("Скарга")
-    await chat.tap("Комунальне господарство")
+    await chat.tap("Освітлення вулиць")
     assert "текст звернення (60 символів) збережено" in chat.text  # the words are the text
     await chat.tap("Готово")
     assert "Де виникла проблема" in chat.text or "адрес" in chat.text
@@ -248,5 +248,5 @@ async def test_text_typed_at_the_menu_is_offered_for_filing_not_thrown_away(chat
     await chat.send("The bus stop shelter on Voli Avenue 12 is broken and dangerous")
     await chat.tap("Yes, file it")
     await chat.tap("Proposal")
-    await chat.tap("Transport")
+    await chat.tap("Public transport")
     assert "so far (62 characters) is kept" in chat.text

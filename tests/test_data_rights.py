@@ -59,7 +59,7 @@ async def test_mydata_shows_everything_and_deletion_keeps_only_what_the_law_keep
     await file_appeal(chat)
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     await chat.send_files(photo(store, "pole.jpg"))
     await chat.send("/cancel")
     await chat.send("/mydata")
@@ -166,7 +166,7 @@ async def test_a_citizen_corrects_a_detail_from_mydata_and_bad_input_is_asked_ag
     assert appeal.surname == "Шевченко"
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     await chat.send("The heating in our building does not work since Monday.")
     await chat.tap("Done")
     await chat.tap("Skip")

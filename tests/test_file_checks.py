@@ -45,7 +45,7 @@ async def at_text_step(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     await chat.send(LIGHTING)
 
 
@@ -141,7 +141,7 @@ async def test_the_intake_asks_whether_a_person_may_send_files_now(
     assert not await conversation.takes_files("test", chat.user)  # at the menu
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     assert await conversation.takes_files("test", chat.user)  # describing the issue
     await chat.send("/cancel")
     assert not await conversation.takes_files("test", chat.user)

@@ -89,7 +89,7 @@ async def test_a_whole_cycle_logs_nothing_personal(
         await citizen.tap("Погоджуюся")
         await citizen.tap("Нове звернення")
         await citizen.tap("Скарга")
-        await citizen.tap("Комунальне господарство")
+        await citizen.tap("Освітлення вулиць")
         await citizen.say("Ліхтарі не світять біля будинку 35 на вулиці Лесі Українки.")
         await citizen.tap("Готово")
         await citizen.say("Пропустити")

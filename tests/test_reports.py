@@ -56,13 +56,13 @@ async def known_set(
     await file_appeal(
         citizen,
         kind="Proposal",
-        topic="Transport",
+        topic="Public transport",
         text="Please add a bus stop near the new school on Kravchuka St.",
     )
     await file_appeal(
         other,
         kind="Application",
-        topic="Housing",
+        topic="My building",
         name="Коваль Катерина Іванівна",
         text="The roof of our building leaks during every rain.",
     )

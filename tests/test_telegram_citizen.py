@@ -58,7 +58,7 @@ async def test_a_citizen_files_an_appeal_by_tapping_and_typing_and_finds_it_afte
         await onboard(user)
         await user.tap("Нове звернення")
         await user.tap("Скарга")
-        await user.tap("Комунальне господарство")
+        await user.tap("Освітлення вулиць")
         await user.say(
             "Другий тиждень не світять ліхтарі біля будинку 35 на вулиці Лесі Українки."
         )
@@ -142,7 +142,7 @@ async def test_bad_input_in_telegram_gets_a_clear_reply(
         assert "Стікери тут не приймаються." in user.everything()
         await user.tap("Нове звернення")
         await user.tap("Скарга")
-        await user.tap("Комунальне господарство")
+        await user.tap("Освітлення вулиць")
         await user.say("Ліхтар " * 1429)
         assert "не більше ніж 4000" in user.everything()
         await user.send(
@@ -322,7 +322,7 @@ async def test_the_answer_and_its_file_reach_the_citizen_in_telegram(
         await user.tap("I agree")
         await user.tap("New appeal")
         await user.tap("Complaint")
-        await user.tap("Communal services")
+        await user.tap("Street lighting")
         await user.say(LIGHTING)
         await user.tap("Done")
         await user.say("Skip")
@@ -369,7 +369,7 @@ async def test_a_voice_message_attaches_and_a_sentence_of_text_is_asked_for(
         await onboard(user)
         await user.tap("Нове звернення")
         await user.tap("Скарга")
-        await user.tap("Комунальне господарство")
+        await user.tap("Освітлення вулиць")
         await user.send(
             voice={
                 "file_id": "voice-1",

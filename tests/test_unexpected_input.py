@@ -11,7 +11,7 @@ async def start_text_step(chat: Chat) -> None:
     await onboard(chat)
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
 
 
 @pytest.mark.parametrize(

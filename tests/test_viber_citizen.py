@@ -70,7 +70,7 @@ def viber_settings(database_url: str, tmp_path: Path, viber: FakeViber, **more: 
 async def file_by_keyboard(user: ViberUser) -> None:
     await user.tap("Нове звернення")
     await user.tap("Скарга")
-    await user.tap("Комунальне господарство")
+    await user.tap("Освітлення вулиць")
     await user.say("Другий тиждень не світять ліхтарі біля будинку 35 на вулиці Лесі Українки.")
     await user.tap("Готово")
     await user.send({"type": "location", "location": {"lat": 50.7472, "lon": 25.3254}})
@@ -152,7 +152,7 @@ async def file_in_telegram(tg: TelegramUser, phone: str = "+380501234567") -> No
     await tg.tap("Погоджуюся")
     await tg.tap("Нове звернення")
     await tg.tap("Скарга")
-    await tg.tap("Комунальне господарство")
+    await tg.tap("Освітлення вулиць")
     await tg.say("Не працює ліфт у під'їзді з понеділка, мешканці похилого віку.")
     await tg.tap("Готово")
     await tg.say("Пропустити")
@@ -344,7 +344,7 @@ async def test_pictures_come_in_and_answer_files_go_out_through_signed_urls(
         await user.tap("I agree")
         await user.tap("New appeal")
         await user.tap("Complaint")
-        await user.tap("Communal services")
+        await user.tap("Street lighting")
         await user.send(
             {
                 "type": "picture",

@@ -119,7 +119,7 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         await citizen.tap("I agree")
         await citizen.tap("New appeal")
         await citizen.tap("Complaint")
-        await citizen.tap("Communal services")
+        await citizen.tap("Street lighting")
         await citizen.say("The street lights near Lesi Ukrainky St. 35 have been off for weeks.")
         await citizen.tap("Done")
         await citizen.say("Skip")
