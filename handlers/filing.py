@@ -344,6 +344,7 @@ async def answer_profile(ctx: Ctx) -> list[Reply] | None:
         )
         return await ctx.goto("options")
     if ctx.incoming.action == "profile:new":
+        ctx.draft["new_details"] = True
         return await ctx.goto("name")
     return None
 

@@ -16,6 +16,7 @@ from handlers import (
     submission,
 )
 from handlers.context import Step
+from handlers.progress import numbered
 from reception.markers import N_
 
 STEPS: dict[str, Step] = {
@@ -65,42 +66,52 @@ STEPS: dict[str, Step] = {
         N_("Please choose with a button whether to continue your draft."),
     ),
     "kind": Step(
-        filing.ask_kind, filing.answer_kind, N_("Please choose the kind of appeal with a button.")
+        numbered("kind", filing.ask_kind),
+        filing.answer_kind,
+        N_("Please choose the kind of appeal with a button."),
     ),
     "topic": Step(
-        filing.ask_topic, filing.answer_topic, N_("Please choose the topic with a button.")
+        numbered("topic", filing.ask_topic),
+        filing.answer_topic,
+        N_("Please choose the topic with a button."),
     ),
     "text": Step(
-        filing.ask_text,
+        numbered("text", filing.ask_text),
         filing.answer_text,
         N_("Please send the text of the appeal, a photo or a document, or tap “Done”."),
     ),
     "location": Step(
-        filing.ask_location,
+        numbered("location", filing.ask_location),
         filing.answer_location,
         N_("Please type the address, share a location, or tap “Skip”."),
     ),
     "profile": Step(
-        filing.ask_profile,
+        numbered("profile", filing.ask_profile),
         filing.answer_profile,
         N_("Please answer with a button whether to use your saved details."),
     ),
     "name": Step(
-        filing.ask_name,
+        numbered("name", filing.ask_name),
         filing.answer_name,
         N_("Please type your surname, first name and patronymic."),
     ),
     "residence": Step(
-        filing.ask_residence, filing.answer_residence, N_("Please type your place of residence.")
+        numbered("residence", filing.ask_residence),
+        filing.answer_residence,
+        N_("Please type your place of residence."),
     ),
     "phone": Step(
-        filing.ask_phone, filing.answer_phone, N_("Please share your phone number or type it.")
+        numbered("phone", filing.ask_phone),
+        filing.answer_phone,
+        N_("Please share your phone number or type it."),
     ),
     "email": Step(
-        filing.ask_email, filing.answer_email, N_("Please type your e-mail address or tap “Skip”.")
+        numbered("email", filing.ask_email),
+        filing.answer_email,
+        N_("Please type your e-mail address or tap “Skip”."),
     ),
     "options": Step(
-        filing.ask_options,
+        numbered("options", filing.ask_options),
         filing.answer_options,
         N_("Please use the buttons to change an option, then tap “Continue”."),
     ),

@@ -47,6 +47,7 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     await onboard(chat)
     await chat.send("/new")
     assert "What kind of appeal is it?" in chat.text
+    assert chat.text.startswith("Step 1 of 9\n")  # how far the person is, in every question
     assert "Complaint — a demand to restore your right" in chat.text
     await chat.tap("Complaint")
     await chat.tap("Street lighting")
@@ -173,6 +174,7 @@ async def test_a_returning_citizen_confirms_the_saved_details(
     await chat.tap("Done")
     await chat.send("вул. Кравчука, 40")
     assert "Shall we use your details from the previous appeal?" in chat.text
+    assert "Step 5 of 6" in chat.text  # saved details make the way shorter
     assert "Шевченко Тарас Григорович" in chat.text
     assert "+380501234567" in chat.text
     await chat.tap("Yes, use them")
