@@ -221,6 +221,9 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await ctx.goto("consent")
     if command is not None:
         return await run_command(ctx, command)
+    location = ctx.incoming.location
+    if location is not None and step == "menu" and is_staff(staff_card.role_of(ctx)):
+        return await staff_commands.near(ctx, location.latitude, location.longitude)
     payload = global_payload(ctx.incoming.action)
     result = None
     if isinstance(payload, Rate | NotSolved):

@@ -150,6 +150,7 @@ class ListKind(StrEnum):
     DUE = "due"
     OVERDUE = "overdue"
     FOUND = "found"
+    NEAR = "near"
     MINE = "mine"
 
 

@@ -23,10 +23,12 @@ from reception.reasons import NotConsidered
 from reception.roles import ROLE_NAMES, Permission, Role, can, searches_authors
 from reception.statistics import summarise
 from reception.validation import MAX_REASON_CHARS, clean_text
-from storage.listings import DueBetween, InWork, Listing, Overdue, Queue, Search
+from storage.listings import DueBetween, InWork, Listing, Near, Overdue, Queue, Search
 from storage.records import AppealRecord
 
 INVITE_HOURS = 24
+#: How far around a shared place /find looks.
+NEAR_METRES = 300
 DUE_SOON_DAYS = 3
 
 Run = Callable[[Ctx, "StaffCommand", str], Awaitable[list[Reply]]]
@@ -104,6 +106,14 @@ async def find(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     return await show_page(ctx, ListKind.FOUND, 0)
 
 
+async def near(ctx: Ctx, latitude: float, longitude: float) -> list[Reply]:
+    """A place shared by an employee: the appeals reported around it."""
+    if not can(role_of(ctx), Permission.FIND):
+        return [Reply(ctx._("Your role does not allow this."))]
+    ctx.state.data["near"] = [latitude, longitude]
+    return await show_page(ctx, ListKind.NEAR, 0)
+
+
 async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
     """One page of a staff list; the buttons turn to the next and previous pages."""
     first = act.today(ctx)
@@ -114,7 +124,11 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
         ListKind.DUE: ctx._("Due within 3 days:"),
         ListKind.OVERDUE: ctx._("Past their due date:"),
         ListKind.FOUND: ctx._("Found:"),
+        ListKind.NEAR: ctx._("Appeals within about {metres} m of the place you shared:").format(
+            metres=NEAR_METRES
+        ),
     }
+    near = ctx.state.data.get("near") or [0.0, 0.0]
     kinds: dict[ListKind, Listing] = {
         ListKind.QUEUE: Queue(),
         ListKind.IN_WORK: InWork(ctx.person.department_id),
@@ -125,6 +139,7 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
             scope(ctx),
             author_fields=searches_authors(role_of(ctx)),
         ),
+        ListKind.NEAR: Near(float(near[0]), float(near[1]), NEAR_METRES, scope(ctx)),
     }
     listing_of = kinds.get(listing)
     if listing_of is None or (
@@ -132,6 +147,8 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
     ):
         return []
     if listing is ListKind.FOUND and len(str(ctx.state.data.get("found", ""))) < 2:
+        return []
+    if listing is ListKind.NEAR and "near" not in ctx.state.data:
         return []
     page = await ctx.uow.appeals.page(listing_of, offset, LIST_LIMIT)
     return [list_reply(ctx, titles[listing], page, listing)]
@@ -441,7 +458,10 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
         StaffCommand(
             "/find",
             Permission.FIND,
-            N_("/find TEXT — search by index, name, phone or words"),
+            N_(
+                "/find TEXT — search by index, name, phone, words or address; share a location "
+                "to see the appeals around it"
+            ),
             N_("Usage: /find TEXT, PHONE or NAME"),
             aliases=("/пошук",),
             run=find,

@@ -69,7 +69,8 @@ class AppealRepository:
         row = Appeal(
             **values,
             search_text=search_key(new),
-            search_public=f"{reg_index}\n{new.text}".casefold(),
+            # The problem's address is the problem's, not the author's: searchable by all staff.
+            search_public=f"{reg_index}\n{new.text}\n{new.location_text or ''}".casefold(),
             reg_index=reg_index,
             year=year,
             number=number,

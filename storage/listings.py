@@ -1,6 +1,7 @@
 """The lists of appeals staff and citizens page through: each a filter and an order, so that
 a page and the count of the whole list are read by one query shape."""
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -116,6 +117,32 @@ class OfAuthor:
 
     def where(self) -> Sequence[Any]:
         return [Appeal.author_id == self.person_id]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at.desc(), Appeal.id.desc()]
+
+
+METRES_PER_DEGREE = 111_320
+
+
+@dataclass(frozen=True)
+class Near:
+    """Appeals whose shared location lies within about `metres` of a point (a box of that
+    half-width: cheap on any database, close enough to find a neighbour's report)."""
+
+    latitude: float
+    longitude: float
+    metres: int
+    department_id: int | None
+
+    def where(self) -> Sequence[Any]:
+        rise = self.metres / METRES_PER_DEGREE
+        run = rise / max(math.cos(math.radians(self.latitude)), 0.01)
+        return [
+            Appeal.latitude.between(self.latitude - rise, self.latitude + rise),
+            Appeal.longitude.between(self.longitude - run, self.longitude + run),
+            *_in_department(self.department_id),
+        ]
 
     def order(self) -> Sequence[Any]:
         return [Appeal.submitted_at.desc(), Appeal.id.desc()]

@@ -1,6 +1,6 @@
 """A day's appeals do not fit one message: staff lists and a citizen's /my turn pages."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
@@ -12,11 +12,12 @@ from tests.harness import Chat, file_appeal, onboard
 async def copies_of_the_appeal(sessions: async_sessionmaker[AsyncSession], count: int) -> None:
     """`count` more appeals like the one filed, numbered on (faster than filing each)."""
     async with sessions() as session, session.begin():
-        original = (await session.scalars(select(Appeal))).one()
+        original = (await session.scalars(select(Appeal).where(Appeal.number == 1))).one()
         columns = {
             c.key: getattr(original, c.key) for c in Appeal.__table__.columns if c.key != "id"
         }
-        for number in range(2, count + 2):
+        first = int(await session.scalar(select(func.max(Appeal.number))) or 1) + 1
+        for number in range(first, first + count):
             session.add(
                 Appeal(
                     **{
@@ -73,3 +74,40 @@ async def test_a_citizen_pages_through_their_appeals_and_a_citizen_cannot_turn_s
     assert "Page 2 of 2" in chat.text
     await chat.press("pg:queue:0")  # forged: a staff list
     assert "Awaiting triage" not in chat.text
+
+
+async def test_an_operator_finds_appeals_by_address_and_around_a_shared_place(
+    conversation: Conversation, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    await onboard(chat)
+    await file_appeal(chat)
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Roads and potholes")
+    await chat.send("A deep pothole in the middle of the road near the bus stop.")
+    await chat.tap("Done")
+    await chat.send("вул. Рівненська, 12")
+    await chat.tap("Yes, use them")
+    await chat.tap("Continue")
+    await chat.tap("Submit")
+    await copies_of_the_appeal(sessions, 1)  # Ш-3, a copy of Ш-1
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Appeal)
+            .where(Appeal.reg_index == "Ш-2")
+            .values(latitude=50.7472, longitude=25.3254)
+        )
+        await session.execute(
+            update(Appeal)
+            .where(Appeal.reg_index == "Ш-3")
+            .values(latitude=50.7600, longitude=25.3500)  # about 2 km away
+        )
+    await operator.send("/find рівненська")
+    assert "Ш-2 ·" in operator.text
+    assert "Ш-3 ·" not in operator.text
+    await operator.share_location(50.7480, 25.3260)  # some 100 m from Ш-2
+    assert "within about 300 m" in operator.text
+    assert "Ш-2 ·" in operator.text
+    assert "Ш-3 ·" not in operator.text
