@@ -3,7 +3,7 @@ lighting"), each mapped to a classifier topic and the body that usually handles 
 settings file, since every council names its bodies and its residents' worries its own way."""
 
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reception.classifier import TOPICS_BY_CODE
@@ -28,14 +28,17 @@ class EverydayCategory:
         return self.name_uk if locale == "uk" else self.name_en
 
 
-def parse_categories(text: str, source: str = "categories") -> tuple[EverydayCategory, ...]:
-    """The categories in a TOML text; a mistake names the entry and the field."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CategoryFileError(f"{source}: {error}") from error
+def parse_categories(
+    data: Mapping[str, object], source: str = "categories"
+) -> tuple[EverydayCategory, ...]:
+    """The categories of a settings file's data; a mistake names the entry and the field."""
     found: list[EverydayCategory] = []
-    for position, item in enumerate(data.get("category", []), start=1):
+    entries = data.get("category", [])
+    if not isinstance(entries, list):
+        raise CategoryFileError(f"{source}: [[category]] entries expected")
+    for position, item in enumerate(entries, start=1):
+        if not isinstance(item, dict):
+            raise CategoryFileError(f"{source}: category {position} is not a table")
         try:
             category = EverydayCategory(
                 code=str(item["code"]),

@@ -50,10 +50,10 @@ def example_categories_file() -> Path:
 
 def read_categories(path: Path) -> tuple[EverydayCategory, ...]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
         raise CategoryFileError(f"{path}: {error}") from error
-    return parse_categories(text, str(path))
+    return parse_categories(data, str(path))
 
 
 def load_departments(path: Path) -> list[DepartmentEntry]:

@@ -35,10 +35,22 @@ def test_every_shipped_category_resolves_to_a_topic_and_a_department() -> None:
 def test_a_mistake_in_the_file_names_the_entry(tmp_path: Path) -> None:
     with pytest.raises(CategoryFileError, match="topic 099 is not in the classifier"):
         parse_categories(
-            '[[category]]\ncode="x"\nname_uk="Х"\nname_en="X"\ntopic="099"\ndepartment="cnap"\n'
+            {
+                "category": [
+                    {
+                        "code": "x",
+                        "name_uk": "Х",
+                        "name_en": "X",
+                        "topic": "099",
+                        "department": "a",
+                    }
+                ]
+            }
         )
     with pytest.raises(CategoryFileError, match="category 1 has no department"):
-        parse_categories('[[category]]\ncode="x"\nname_uk="Х"\nname_en="X"\ntopic="009"\n')
+        parse_categories(
+            {"category": [{"code": "x", "name_uk": "Х", "name_en": "X", "topic": "009"}]}
+        )
     broken = tmp_path / "categories.toml"
     broken.write_text("[[category]\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"categories\.toml"):
