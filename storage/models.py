@@ -325,3 +325,15 @@ class PersonEvent(Base):
     kind: Mapped[str] = mapped_column(String(30))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
+
+
+class AnswerTemplate(Base):
+    """A department's prepared answer text: picked while answering and edited before sending."""
+
+    __tablename__ = "answer_templates"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    created_at: Mapped[datetime]

@@ -18,6 +18,7 @@ from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
+from storage.templates import TemplateRepository
 
 #: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
 Sessions = async_sessionmaker[AsyncSession]
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.reports = ReportRepository(session)
         self.identity = IdentityRepository(session)
         self.data_rights = DataRightsRepository(session)
+        self.templates = TemplateRepository(session)
 
 
 @asynccontextmanager
