@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.config import ConversationConfig
 from handlers.i18n import DEFAULT_DIRECTORY, Catalogs
+from reception.classifier import DEFAULT_RECEIPT_FORMS, Channel, ReceiptForm
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
 
@@ -78,6 +79,16 @@ class Settings(BaseSettings):
     offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
+    #: Classifier 858, 1.x: the receipt form each way in is filed under. 1.1 is checked for
+    #: electronic appeals (published council reports); the others are unverified defaults.
+    receipt_form_electronic: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.ELECTRONIC]
+    receipt_form_post: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.POST]
+    receipt_form_in_person: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.IN_PERSON]
+    receipt_form_phone: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.PHONE]
+    #: The public address where `/files/` of this server is proxied: the department e-mail then
+    #: carries signed links to the appeal's files (FILES_LINK_SECRET signs them).
+    files_public_url: str | None = None
+    files_link_secret: SecretStr | None = None
     #: A message being sent by a process that died is sent again after this many seconds.
     outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
     #: On SIGTERM, updates being handled and replies being sent get this long to finish; what
@@ -104,6 +115,7 @@ class Settings(BaseSettings):
         "smtp_from",
         "departments_file",
         "locales_dir",
+        "files_public_url",
         mode="before",
     )
     @classmethod
@@ -138,6 +150,7 @@ class Settings(BaseSettings):
         "viber_auth_token",
         "telegram_webhook_secret",
         "smtp_password",
+        "files_link_secret",
         mode="after",
     )
     @classmethod
@@ -199,4 +212,10 @@ class Settings(BaseSettings):
             offline_filing_en=self.offline_filing_en,
             digest_time=self.digest_time,
             auto_close_days=self.auto_close_days,
+            receipt_forms={
+                Channel.ELECTRONIC: self.receipt_form_electronic,
+                Channel.POST: self.receipt_form_post,
+                Channel.IN_PERSON: self.receipt_form_in_person,
+                Channel.PHONE: self.receipt_form_phone,
+            },
         )

@@ -124,6 +124,7 @@ class CardAction(StrEnum):
     RETURN = "return"
     REJECT = "reject"
     NOTE = "note"
+    CLASSIFY = "classify"
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,30 @@ class ChooseResult(Payload):
 
     def is_valid(self) -> bool:
         return self.result in ANSWER_RESULTS
+
+
+class ClassField(StrEnum):
+    """What /classify may correct on the card (Classifier 858)."""
+
+    KIND = "kind"
+    TOPIC = "topic"
+    FORM = "form"
+    SIGN = "sign"
+    CATEGORY = "category"
+
+
+@dataclass(frozen=True)
+class ChooseClassField(Payload):
+    prefix = "cf"
+    field: ClassField
+
+
+@dataclass(frozen=True)
+class ChooseCode(Payload):
+    """A classifier code (3.x, a topic, 1.x, 2.x, 7.x, or "-" for none); checked on use."""
+
+    prefix = "cc"
+    code: str
 
 
 # --- buttons of a step that carry nothing but their meaning ------------------------------------

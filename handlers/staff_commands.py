@@ -15,6 +15,8 @@ from handlers.payloads import CardAction
 from handlers.render import day, kind_name, role_name, status_name, topic_name
 from handlers.staff_answer import start_answer
 from handlers.staff_card import card, list_reply, not_found, role_of, visible
+from handlers.staff_classify import start_classify
+from handlers.staff_classify import typed as classify_typed
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -261,6 +263,15 @@ async def answer(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
     return await start_answer(ctx, appeal)
 
 
+async def classify(
+    ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str
+) -> list[Reply]:
+    if not rest:
+        return await start_classify(ctx, appeal)
+    done = await classify_typed(ctx, appeal, rest)
+    return done if done is not None else command.usage_reply(ctx)
+
+
 async def close(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     return [await act.close(ctx, appeal)]
 
@@ -495,6 +506,20 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             N_("/close INDEX — close an answered appeal the citizen has not rated"),
             N_("Usage: /close INDEX"),
             on_appeal=close,
+        ),
+        StaffCommand(
+            "/classify",
+            Permission.CLASSIFY,
+            N_(
+                "/classify INDEX [kind|topic|form|sign|category CODE] — correct the classifier "
+                "codes (Classifier 858)"
+            ),
+            N_(
+                "Usage: /classify INDEX, or /classify INDEX kind|topic|form|sign|category CODE, "
+                "for example /classify Ш-12 form 1.2"
+            ),
+            on_appeal=classify,
+            card_action=CardAction.CLASSIFY,
         ),
         StaffCommand(
             "/report",

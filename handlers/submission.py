@@ -7,17 +7,19 @@ from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
-from reception.classifier import ReceiptForm
+from reception.classifier import Channel
 from reception.deadlines import due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
-from reception.validation import has_substance
+from reception.validation import full_name, has_substance
 from storage.people import Profile
 from storage.records import AppealRecord, NewAppeal, NewEvent
 
-#: The order in which a missing field is asked for again at submission.
+#: The order in which a missing field is asked for again at submission. The phone may be
+#: empty (the answer then comes in the chat, Art. 5), but its question must have been answered.
 REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
+MAY_BE_EMPTY = frozenset({"phone"})
 FIELD_STEPS = {
     "kind": "kind",
     "topic": "topic",
@@ -38,7 +40,14 @@ def summary_text(ctx: Ctx) -> str:
         location = f"{d['latitude']:.5f}, {d['longitude']:.5f}"
     else:
         location = missing
-    name = f"{d['surname']} {d['given_name']} {d['patronymic']}" if d.get("surname") else missing
+    name = (
+        full_name(d["surname"], d.get("given_name"), d.get("patronymic"))
+        if d.get("surname")
+        else missing
+    )
+    phone = d.get("phone") or (
+        ctx._("not given: the answer comes here in the chat") if "phone" in d else missing
+    )
     lines = [
         ctx._("Please check your appeal before submitting it."),
         "",
@@ -53,7 +62,7 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Place of the problem: {value}").format(value=location),
         ctx._("Author: {value}").format(value=name),
         ctx._("Place of residence: {value}").format(value=d.get("residence") or missing),
-        ctx._("Phone: {value}").format(value=d.get("phone") or missing),
+        ctx._("Phone: {value}").format(value=phone),
         ctx._("E-mail: {value}").format(value=d.get("email") or missing),
         ctx._("Collective: {value}").format(
             value=ctx.ngettext(
@@ -62,6 +71,7 @@ def summary_text(ctx: Ctx) -> str:
             if d.get("collective")
             else no
         ),
+        *([d["coauthor_names"]] if d.get("collective") and d.get("coauthor_names") else []),
         ctx._("Do not disclose my name and address to the executor: {value}").format(
             value=yes if d.get("confidential") else no
         ),
@@ -195,7 +205,8 @@ async def submit(ctx: Ctx) -> list[Reply]:
         ctx.discard_draft()
         return [registered_reply(ctx, done)]
     for key in REQUIRED:
-        if not d.get(key) or (key == "parts" and not has_substance(draft_text(ctx))):
+        given = d.get(key) is not None if key in MAY_BE_EMPTY else bool(d.get(key))
+        if not given or (key == "parts" and not has_substance(draft_text(ctx))):
             d["editing"] = True
             return await ctx.goto(
                 FIELD_STEPS[key], Reply(ctx._("Something required is missing; please fill it in."))
@@ -209,23 +220,24 @@ async def submit(ctx: Ctx) -> list[Reply]:
             kind=d["kind"],
             subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
             coauthors=int(d.get("coauthors") or 1),
+            coauthor_names=d.get("coauthor_names") if collective else None,
             topic=d["topic"],
             text=draft_text(ctx),
             location_text=d.get("location_text"),
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
             surname=d["surname"],
-            given_name=d["given_name"],
-            patronymic=d["patronymic"],
+            given_name=d.get("given_name") or "",
+            patronymic=d.get("patronymic") or "",
             residence=d["residence"],
-            phone=d["phone"],
+            phone=d["phone"] or "",
             email=d.get("email"),
             confidential=bool(d.get("confidential")),
             privileged=bool(d.get("privileged")),
             author_category=d.get("category") if d.get("privileged") else None,
             channel=ctx.account.channel,
             locale=ctx.locale,
-            receipt_form=ReceiptForm.ELECTRONIC.value,
+            receipt_form=ctx.config.receipt_forms[Channel.ELECTRONIC].value,
             receipt_sign=ReceiptSign.FIRST.value,
             attachment_ids=tuple(d.get("attachments", [])),
         ),
@@ -234,10 +246,10 @@ async def submit(ctx: Ctx) -> list[Reply]:
         ctx.person.id,
         Profile(
             d["surname"],
-            d["given_name"],
-            d["patronymic"],
+            d.get("given_name") or "",
+            d.get("patronymic") or "",
             d["residence"],
-            d["phone"],
+            d["phone"] or None,
             d.get("email"),
         ),
         ctx.now,

@@ -27,7 +27,7 @@ class Profile:
     given_name: str
     patronymic: str
     residence: str
-    phone: str
+    phone: str | None
     email: str | None
 
 

@@ -20,9 +20,8 @@ class PersonRecord:
 
     @property
     def has_profile(self) -> bool:
-        return bool(
-            self.surname and self.given_name and self.patronymic and self.residence and self.phone
-        )
+        # Art. 5: a name (the patronymic only if any) and a residence; the phone is optional.
+        return bool(self.surname and self.residence)
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ class NewAppeal:
     receipt_sign: str
     attachment_ids: tuple[int, ...] = ()
     parent_id: int | None = None
+    coauthor_names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ class AppealRecord:
     answer_text: str | None
     answered_at: datetime | None
     rating: int | None
+    coauthor_names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,17 @@ class AppealChanges(TypedDict, total=False):
     answered_at: datetime
     closed_at: datetime
     rating: int
+
+
+class Classification(TypedDict, total=False):
+    """The classifier codes an operator may correct with /classify (no status changes)."""
+
+    kind: str
+    topic: str
+    receipt_form: str
+    receipt_sign: str
+    author_category: str | None
+    privileged: bool
 
 
 @dataclass(frozen=True)
