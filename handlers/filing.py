@@ -52,12 +52,20 @@ async def advance(ctx: Ctx, current: str, *before: Reply) -> list[Reply]:
     draft = ctx.draft
     if draft.get("editing"):
         return await ctx.goto("summary", *before)
-    if current == "location" and ctx.person.has_profile and not draft.get("surname"):
+    if (
+        current == "location"
+        and ctx.person.has_profile
+        and not draft.get("surname")
+        and not draft.get("on_behalf")
+    ):
         return await ctx.goto("profile", *before)
     return await ctx.goto(ORDER[ORDER.index(current) + 1], *before)
 
 
 def _with_current(ctx: Ctx, text: str, current: str | None) -> str:
+    if ctx.draft.get("on_behalf"):
+        # An operator registering for a citizen (/register): the questions are the citizen's.
+        text = ctx._("For the citizen whose appeal you register:") + "\n" + text
     if not current:
         return text
     return text + "\n\n" + ctx._("Now: {value}").format(value=current)
@@ -402,9 +410,9 @@ async def ask_residence(ctx: Ctx) -> Reply:
 async def answer_residence(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    result = check_residence(ctx.incoming.text)
     kept = ctx.draft.get("residence_part")
-    if isinstance(result, ResidenceProblem) and kept:
+    result = check_residence(ctx.incoming.text)
+    if kept:
         # What was typed before is kept: "Луцьк", then "вул. Шевченка, 5", is one address.
         joined = check_residence(f"{kept}, {ctx.incoming.text}")
         if not isinstance(joined, ResidenceProblem):
@@ -455,7 +463,14 @@ async def ask_phone(ctx: Ctx) -> Reply:
             ),
             ctx.draft.get("phone"),
         ),
-        (Button(ctx._("Answer me here"), NO_PHONE),),
+        (
+            Button(
+                ctx._("No phone: answer by post")
+                if ctx.draft.get("on_behalf")
+                else ctx._("Answer me here"),
+                NO_PHONE,
+            ),
+        ),
         ask=Ask.CONTACT,
         ask_label=ctx._("Share my number"),
     )
@@ -465,13 +480,15 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     if incoming.action == NO_PHONE:
         ctx.draft["phone"] = ""
+        if ctx.draft.get("on_behalf"):
+            return await advance(ctx, "phone")
         return await advance(
             ctx,
             "phone",
             Reply(ctx._("No phone then: the answer will come here in the chat.")),
         )
     if incoming.contact is not None:
-        if incoming.contact.own is False:
+        if incoming.contact.own is False and not ctx.draft.get("on_behalf"):
             return await ctx.ask_again(
                 Reply(
                     ctx._(
@@ -489,7 +506,7 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
                     )
                 )
             )
-        if incoming.contact.own:
+        if incoming.contact.own and not ctx.draft.get("on_behalf"):
             # Telegram vouches the number is the sender's. It is recorded, never used to join
             # accounts: only a /link code does that (DESIGN rule 6).
             await ctx.uow.people.set_verified_phone(ctx.account.id, phone)

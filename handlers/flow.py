@@ -13,6 +13,7 @@ from handlers import (
     staff_answer,
     staff_classify,
     staff_flow,
+    staff_register,
     submission,
 )
 from handlers.context import Step
@@ -158,6 +159,11 @@ STEPS: dict[str, Step] = {
         staff_classify.ask_code,
         staff_classify.answer_code,
         N_("Please choose the new value with a button."),
+    ),
+    "staff_register_way": Step(
+        staff_register.ask_way,
+        staff_register.answer_way,
+        N_("Please choose with a button how the appeal was received."),
     ),
     "staff_answer": Step(
         staff_answer.ask_answer,

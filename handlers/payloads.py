@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Self, get_type_hints
 
-from reception.classifier import ANSWER_RESULTS, Result
+from reception.classifier import ANSWER_RESULTS, Channel, Result
 from reception.deadlines import Term
 from reception.reasons import NotConsidered
 
@@ -187,6 +187,14 @@ class ChooseCode(Payload):
 
     prefix = "cc"
     code: str
+
+
+@dataclass(frozen=True)
+class ChooseWay(Payload):
+    """/register: how the appeal reached the council."""
+
+    prefix = "way"
+    way: Channel
 
 
 # --- buttons of a step that carry nothing but their meaning ------------------------------------

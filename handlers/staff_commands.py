@@ -17,6 +17,8 @@ from handlers.staff_answer import start_answer
 from handlers.staff_card import card, list_reply, not_found, role_of, visible
 from handlers.staff_classify import start_classify
 from handlers.staff_classify import typed as classify_typed
+from handlers.staff_register import WAY_WORDS
+from handlers.staff_register import begin as begin_register
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -272,6 +274,13 @@ async def classify(
     return done if done is not None else command.usage_reply(ctx)
 
 
+async def register(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
+    if not arguments:
+        return await ctx.goto("staff_register_way")
+    way = WAY_WORDS.get(arguments.lower())
+    return await begin_register(ctx, way) if way else command.usage_reply(ctx)
+
+
 async def close(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     return [await act.close(ctx, appeal)]
 
@@ -520,6 +529,16 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             ),
             on_appeal=classify,
             card_action=CardAction.CLASSIFY,
+        ),
+        StaffCommand(
+            "/register",
+            Permission.REGISTER,
+            N_(
+                "/register [phone|person|post] — register an appeal received by phone, in "
+                "person or by post for a citizen"
+            ),
+            N_("Usage: /register, or /register phone, /register person, /register post"),
+            run=register,
         ),
         StaffCommand(
             "/report",
