@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.conversation import Conversation
 from handlers.types import IncomingFile
 from storage.models import Appeal, AppealEvent, Department, OutboxMessage, Person
-from tests.desk_kit import emails, make_staff, outbox_for
+from tests.desk_kit import emails, make_staff, outbox_for, register_by_phone
 from tests.harness import LIGHTING, Chat, file_appeal, onboard
 
 
@@ -289,24 +289,6 @@ async def test_classifier_858_migration_rewrites_the_old_codes(database_url: str
 # --- /register ---------------------------------------------------------------------------------
 
 
-async def register_by_phone(operator: Chat, phone: str) -> None:
-    await operator.send("/register")
-    await operator.tap("By phone")
-    assert "Registering an appeal received by phone" in operator.text
-    await operator.tap("Application")
-    await operator.tap("Communal services")
-    await operator.send(LIGHTING)
-    await operator.tap("Done")
-    await operator.tap("Skip")
-    assert "For the citizen whose appeal you register:" in operator.text
-    await operator.send("Петренко Олена Іванівна")
-    await operator.send("Луцьк, вул. Шевченка, 5")
-    await operator.send(phone)
-    await operator.tap("Skip")
-    await operator.tap("Continue")
-    await operator.tap("Submit")
-
-
 async def test_register_an_appeal_by_phone_the_citizen_follows_it_in_telegram(
     conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -335,9 +317,7 @@ async def test_register_an_appeal_by_phone_the_citizen_follows_it_in_telegram(
     assert "П-1" in citizen.text
     # The operator's own account took nothing of the citizen's.
     async with sessions() as session:
-        staff = (
-            await session.scalars(select(Person).where(Person.role == "operator"))
-        ).one()
+        staff = (await session.scalars(select(Person).where(Person.role == "operator"))).one()
     assert staff.surname is None
 
 
