@@ -14,7 +14,9 @@ from tests.harness import LIGHTING, Chat, file_appeal, onboard
 
 async def the_appeal(sessions: async_sessionmaker[AsyncSession]) -> Appeal:
     async with sessions() as session:
-        return (await session.scalars(select(Appeal).order_by(Appeal.id.desc()))).first()
+        found = (await session.scalars(select(Appeal).order_by(Appeal.id.desc()))).first()
+    assert found is not None
+    return found
 
 
 async def events_of(sessions: async_sessionmaker[AsyncSession], kind: str) -> list[AppealEvent]:
@@ -215,14 +217,14 @@ async def test_classifier_858_migration_rewrites_the_old_codes(database_url: str
         async with engine.begin() as connection:
             person = (
                 await connection.execute(
-                    insert(Person.__table__)
+                    insert(Person)
                     .values(role="citizen", created_at=now, updated_at=now)
-                    .returning(Person.__table__.c.id)
+                    .returning(Person.id)
                 )
             ).scalar_one()
             for number, category in ((1, "7.9"), (2, "7.1"), (3, "7.11"), (4, None)):
                 await connection.execute(
-                    insert(Appeal.__table__).values(
+                    insert(Appeal).values(
                         reg_index=f"Ш-{number}",
                         year=2026,
                         number=number,
@@ -259,18 +261,14 @@ async def test_classifier_858_migration_rewrites_the_old_codes(database_url: str
         async with engine.connect() as connection:
             rows = (
                 await connection.execute(
-                    select(
-                        Appeal.__table__.c.number,
-                        Appeal.__table__.c.receipt_form,
-                        Appeal.__table__.c.author_category,
-                    ).order_by(Appeal.__table__.c.number)
+                    select(Appeal.number, Appeal.receipt_form, Appeal.author_category).order_by(
+                        Appeal.number
+                    )
                 )
             ).all()
             changes = (
                 await connection.execute(
-                    select(AppealEvent.__table__.c.kind).where(
-                        AppealEvent.__table__.c.kind == "reclassified"
-                    )
+                    select(AppealEvent.kind).where(AppealEvent.kind == "reclassified")
                 )
             ).all()
     finally:
