@@ -72,7 +72,12 @@ class PeopleRepository:
         row = await self._session.scalar(
             select(Person)
             .join(ChannelAccount, ChannelAccount.person_id == Person.id)
-            .where(ChannelAccount.verified_phone == phone, ChannelAccount.channel == "telegram")
+            .where(
+                ChannelAccount.verified_phone == phone,
+                ChannelAccount.channel == "telegram",
+                # An employee's own number makes no appeal theirs.
+                Person.role == "citizen",
+            )
             .order_by(ChannelAccount.last_seen_at.desc())
             .limit(1)
         )
