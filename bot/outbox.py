@@ -90,7 +90,7 @@ class OutboxWorker:
             await self._email.send(
                 item.recipient,
                 str(item.payload.get("subject", "")),
-                str(item.payload.get("body", "")),
+                self._email.body(item.payload),
             )
             return
         sender = self._messengers.get(item.channel)

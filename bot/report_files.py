@@ -5,7 +5,14 @@ import io
 from datetime import date
 
 from handlers.i18n import Catalogs
-from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
+from reception.classifier import (
+    AUTHOR_CATEGORIES_BY_CODE,
+    RECEIPT_FORM_NAMES,
+    RESULT_NAMES,
+    TOPICS_BY_CODE,
+    ReceiptForm,
+    Result,
+)
 from reception.kinds import KIND_NAMES, AppealKind
 from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
 from reception.statuses import STATUS_NAMES, Status
@@ -48,6 +55,8 @@ class ReportFiles:
             return f"{code} {_(RESULT_NAMES[Result(code)])}"
         if dimension == "author_category" and code in AUTHOR_CATEGORIES_BY_CODE:
             return f"{code} {_(AUTHOR_CATEGORIES_BY_CODE[code].name)}"
+        if dimension == "receipt_form" and code in {f.value for f in ReceiptForm}:
+            return f"{code} {_(RECEIPT_FORM_NAMES[ReceiptForm(code)])}"
         if dimension == "status" and code in {s.value for s in Status}:
             return _(STATUS_NAMES[Status(code)])
         return code
@@ -78,6 +87,7 @@ class ReportFiles:
             "topic": _("Topics"),
             "result": _("Results (9.x)"),
             "author_category": _("Author categories (7.x)"),
+            "receipt_form": _("Receipt forms (1.x)"),
             "receipt_sign": _("Receipt signs (2.x)"),
             "subject": _("Subjects (5.x)"),
         }

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import signal
 from datetime import timedelta
@@ -17,6 +18,7 @@ from bot.intake import Intake
 from bot.observe import channel_started, readiness_for, scheduler_ran
 from bot.outbox import OutboxWorker
 from bot.scheduler import start_scheduler
+from bot.signed_files import SignedFiles
 from bot.web import WebServer, build_web_app
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,27 @@ def build_intake(app: App, watch: DatabaseWatch) -> Intake:
     )
 
 
+#: A department may open an appeal's files days after the e-mail came.
+MAIL_LINK_SECONDS = 14 * 24 * 3600
+
+
+def mail_file_links(app: App) -> SignedFiles | None:
+    """Signed links for the department's e-mail, when the deployment publishes `/files/`."""
+    settings = app.settings
+    if not settings.files_public_url or settings.files_link_secret is None:
+        return None
+    secret = hashlib.sha256(
+        b"mail-files:" + settings.files_link_secret.get_secret_value().encode()
+    ).digest()
+    return SignedFiles(
+        app.attachments,
+        secret,
+        settings.files_public_url,
+        prefix="/files/mail",
+        lifetime_seconds=MAIL_LINK_SECONDS,
+    )
+
+
 async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     settings = app.settings
     stop = stop or asyncio.Event()
@@ -81,6 +104,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     web_app = build_web_app(app.engine, readiness=readiness, sessions=app.sessions)
     for channel in channels:
         channel.register(web_app)
+    mail_files = mail_file_links(app)
+    if mail_files is not None:
+        mail_files.register(web_app)
     server = WebServer(web_app, settings.web_host, settings.web_port)
     await server.start()
     log.info("web server on %s:%s", settings.web_host, settings.web_port)
@@ -97,7 +123,9 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
         worker = OutboxWorker(
             app.sessions,
             {channel.name: channel.outbox_sender for channel in started},
-            EmailSender(settings) if settings.smtp_host and settings.smtp_from else None,
+            EmailSender(settings, mail_files)
+            if settings.smtp_host and settings.smtp_from
+            else None,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
             watch=watch,
         )

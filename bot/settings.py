@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from handlers.config import ConversationConfig
 from handlers.i18n import DEFAULT_DIRECTORY, Catalogs
 from reception.categories import EverydayCategory
+from reception.classifier import DEFAULT_RECEIPT_FORMS, Channel, ReceiptForm
 from reception.deadlines import DayOffRule, Term, WorkCalendar
 from reception.numbering import IndexFormat
 from storage.departments import example_categories_file, read_categories
@@ -82,6 +83,16 @@ class Settings(BaseSettings):
     offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
+    #: Classifier 858, 1.x: the receipt form each way in is filed under. 1.1 is checked for
+    #: electronic appeals (published council reports); the others are unverified defaults.
+    receipt_form_electronic: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.ELECTRONIC]
+    receipt_form_post: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.POST]
+    receipt_form_in_person: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.IN_PERSON]
+    receipt_form_phone: ReceiptForm = DEFAULT_RECEIPT_FORMS[Channel.PHONE]
+    #: The public address where `/files/` of this server is proxied: the department e-mail then
+    #: carries signed links to the appeal's files (FILES_LINK_SECRET signs them).
+    files_public_url: str | None = None
+    files_link_secret: SecretStr | None = None
     #: A message being sent by a process that died is sent again after this many seconds.
     outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
     #: On SIGTERM, updates being handled and replies being sent get this long to finish; what
@@ -109,6 +120,7 @@ class Settings(BaseSettings):
         "departments_file",
         "categories_file",
         "locales_dir",
+        "files_public_url",
         mode="before",
     )
     @classmethod
@@ -143,6 +155,7 @@ class Settings(BaseSettings):
         "viber_auth_token",
         "telegram_webhook_secret",
         "smtp_password",
+        "files_link_secret",
         mode="after",
     )
     @classmethod
@@ -215,4 +228,10 @@ class Settings(BaseSettings):
             digest_time=self.digest_time,
             auto_close_days=self.auto_close_days,
             categories=self.categories(),
+            receipt_forms={
+                Channel.ELECTRONIC: self.receipt_form_electronic,
+                Channel.POST: self.receipt_form_post,
+                Channel.IN_PERSON: self.receipt_form_in_person,
+                Channel.PHONE: self.receipt_form_phone,
+            },
         )

@@ -1,4 +1,5 @@
-"""Files sent to messengers that fetch them by URL (Viber): a signed address that expires."""
+"""Files sent to messengers that fetch them by URL (Viber), and to departments by e-mail: a
+signed address that expires."""
 
 import hashlib
 import hmac
@@ -13,18 +14,28 @@ LIFETIME_SECONDS = 24 * 3600
 
 
 class SignedFiles:
-    def __init__(self, store: AttachmentStore, secret: bytes, public_base: str) -> None:
+    def __init__(
+        self,
+        store: AttachmentStore,
+        secret: bytes,
+        public_base: str,
+        *,
+        prefix: str = "/files",
+        lifetime_seconds: int = LIFETIME_SECONDS,
+    ) -> None:
         self._store = store
         self._secret = secret
         self._base = public_base.rstrip("/")
+        self._prefix = prefix.rstrip("/")
+        self._lifetime = lifetime_seconds
 
     def _signature(self, key: str, expires: int) -> str:
         return hmac.new(self._secret, f"{key}:{expires}".encode(), hashlib.sha256).hexdigest()
 
     def url(self, key: str, name: str, now: float | None = None) -> str:
-        expires = int((now or time.time()) + LIFETIME_SECONDS)
+        expires = int((now or time.time()) + self._lifetime)
         return (
-            f"{self._base}/files/{key}/{quote(name)}"
+            f"{self._base}{self._prefix}/{key}/{quote(name)}"
             f"?expires={expires}&signature={self._signature(key, expires)}"
         )
 
@@ -48,4 +59,4 @@ class SignedFiles:
         return web.FileResponse(path)
 
     def register(self, app: web.Application) -> None:
-        app.router.add_get("/files/{key}/{name}", self.serve)
+        app.router.add_get(self._prefix + "/{key}/{name}", self.serve)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from handlers.context import Ctx
 from reception.roles import Role, sees_identity
+from reception.validation import full_name
 from storage.records import AppealRecord
 
 
@@ -15,8 +16,11 @@ class AuthorAsSeen:
     identity: bool
     name: str
     residence: str
+    #: Empty when the author gave none (the answer goes to the chat, Art. 5).
     phone: str
     email: str | None
+    #: The co-authors a collective appeal names, one a line; empty when none are named.
+    coauthors: str = ""
 
 
 def author_as_seen(words: Ctx, role: Role, appeal: AppealRecord) -> AuthorAsSeen:
@@ -25,10 +29,18 @@ def author_as_seen(words: Ctx, role: Role, appeal: AppealRecord) -> AuthorAsSeen
     if sees_identity(role, confidential=appeal.confidential):
         return AuthorAsSeen(
             identity=True,
-            name=f"{appeal.surname} {appeal.given_name} {appeal.patronymic}",
+            name=full_name(appeal.surname, appeal.given_name, appeal.patronymic),
             residence=appeal.residence,
             phone=appeal.phone,
             email=appeal.email,
+            coauthors=appeal.coauthor_names or "",
         )
     hidden = words._("hidden at the author's request (Art. 10)")
-    return AuthorAsSeen(identity=False, name=hidden, residence=hidden, phone=hidden, email=None)
+    return AuthorAsSeen(
+        identity=False,
+        name=hidden,
+        residence=hidden,
+        phone=hidden,
+        email=None,
+        coauthors=hidden if appeal.coauthor_names else "",
+    )

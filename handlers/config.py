@@ -5,6 +5,7 @@ from datetime import time
 
 from handlers.reporting import ReportMaker
 from reception.categories import EverydayCategory
+from reception.classifier import DEFAULT_RECEIPT_FORMS, Channel, ReceiptForm
 from reception.deadlines import Term, WorkCalendar
 from reception.files import DEFAULT_BYTES_PER_DAY, DEFAULT_FILES_PER_DAY, DEFAULT_MAX_FILE_BYTES
 from reception.numbering import IndexFormat
@@ -38,6 +39,10 @@ class ConversationConfig:
     auto_close_days: int = 14
     #: Builds chart and spreadsheet files for /stats and /report (set by `bot/`).
     reports: ReportMaker | None = None
+    #: Classifier 858, 1.x: the receipt form each way in is filed under (settings).
+    receipt_forms: dict[Channel, ReceiptForm] = field(
+        default_factory=lambda: dict(DEFAULT_RECEIPT_FORMS)
+    )
     #: Where generated files are kept so that channels can send them.
     files: AttachmentStore | None = None
     #: What citizens choose from when filing (CATEGORIES_FILE).

@@ -10,6 +10,7 @@ from reception.validation import (
     NameProblem,
     ResidenceProblem,
     check_residence,
+    clean_text,
     normalize_email,
     parse_full_name,
 )
@@ -21,7 +22,8 @@ def read_name(ctx: Ctx, text: str) -> FullName | Reply:
         return result
     messages = {
         NameProblem.PARTS: ctx._(
-            "Please type three words: surname, first name and patronymic, separated by spaces."
+            "Please type your name in one to four words: the surname first, then the first "
+            "name and the patronymic if you have one, separated by spaces."
         ),
         NameProblem.CHARACTERS: ctx._(
             "A name may contain only letters, an apostrophe and a hyphen. Please type it again."
@@ -36,10 +38,25 @@ def read_name(ctx: Ctx, text: str) -> FullName | Reply:
     return Reply(messages[result])
 
 
-def read_residence(ctx: Ctx, text: str) -> str | Reply:
+def read_residence(ctx: Ctx, text: str, kept: str | None = None) -> str | Reply:
+    """The residence, or why not. `kept` is what the person typed before when it named only
+    the settlement: "Луцьк", then "вул. Шевченка, 5", is one address."""
     result = check_residence(text)
+    if kept:
+        joined = check_residence(f"{kept}, {text}")
+        if not isinstance(joined, ResidenceProblem):
+            result = joined
     if not isinstance(result, ResidenceProblem):
         return result
+    if result is ResidenceProblem.NO_STREET:
+        typed = clean_text(text).replace("\n", ", ")
+        return Reply(
+            ctx._(
+                "Thank you. To write to you, the address needs the street and the house as "
+                "well as the settlement. We have kept “{typed}”: please send the street, "
+                "house and flat."
+            ).format(typed=f"{kept}, {typed}" if kept else typed)
+        )
     messages = {
         ResidenceProblem.TOO_SHORT: ctx._(
             "That is too short for an address. Please type the settlement, street and house."
@@ -54,11 +71,12 @@ def read_residence(ctx: Ctx, text: str) -> str | Reply:
     return Reply(messages[result])
 
 
-async def read_phone(ctx: Ctx) -> str | Reply | None:
-    """The phone from a shared contact or typed text; None when the message holds neither."""
+async def read_phone(ctx: Ctx, *, on_behalf: bool = False) -> str | Reply | None:
+    """The phone from a shared contact or typed text; None when the message holds neither.
+    `on_behalf`: an operator registering someone else's appeal shares that person's contact."""
     incoming = ctx.incoming
     if incoming.contact is not None:
-        if incoming.contact.own is False:
+        if incoming.contact.own is False and not on_behalf:
             return Reply(
                 ctx._("This is someone else's contact. Please share your own number or type it.")
             )
@@ -70,7 +88,7 @@ async def read_phone(ctx: Ctx) -> str | Reply | None:
                     "call back: 050 123 45 67, or with the country code, such as +48 …"
                 )
             )
-        if incoming.contact.own:
+        if incoming.contact.own and not on_behalf:
             # Telegram vouches the number is the sender's. It is recorded, never used to join
             # accounts: only a /link code does that (DESIGN rule 6).
             await ctx.uow.people.set_verified_phone(ctx.account.id, phone)

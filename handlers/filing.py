@@ -22,8 +22,13 @@ from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
     MAX_MESSAGE_CHARS,
+    NameProblem,
+    ResidenceProblem,
+    check_residence,
     clean_text,
+    full_name,
     has_substance,
+    parse_full_name,
 )
 
 ORDER = (
@@ -44,6 +49,9 @@ VOICE_ATTACHED = N_(
     "or two about the problem: the law asks an appeal to state its substance in writing, and "
     "it helps to send it to the right body at once."
 )
+#: Co-authors named by the author (Art. 5 for a collective appeal): kept to what a card can show.
+MAX_NAMED_COAUTHORS = 50
+MAX_COAUTHOR_NAMES_CHARS = 5000
 
 
 def start_draft(ctx: Ctx) -> None:
@@ -55,12 +63,20 @@ async def advance(ctx: Ctx, current: str, *before: Reply) -> list[Reply]:
     draft = ctx.draft
     if draft.get("editing"):
         return await ctx.goto("summary", *before)
-    if current == "location" and ctx.person.has_profile and not draft.get("surname"):
+    if (
+        current == "location"
+        and ctx.person.has_profile
+        and not draft.get("surname")
+        and not draft.get("on_behalf")
+    ):
         return await ctx.goto("profile", *before)
     return await ctx.goto(ORDER[ORDER.index(current) + 1], *before)
 
 
 def _with_current(ctx: Ctx, text: str, current: str | None) -> str:
+    if ctx.draft.get("on_behalf"):
+        # An operator registering for a citizen (/register): the questions are the citizen's.
+        text = ctx._("For the citizen whose appeal you register:") + "\n" + text
     if not current:
         return text
     return text + "\n\n" + ctx._("Now: {value}").format(value=current)
@@ -102,7 +118,7 @@ async def answer_topic(ctx: Ctx) -> list[Reply] | None:
     if category is None:
         return None
     # The everyday words the person chose, and the classifier's topic they are filed under.
-    ctx.draft.update(topic=category.topic, category=category.code)
+    ctx.draft.update(topic=category.topic, everyday=category.code)
     return await advance(ctx, "topic")
 
 
@@ -316,9 +332,9 @@ async def ask_profile(ctx: Ctx) -> Reply:
     person = ctx.person
     lines = [
         ctx._("Shall we use your details from the previous appeal?"),
-        f"{person.surname} {person.given_name} {person.patronymic}",
+        full_name(person.surname, person.given_name, person.patronymic),
         person.residence or "",
-        person.phone or "",
+        person.phone or ctx._("no phone: the answer comes here in the chat"),
     ]
     if person.email:
         lines.append(person.email)
@@ -336,10 +352,10 @@ async def answer_profile(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "profile:use":
         ctx.draft.update(
             surname=person.surname,
-            given_name=person.given_name,
-            patronymic=person.patronymic,
+            given_name=person.given_name or "",
+            patronymic=person.patronymic or "",
             residence=person.residence,
-            phone=person.phone,
+            phone=person.phone or "",
             email=person.email,
         )
         return await ctx.goto("options")
@@ -353,7 +369,7 @@ def _draft_name(ctx: Ctx) -> str | None:
     draft = ctx.draft
     if not draft.get("surname"):
         return None
-    return f"{draft['surname']} {draft['given_name']} {draft['patronymic']}"
+    return full_name(draft["surname"], draft.get("given_name"), draft.get("patronymic"))
 
 
 async def ask_name(ctx: Ctx) -> Reply:
@@ -361,8 +377,9 @@ async def ask_name(ctx: Ctx) -> Reply:
         _with_current(
             ctx,
             ctx._(
-                "Please type your surname, first name and patronymic, for example: Шевченко Тарас "
-                "Григорович. The law does not allow anonymous appeals to be considered."
+                "Please type your surname, first name and patronymic (if you have one), for "
+                "example: Шевченко Тарас Григорович, or Smith John. The law does not allow "
+                "anonymous appeals to be considered."
             ),
             _draft_name(ctx),
         )
@@ -397,11 +414,21 @@ async def ask_residence(ctx: Ctx) -> Reply:
 async def answer_residence(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    result = read_residence(ctx, ctx.incoming.text)
+    kept = ctx.draft.get("residence_part")
+    result = read_residence(ctx, ctx.incoming.text, kept)
     if isinstance(result, Reply):
+        if check_residence(ctx.incoming.text) is ResidenceProblem.NO_STREET:
+            typed = clean_text(ctx.incoming.text).replace("\n", ", ")
+            ctx.draft["residence_part"] = f"{kept}, {typed}" if kept else typed
         return await ctx.ask_again(result)
+    ctx.draft.pop("residence_part", None)
     ctx.draft["residence"] = result
     return await advance(ctx, "residence")
+
+
+#: The phone step's button for "no phone": the answer comes in this chat (Art. 5 accepts the
+#: messenger as the contact of an electronic appeal).
+NO_PHONE = "phone:none"
 
 
 async def ask_phone(ctx: Ctx) -> Reply:
@@ -410,9 +437,18 @@ async def ask_phone(ctx: Ctx) -> Reply:
             ctx,
             ctx._(
                 "Please share your phone number with the button below, or type it, for example "
-                "050 123 45 67."
+                "050 123 45 67 or +48 512 345 678. A phone is not required: tap “Answer me "
+                "here” and the answer will come in this chat."
             ),
             ctx.draft.get("phone"),
+        ),
+        (
+            Button(
+                ctx._("No phone: answer by post")
+                if ctx.draft.get("on_behalf")
+                else ctx._("Answer me here"),
+                NO_PHONE,
+            ),
         ),
         ask=Ask.CONTACT,
         ask_label=ctx._("Share my number"),
@@ -420,7 +456,16 @@ async def ask_phone(ctx: Ctx) -> Reply:
 
 
 async def answer_phone(ctx: Ctx) -> list[Reply] | None:
-    phone = await read_phone(ctx)
+    if ctx.incoming.action == NO_PHONE:
+        ctx.draft["phone"] = ""
+        if ctx.draft.get("on_behalf"):
+            return await advance(ctx, "phone")
+        return await advance(
+            ctx,
+            "phone",
+            Reply(ctx._("No phone then: the answer will come here in the chat.")),
+        )
+    phone = await read_phone(ctx, on_behalf=bool(ctx.draft.get("on_behalf")))
     if phone is None:
         return None
     if isinstance(phone, Reply):
@@ -484,6 +529,8 @@ async def ask_options(ctx: Ctx) -> Reply:
                 draft["coauthors"],
             ).format(count=draft["coauthors"])
         )
+        if draft.get("coauthor_names"):
+            lines.append(draft["coauthor_names"])
     if privileged and draft.get("category"):
         lines.append(
             ctx._("Category: {category}").format(category=category_name(ctx, draft["category"]))
@@ -505,7 +552,7 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action
     if action == "opt:collective":
         if draft.get("collective"):
-            draft.update(collective=False, coauthors=1)
+            draft.update(collective=False, coauthors=1, coauthor_names=None)
             return await ctx.ask_again()
         return await ctx.goto("coauthors")
     if action == "opt:confidential":
@@ -545,6 +592,54 @@ async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
             )
         )
     ctx.draft.update(collective=True, coauthors=int(text))
+    return await ctx.goto("coauthor_names")
+
+
+async def ask_coauthor_names(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "If you wish, type the names of the other people who signed the appeal, one per "
+                "line (surname, first name and patronymic). Otherwise tap “Skip”."
+            ),
+            ctx.draft.get("coauthor_names"),
+        ),
+        (Button(ctx._("Skip"), "skip"),),
+    )
+
+
+async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == "skip":
+        ctx.draft["coauthor_names"] = None
+        return await ctx.goto("options")
+    if ctx.incoming.action or not ctx.incoming.text:
+        return None
+    names: list[str] = []
+    for line in clean_text(ctx.incoming.text).splitlines():
+        if not line.strip():
+            continue
+        name = parse_full_name(line)
+        if isinstance(name, NameProblem):
+            return await ctx.ask_again(
+                Reply(
+                    ctx._(
+                        "“{line}” does not look like a name: letters, an apostrophe and a "
+                        "hyphen only, up to four words. Please type the names again."
+                    ).format(line=line[:100])
+                )
+            )
+        names.append(str(name))
+    limit = min(MAX_NAMED_COAUTHORS, int(ctx.draft.get("coauthors") or 2) - 1)
+    if not names or len(names) > limit or len("\n".join(names)) > MAX_COAUTHOR_NAMES_CHARS:
+        return await ctx.ask_again(
+            Reply(
+                ctx._("Please type from 1 to {limit} names, one per line, or tap “Skip”.").format(
+                    limit=limit
+                )
+            )
+        )
+    ctx.draft["coauthor_names"] = "\n".join(names)
     return await ctx.goto("options")
 
 

@@ -12,7 +12,9 @@ from handlers import (
     offer,
     onboarding,
     staff_answer,
+    staff_classify,
     staff_flow,
+    staff_register,
     submission,
 )
 from handlers.context import Step
@@ -118,6 +120,11 @@ STEPS: dict[str, Step] = {
     "coauthors": Step(
         filing.ask_coauthors, filing.answer_coauthors, N_("Please type the number of co-authors.")
     ),
+    "coauthor_names": Step(
+        filing.ask_coauthor_names,
+        filing.answer_coauthor_names,
+        N_("Please type the co-authors' names, one per line, or tap “Skip”."),
+    ),
     "category": Step(
         filing.ask_category,
         filing.answer_category,
@@ -180,6 +187,21 @@ STEPS: dict[str, Step] = {
         staff_flow.answer_reason,
         N_("Please choose the reason with a button."),
     ),
+    "staff_classify": Step(
+        staff_classify.ask_field,
+        staff_classify.answer_field,
+        N_("Please choose with a button what to correct, or tap “Done”."),
+    ),
+    "staff_classify_code": Step(
+        staff_classify.ask_code,
+        staff_classify.answer_code,
+        N_("Please choose the new value with a button."),
+    ),
+    "staff_register_way": Step(
+        staff_register.ask_way,
+        staff_register.answer_way,
+        N_("Please choose with a button how the appeal was received."),
+    ),
     "staff_answer": Step(
         staff_answer.ask_answer,
         staff_answer.answer_answer,
@@ -211,6 +233,7 @@ FILING_STEPS = frozenset(
         "email",
         "options",
         "coauthors",
+        "coauthor_names",
         "category",
         "summary",
         "edit",

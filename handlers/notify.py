@@ -1,14 +1,14 @@
 """Messages that are not an immediate reply: written to the outbox in the same transaction as
 the change that causes them (DESIGN rule 4), rendered in the reader's language."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from handlers.context import Ctx
 from handlers.payloads import OpenCard
 from handlers.render import day, kind_name, topic_name
 from handlers.types import Button, Reply, reply_to_payload
 from reception.roles import Role
-from storage.records import AppealRecord, DepartmentRecord
+from storage.records import AppealRecord, AttachmentRecord, DepartmentRecord
 
 EMAIL_CHANNEL = "email"
 
@@ -84,15 +84,103 @@ async def department_email(
     subject: str,
     body: str,
     kind: str,
+    files: Sequence[AttachmentRecord] = (),
 ) -> None:
-    """E-mail to an executive body; a placeholder address from the example data is not used."""
+    """E-mail to an executive body; a placeholder address from the example data is not used.
+    The files travel as names and storage keys: the sender in `bot/` turns them into signed
+    links (bot/signed_files.py) when the deployment publishes `/files/`."""
     if department.email_is_placeholder:
         return
+    payload: dict[str, object] = {"subject": subject, "body": body}
+    if files:
+        mail = ctx.speaking("uk")
+        payload["files"] = [{"key": f.storage_key, "name": f.name} for f in files]
+        payload["files_heading"] = mail._("Files:")
+        payload["files_unlinked"] = mail._(
+            "Open the appeal in the reception's bot to see the files."
+        )
     await ctx.uow.outbox.enqueue(
         channel=EMAIL_CHANNEL,
         recipient=department.email,
         kind=f"email:{kind}",
-        payload={"subject": subject, "body": body},
+        payload=payload,
         now=ctx.now,
         appeal_id=appeal.id,
     )
+
+
+def map_link(latitude: float, longitude: float) -> str:
+    """A map of the problem's place that needs no account and no key."""
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}"
+        f"#map=18/{latitude:.6f}/{longitude:.6f}"
+    )
+
+
+def place_lines(ctx: Ctx, appeal: AppealRecord) -> list[str]:
+    """Where the problem is, for the department: the address and a map link."""
+    lines: list[str] = []
+    if appeal.location_text:
+        lines.append(ctx._("Place of the problem: {value}").format(value=appeal.location_text))
+    if appeal.latitude is not None and appeal.longitude is not None:
+        lines.append(
+            ctx._("Place of the problem on the map: {url}").format(
+                url=map_link(appeal.latitude, appeal.longitude)
+            )
+        )
+    return lines
+
+
+async def citizen_changed(
+    ctx: Ctx,
+    appeal: AppealRecord,
+    kind: str,
+    text: str | None = None,
+    files: Sequence[AttachmentRecord] = (),
+) -> None:
+    """Art. 18: the citizen added information, or withdrew the appeal. The executor (or the
+    department's executors) and the operators are told, and the department's mailbox."""
+
+    def build(view: Ctx) -> Reply:
+        if kind == "withdrawn":
+            line = view._("The citizen withdrew appeal {index}: it is no longer considered.")
+        else:
+            line = view.ngettext(
+                "The citizen added information to appeal {index} ({count} file).",
+                "The citizen added information to appeal {index} ({count} files).",
+                len(files),
+            )
+        message = line.format(index=appeal.reg_index, count=len(files))
+        if text:
+            message += "\n\n" + text
+        return Reply(message, (appeal_button(view, appeal),))
+
+    await staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, kind, appeal, build)
+    if appeal.department_id is None:
+        return
+    if appeal.executor_id is not None:
+        executor = await ctx.uow.people.get(appeal.executor_id)
+        await to_person(
+            ctx,
+            executor.id,
+            f"staff:{kind}",
+            build(ctx.speaking(executor.locale)),
+            appeal.id,
+        )
+    else:
+        await staff_of(ctx, (Role.EXECUTOR,), appeal.department_id, kind, appeal, build)
+    department = await ctx.uow.departments.get(appeal.department_id)
+    if department is not None:
+        mail = ctx.speaking("uk")
+        await department_email(
+            ctx,
+            department,
+            appeal,
+            mail._("Appeal {index}: {what}").format(
+                index=appeal.reg_index,
+                what=mail._("withdrawn") if kind == "withdrawn" else mail._("information added"),
+            ),
+            build(mail).text,
+            kind,
+            files,
+        )

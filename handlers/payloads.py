@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar, Self, get_type_hints
 
-from reception.classifier import ANSWER_RESULTS, Result
+from reception.classifier import ANSWER_RESULTS, Channel, Result
 from reception.deadlines import Term
 from reception.reasons import NotConsidered
 
@@ -184,6 +184,7 @@ class CardAction(StrEnum):
     RETURN = "return"
     REJECT = "reject"
     NOTE = "note"
+    CLASSIFY = "classify"
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,38 @@ class ChooseResult(Payload):
 
     def is_valid(self) -> bool:
         return self.result in ANSWER_RESULTS
+
+
+class ClassField(StrEnum):
+    """What /classify may correct on the card (Classifier 858)."""
+
+    KIND = "kind"
+    TOPIC = "topic"
+    FORM = "form"
+    SIGN = "sign"
+    CATEGORY = "category"
+
+
+@dataclass(frozen=True)
+class ChooseClassField(Payload):
+    prefix = "cf"
+    field: ClassField
+
+
+@dataclass(frozen=True)
+class ChooseCode(Payload):
+    """A classifier code (3.x, a topic, 1.x, 2.x, 7.x, or "-" for none); checked on use."""
+
+    prefix = "cc"
+    code: str
+
+
+@dataclass(frozen=True)
+class ChooseWay(Payload):
+    """/register: how the appeal reached the council."""
+
+    prefix = "way"
+    way: Channel
 
 
 # --- buttons of a step that carry nothing but their meaning ------------------------------------

@@ -5,8 +5,15 @@ from datetime import date, datetime
 from babel.dates import format_date, format_datetime
 
 from handlers.context import Ctx
-from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
-from reception.kinds import KIND_NAMES, AppealKind
+from reception.classifier import (
+    AUTHOR_CATEGORIES_BY_CODE,
+    RECEIPT_FORM_NAMES,
+    RESULT_NAMES,
+    TOPICS_BY_CODE,
+    ReceiptForm,
+    Result,
+)
+from reception.kinds import KIND_NAMES, RECEIPT_SIGN_NAMES, AppealKind, ReceiptSign
 from reception.markers import N_
 from reception.roles import ROLE_NAMES, Role
 from reception.statuses import STATUS_NAMES, Status
@@ -29,6 +36,7 @@ EVENT_NAMES: dict[str, str] = {
     "rated": N_("rated"),
     "not_resolved": N_("not resolved: a new appeal filed"),
     "closed": N_("closed"),
+    "reclassified": N_("reclassified"),
 }
 
 
@@ -62,6 +70,20 @@ def result_name(ctx: Ctx, code: str) -> str:
 def category_name(ctx: Ctx, code: str) -> str:
     category = AUTHOR_CATEGORIES_BY_CODE.get(code)
     return ctx._(category.name) if category else code
+
+
+def receipt_form_name(ctx: Ctx, code: str) -> str:
+    try:
+        return f"{code} {ctx._(RECEIPT_FORM_NAMES[ReceiptForm(code)])}"
+    except ValueError:
+        return code
+
+
+def receipt_sign_name(ctx: Ctx, code: str) -> str:
+    try:
+        return f"{code} {ctx._(RECEIPT_SIGN_NAMES[ReceiptSign(code)])}"
+    except ValueError:
+        return code
 
 
 def preview(ctx: Ctx, text: str) -> str:

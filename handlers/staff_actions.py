@@ -80,6 +80,7 @@ def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> 
         ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
         ctx._("Author: {value}").format(value=author.name),
         ctx._("Place of residence: {value}").format(value=author.residence),
+        *notify.place_lines(ctx, appeal),
         "",
         appeal.text,
         "",
@@ -149,6 +150,7 @@ async def assign(
         ),
         email_body(mail, updated, department),
         "assigned",
+        await ctx.uow.appeals.attachments(appeal.id),
     )
     return Reply(
         ctx._("Appeal {index} is assigned to {department}; the answer is due by {due}.").format(

@@ -10,6 +10,8 @@ from handlers.render import (
     event_name,
     kind_name,
     moment,
+    receipt_form_name,
+    receipt_sign_name,
     result_name,
     role_name,
     status_name,
@@ -123,7 +125,13 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ),
         ctx._("Author: {value}").format(value=author.name),
         ctx._("Place of residence: {value}").format(value=author.residence),
-        ctx._("Phone: {value}").format(value=author.phone),
+        ctx._("Phone: {value}").format(
+            value=author.phone or ctx._("not given: answer in the messenger or by post")
+        ),
+        ctx._("Receipt: {form}; {sign}").format(
+            form=receipt_form_name(ctx, appeal.receipt_form),
+            sign=receipt_sign_name(ctx, appeal.receipt_sign),
+        ),
     ]
     if appeal.confidential and author.identity:
         # Art. 10: whoever may see the author must know not to pass it on to the executor.
@@ -152,6 +160,8 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 appeal.coauthors,
             ).format(count=appeal.coauthors)
         )
+        if author.coauthors:
+            lines.append(ctx._("Co-authors: {names}").format(names=author.coauthors))
     if appeal.privileged:
         lines.append(
             ctx._("Statutory privileges: {value}").format(
@@ -212,6 +222,8 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
         ]
     if can(role, Permission.NOTE):
         buttons.append(Button(ctx._("Note"), Act(CardAction.NOTE, appeal.id).pack()))
+    if can(role, Permission.CLASSIFY):
+        buttons.append(Button(ctx._("Classify"), Act(CardAction.CLASSIFY, appeal.id).pack()))
     return tuple(buttons)
 
 

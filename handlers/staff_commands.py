@@ -15,6 +15,10 @@ from handlers.payloads import CardAction, ListKind
 from handlers.render import day, kind_name, role_name, status_name, topic_name
 from handlers.staff_answer import start_answer
 from handlers.staff_card import LIST_LIMIT, card, list_reply, not_found, role_of, visible
+from handlers.staff_classify import start_classify
+from handlers.staff_classify import typed as classify_typed
+from handlers.staff_register import WAY_WORDS
+from handlers.staff_register import begin as begin_register
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -316,6 +320,22 @@ async def answer(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
     return await start_answer(ctx, appeal)
 
 
+async def classify(
+    ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str
+) -> list[Reply]:
+    if not rest:
+        return await start_classify(ctx, appeal)
+    done = await classify_typed(ctx, appeal, rest)
+    return done if done is not None else command.usage_reply(ctx)
+
+
+async def register(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
+    if not arguments:
+        return await ctx.goto("staff_register_way")
+    way = WAY_WORDS.get(arguments.lower())
+    return await begin_register(ctx, way) if way else command.usage_reply(ctx)
+
+
 async def close(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     return [await act.close(ctx, appeal)]
 
@@ -573,6 +593,32 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             N_("Usage: /close INDEX"),
             aliases=("/закрити",),
             on_appeal=close,
+        ),
+        StaffCommand(
+            "/classify",
+            Permission.CLASSIFY,
+            N_(
+                "/classify INDEX [kind|topic|form|sign|category CODE] — correct the classifier "
+                "codes (Classifier 858)"
+            ),
+            N_(
+                "Usage: /classify INDEX, or /classify INDEX kind|topic|form|sign|category CODE, "
+                "for example /classify Ш-12 form 1.2"
+            ),
+            aliases=("/класифікувати",),
+            on_appeal=classify,
+            card_action=CardAction.CLASSIFY,
+        ),
+        StaffCommand(
+            "/register",
+            Permission.REGISTER,
+            N_(
+                "/register [phone|person|post] — register an appeal received by phone, in "
+                "person or by post for a citizen"
+            ),
+            N_("Usage: /register, or /register phone, /register person, /register post"),
+            aliases=("/зареєструвати",),
+            run=register,
         ),
         StaffCommand(
             "/report",

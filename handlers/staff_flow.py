@@ -14,6 +14,7 @@ from handlers.payloads import (
 )
 from handlers.staff_answer import start_answer
 from handlers.staff_card import back_to_card, card, pending_appeal, role_of, visible_by_id
+from handlers.staff_classify import start_classify
 from handlers.staff_commands import for_card_action
 from handlers.types import Button, Reply
 from reception.deadlines import Term
@@ -38,6 +39,8 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
         return None
     pending = {"action": action.value, "appeal_id": appeal.id}
     try:
+        if action is CardAction.CLASSIFY:
+            return await start_classify(ctx, appeal)
         if action is CardAction.TAKE:
             ctx.state.step = "menu"
             return [await act.take(ctx, appeal)]

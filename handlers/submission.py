@@ -1,5 +1,7 @@
 """The summary of a draft, changing any field, and registering the appeal."""
 
+from dataclasses import replace
+
 from handlers import notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
@@ -7,17 +9,19 @@ from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
-from reception.classifier import ReceiptForm
+from reception.classifier import Channel
 from reception.deadlines import due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
-from reception.validation import has_substance
+from reception.validation import full_name, has_substance
 from storage.people import Profile
 from storage.records import AppealRecord, NewAppeal, NewEvent
 
-#: The order in which a missing field is asked for again at submission.
+#: The order in which a missing field is asked for again at submission. The phone may be
+#: empty (the answer then comes in the chat, Art. 5), but its question must have been answered.
 REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
+MAY_BE_EMPTY = frozenset({"phone"})
 FIELD_STEPS = {
     "kind": "kind",
     "topic": "topic",
@@ -38,7 +42,14 @@ def summary_text(ctx: Ctx) -> str:
         location = f"{d['latitude']:.5f}, {d['longitude']:.5f}"
     else:
         location = missing
-    name = f"{d['surname']} {d['given_name']} {d['patronymic']}" if d.get("surname") else missing
+    name = (
+        full_name(d["surname"], d.get("given_name"), d.get("patronymic"))
+        if d.get("surname")
+        else missing
+    )
+    phone = d.get("phone") or (
+        ctx._("not given: the answer comes here in the chat") if "phone" in d else missing
+    )
     lines = [
         ctx._("Please check your appeal before submitting it."),
         "",
@@ -53,7 +64,7 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Place of the problem: {value}").format(value=location),
         ctx._("Author: {value}").format(value=name),
         ctx._("Place of residence: {value}").format(value=d.get("residence") or missing),
-        ctx._("Phone: {value}").format(value=d.get("phone") or missing),
+        ctx._("Phone: {value}").format(value=phone),
         ctx._("E-mail: {value}").format(value=d.get("email") or missing),
         ctx._("Collective: {value}").format(
             value=ctx.ngettext(
@@ -62,6 +73,7 @@ def summary_text(ctx: Ctx) -> str:
             if d.get("collective")
             else no
         ),
+        *([d["coauthor_names"]] if d.get("collective") and d.get("coauthor_names") else []),
         ctx._("Do not disclose my name and address to the executor: {value}").format(
             value=yes if d.get("confidential") else no
         ),
@@ -195,60 +207,128 @@ async def submit(ctx: Ctx) -> list[Reply]:
         ctx.discard_draft()
         return [registered_reply(ctx, done)]
     for key in REQUIRED:
-        if not d.get(key) or (key == "parts" and not has_substance(draft_text(ctx))):
+        given = d.get(key) is not None if key in MAY_BE_EMPTY else bool(d.get(key))
+        if not given or (key == "parts" and not has_substance(draft_text(ctx))):
             d["editing"] = True
             return await ctx.goto(
                 FIELD_STEPS[key], Reply(ctx._("Something required is missing; please fill it in."))
             )
-    collective = bool(d.get("collective"))
+    if d.get("on_behalf"):
+        return await submit_on_behalf(ctx)
+    new = new_appeal(ctx, ctx.person.id, ctx.account.channel, Channel.ELECTRONIC, ctx.locale)
     appeal = await register_appeal(
-        ctx,
-        NewAppeal(
-            draft_key=d["key"],
-            author_id=ctx.person.id,
-            kind=d["kind"],
-            subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
-            coauthors=int(d.get("coauthors") or 1),
-            topic=d["topic"],
-            category=d.get("category"),
-            text=draft_text(ctx),
-            location_text=d.get("location_text"),
-            latitude=d.get("latitude"),
-            longitude=d.get("longitude"),
-            surname=d["surname"],
-            given_name=d["given_name"],
-            patronymic=d["patronymic"],
-            residence=d["residence"],
-            phone=d["phone"],
-            email=d.get("email"),
-            confidential=bool(d.get("confidential")),
-            privileged=bool(d.get("privileged")),
-            author_category=d.get("category") if d.get("privileged") else None,
-            channel=ctx.account.channel,
-            locale=ctx.locale,
-            receipt_form=ReceiptForm.ELECTRONIC.value,
-            receipt_sign=ReceiptSign.FIRST.value,
-            attachment_ids=tuple(d.get("attachments", [])),
-        ),
+        ctx, replace(new, attachment_ids=tuple(d.get("attachments", [])))
     )
-    await ctx.uow.people.save_profile(
-        ctx.person.id,
-        Profile(
-            d["surname"],
-            d["given_name"],
-            d["patronymic"],
-            d["residence"],
-            d["phone"],
-            d.get("email"),
-        ),
-        ctx.now,
-    )
+    await ctx.uow.people.save_profile(ctx.person.id, draft_profile(ctx), ctx.now)
     ctx.discard_draft()
     ctx.state.step = "menu"
     return [registered_reply(ctx, appeal)]
 
 
-async def register_appeal(ctx: Ctx, new: NewAppeal) -> AppealRecord:
+def new_appeal(ctx: Ctx, author_id: int, channel: str, form: Channel, locale: str) -> NewAppeal:
+    """The draft as the register's card (the files are linked by whoever attached them)."""
+    d = ctx.draft
+    collective = bool(d.get("collective"))
+    return NewAppeal(
+        draft_key=d["key"],
+        author_id=author_id,
+        kind=d["kind"],
+        subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
+        coauthors=int(d.get("coauthors") or 1),
+        coauthor_names=d.get("coauthor_names") if collective else None,
+        topic=d["topic"],
+        category=d.get("everyday"),
+        text=draft_text(ctx),
+        location_text=d.get("location_text"),
+        latitude=d.get("latitude"),
+        longitude=d.get("longitude"),
+        surname=d["surname"],
+        given_name=d.get("given_name") or "",
+        patronymic=d.get("patronymic") or "",
+        residence=d["residence"],
+        phone=d["phone"] or "",
+        email=d.get("email"),
+        confidential=bool(d.get("confidential")),
+        privileged=bool(d.get("privileged")),
+        author_category=d.get("category") if d.get("privileged") else None,
+        channel=channel,
+        locale=locale,
+        receipt_form=ctx.config.receipt_forms[form].value,
+        receipt_sign=ReceiptSign.FIRST.value,
+    )
+
+
+def draft_profile(ctx: Ctx) -> Profile:
+    d = ctx.draft
+    return Profile(
+        d["surname"],
+        d.get("given_name") or "",
+        d.get("patronymic") or "",
+        d["residence"],
+        d["phone"] or None,
+        d.get("email"),
+    )
+
+
+async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
+    """/register: an operator registers an appeal received by phone, in person or by post.
+    The citizen follows it in the messenger when the phone given is the one their Telegram
+    account shared as its own contact (Telegram vouches for it; nothing else does)."""
+    d = ctx.draft
+    via = Channel(d["on_behalf"])
+    phone = d.get("phone") or ""
+    citizen = await ctx.uow.people.by_verified_phone(phone) if phone else None
+    if citizen is not None:
+        author_id, locale = citizen.id, citizen.locale or ctx.catalogs.default
+    else:
+        locale = ctx.catalogs.default
+        author_id = await ctx.uow.people.create_offline(draft_profile(ctx), locale, ctx.now)
+    appeal = await register_appeal(
+        ctx,
+        new_appeal(ctx, author_id, via.value, via, locale),
+        NewEvent(
+            "registered",
+            ctx.person.id,
+            ctx.person.role,
+            ctx.now,
+            data={"on_behalf": via.value},
+        ),
+    )
+    attachments = tuple(d.get("attachments", []))
+    if attachments:
+        await ctx.uow.appeals.link_attachments(attachments, appeal.id, None, ctx.person.id)
+    lines = [
+        ctx._("Appeal {index} is registered for {name}: received {date}, due by {due}.").format(
+            index=appeal.reg_index,
+            name=full_name(appeal.surname, appeal.given_name, appeal.patronymic),
+            date=day(ctx, appeal.received_on),
+            due=day(ctx, appeal.due_on),
+        )
+    ]
+    if citizen is not None:
+        reader = await notify.reader(ctx, citizen.id)
+        await notify.citizen(
+            ctx,
+            appeal,
+            "registered",
+            registered_reply(reader, appeal, on_behalf=True),
+        )
+        lines.append(
+            ctx._("The citizen uses the reception's Telegram bot and will follow it there.")
+        )
+    else:
+        lines.append(
+            ctx._(
+                "The citizen has no messenger account with this phone: tell them the index; "
+                "the answer goes by post, e-mail or phone."
+            )
+        )
+    ctx.discard_draft()
+    ctx.state.step = "menu"
+    return [Reply("\n".join(lines))]
+
+
+async def register_appeal(ctx: Ctx, new: NewAppeal, event: NewEvent | None = None) -> AppealRecord:
     """Number, date and register an appeal, and tell the operators (Instruction No. 348)."""
     cal = ctx.config.calendar
     received = received_on(ctx.now, cal)
@@ -270,14 +350,23 @@ async def register_appeal(ctx: Ctx, new: NewAppeal) -> AppealRecord:
         submitted_at=ctx.now,
         received_on=received,
         due_on=due_date(received, term, cal),
-        event=NewEvent("registered", ctx.person.id, Role.CITIZEN.value, ctx.now),
+        event=event or NewEvent("registered", ctx.person.id, Role.CITIZEN.value, ctx.now),
     )
     await notify.new_appeal_to_operators(ctx, appeal)
     return appeal
 
 
-def registered_reply(ctx: Ctx, appeal: AppealRecord) -> Reply:
-    text = ctx._(
+def registered_reply(ctx: Ctx, appeal: AppealRecord, *, on_behalf: bool = False) -> Reply:
+    head = (
+        ctx._(
+            "The council's reception registered the appeal you made by phone, in person or by "
+            "post. You can follow it here under “My appeals”."
+        )
+        + "\n\n"
+        if on_behalf
+        else ""
+    )
+    text = head + ctx._(
         "Your appeal is registered.\n\n"
         "Registration index: {index}\n"
         "Date of receipt: {received}\n"

@@ -42,3 +42,11 @@ KIND_EXPLANATIONS: dict[AppealKind, str] = {
         "official"
     ),
 }
+
+RECEIPT_SIGN_NAMES: dict[ReceiptSign, str] = {
+    ReceiptSign.FIRST: N_("first"),
+    ReceiptSign.REPEATED: N_("repeated"),
+    ReceiptSign.DUPLICATE: N_("duplicate"),
+    ReceiptSign.MULTIPLE: N_("multiple"),
+    ReceiptSign.MASS: N_("mass"),
+}

@@ -37,6 +37,10 @@ class Permission(StrEnum):
     STATS = "stats"
     INVITE = "invite"
     MANAGE_STAFF = "manage_staff"
+    #: Correct an appeal's classifier codes (Instruction No. 348's card).
+    CLASSIFY = "classify"
+    #: Register an appeal received by phone, in person or by post for a citizen.
+    REGISTER = "register"
 
 
 _STAFF_COMMON = frozenset(
@@ -53,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.TRIAGE,
         Permission.EXTEND,
         Permission.STATS,
+        Permission.CLASSIFY,
+        Permission.REGISTER,
     },
     Role.ADMIN: frozenset(Permission) - {Permission.FILE_APPEAL, Permission.VIEW_OWN},
 }

@@ -25,6 +25,7 @@ class ReportRow:
     result: str | None  # 9.x
     days_to_answer: int | None
     rating: int | None
+    receipt_form: str = ""  # 1.x
 
 
 #: The classifier's dimensions a council reports, as (report field, ReportRow attribute).
@@ -33,6 +34,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("topic", "topic"),
     ("result", "result"),
     ("author_category", "author_category"),
+    ("receipt_form", "receipt_form"),
     ("receipt_sign", "receipt_sign"),
     ("subject", "subject"),
 )

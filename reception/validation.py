@@ -34,14 +34,26 @@ class NameProblem(StrEnum):
     TOO_LONG = "too_long"
 
 
+#: Art. 5 asks for the surname, first name and patronymic; a patronymic only "if any" — a
+#: foreign name has none, and some people carry a double first name: one to four words.
+MIN_NAME_WORDS = 1
+MAX_NAME_WORDS = 4
+
+
 @dataclass(frozen=True)
 class FullName:
     surname: str
-    given_name: str
-    patronymic: str
+    given_name: str = ""
+    #: The rest of the name (a patronymic, or a second given name); empty when there is none.
+    patronymic: str = ""
 
     def __str__(self) -> str:
-        return f"{self.surname} {self.given_name} {self.patronymic}"
+        return full_name(self.surname, self.given_name, self.patronymic)
+
+
+def full_name(*parts: str | None) -> str:
+    """The name as written, without the gaps of parts a person does not have."""
+    return " ".join(part for part in parts if part)
 
 
 #: Direction overrides and isolates: invisible, and they make "gpj.exe" read as "exe.jpg".
@@ -96,9 +108,10 @@ def _fix_part(part: str) -> str | NameProblem:
 
 
 def parse_full_name(text: str) -> FullName | NameProblem:
-    """ПІБ: surname, given name and patronymic; letters, apostrophes and hyphens only."""
+    """ПІБ (Art. 5): the surname, then the first name and the patronymic if any; letters,
+    apostrophes and hyphens only, in Cyrillic or Latin letters ("Smith John")."""
     parts = clean_text(text).replace("\n", " ").split()
-    if len(parts) != 3:
+    if not MIN_NAME_WORDS <= len(parts) <= MAX_NAME_WORDS:
         return NameProblem.PARTS
     fixed: list[str] = []
     for part in parts:
@@ -106,7 +119,10 @@ def parse_full_name(text: str) -> FullName | NameProblem:
         if isinstance(result, NameProblem):
             return result
         fixed.append(result)
-    return FullName(*fixed)
+    rest = " ".join(fixed[2:])
+    if len(rest) > MAX_NAME_PART_CHARS:
+        return NameProblem.TOO_LONG
+    return FullName(fixed[0], fixed[1] if len(fixed) > 1 else "", rest)
 
 
 _EMAIL = re.compile(
@@ -129,17 +145,87 @@ class ResidenceProblem(StrEnum):
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
     NO_LETTERS = "no_letters"
+    #: A settlement alone ("Луцьк"): no street, so the author cannot be written to.
+    NO_STREET = "no_street"
+
+
+#: Words that name the kind of place, not the place: "м. Луцьк" is one name, not two.
+_PLACE_WORDS = frozenset(
+    [
+        "м",
+        "мт",
+        "місто",
+        "с",
+        "село",
+        "сел",
+        "смт",
+        "селище",
+        "обл",
+        "область",
+        "р-н",
+        "район",
+        "вул",
+        "вулиця",
+        "пр",
+        "пр-т",
+        "просп",
+        "проспект",
+        "пров",
+        "провулок",
+        "бул",
+        "бульв",
+        "бульвар",
+        "пл",
+        "площа",
+        "майдан",
+        "наб",
+        "набережна",
+        "узвіз",
+        "шосе",
+        "тупик",
+        "буд",
+        "будинок",
+        "кв",
+        "квартира",
+        "корп",
+        "корпус",
+        "city",
+        "town",
+        "village",
+        "st",
+        "street",
+        "str",
+        "ave",
+        "avenue",
+        "rd",
+        "road",
+        "sq",
+        "square",
+        "apt",
+        "flat",
+        "house",
+    ]
+)
+
+
+def _place_words(text: str) -> int:
+    words = re.findall(r"[^\W\d_]+(?:[ʼ'’-][^\W\d_]+)*", text)
+    return sum(1 for word in words if len(word) > 1 and word.casefold() not in _PLACE_WORDS)
 
 
 def check_residence(text: str) -> str | ResidenceProblem:
-    """Art. 5, 8: a place of residence is required; without it the appeal is anonymous."""
+    """Art. 5, 8: a place of residence is required; without it the appeal is anonymous. A
+    place to write to needs at least a settlement and a street: two names beside the words
+    for the kind of place ("м.", "вул.") and the numbers."""
     residence = clean_text(text).replace("\n", ", ")
-    if len(residence) < MIN_RESIDENCE_CHARS:
-        return ResidenceProblem.TOO_SHORT
     if len(residence) > MAX_RESIDENCE_CHARS:
         return ResidenceProblem.TOO_LONG
     if sum(ch.isalpha() for ch in residence) < 3:
         return ResidenceProblem.NO_LETTERS
+    if len(residence) < MIN_RESIDENCE_CHARS:
+        return ResidenceProblem.TOO_SHORT
+    if _place_words(residence) < 2:
+        return ResidenceProblem.NO_STREET
     return residence
 
 

@@ -18,6 +18,7 @@ from storage.records import (
     AppealPage,
     AppealRecord,
     AttachmentRecord,
+    Classification,
     EventRecord,
     NewAppeal,
     NewEvent,
@@ -129,6 +130,15 @@ class AppealRepository:
         await self._session.execute(
             update(Appeal).where(Appeal.id == appeal_id).values(due_on=due_on, updated_at=now)
         )
+
+    async def reclassify(
+        self, appeal_id: int, changes: Classification, event: NewEvent
+    ) -> EventRecord:
+        """Corrected classifier codes (Instruction No. 348's card), with their event row."""
+        await self._session.execute(
+            update(Appeal).where(Appeal.id == appeal_id).values(updated_at=event.at, **changes)
+        )
+        return await self._write_event(appeal_id, event, None, None)
 
     async def _write_event(
         self, appeal_id: int, event: NewEvent, from_status: Status | None, to: Status | None

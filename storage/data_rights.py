@@ -138,6 +138,7 @@ class DataRightsRepository:
                 phone="",
                 email=None,
                 text="",
+                coauthor_names=None,
                 answer_text=None,
                 location_text=None,
                 latitude=None,

@@ -122,6 +122,8 @@ class Appeal(Base):
     kind: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str] = mapped_column(String(8))
     coauthors: Mapped[int] = mapped_column(Integer, default=1)
+    #: The other signatories of a collective appeal, one a line, when the author named them.
+    coauthor_names: Mapped[str | None] = mapped_column(Text)
     receipt_form: Mapped[str] = mapped_column(String(8))
     receipt_sign: Mapped[str] = mapped_column(String(8))
     topic: Mapped[str] = mapped_column(String(8))

@@ -31,7 +31,7 @@ class Profile:
     given_name: str
     patronymic: str
     residence: str
-    phone: str
+    phone: str | None
     email: str | None
 
 
@@ -68,6 +68,42 @@ class PeopleRepository:
             row.unreachable = False
         person_row = await self._session.get_one(Person, row.person_id)
         return to_record(AccountRecord, row), to_record(PersonRecord, person_row), created
+
+    async def by_verified_phone(self, phone: str) -> PersonRecord | None:
+        """The citizen whose Telegram account shared this number as its own contact: Telegram
+        vouches for it. A Viber contact or a typed number never sets `verified_phone`, and the
+        console's typed /contact is not counted either."""
+        row = await self._session.scalar(
+            select(Person)
+            .join(ChannelAccount, ChannelAccount.person_id == Person.id)
+            .where(
+                ChannelAccount.verified_phone == phone,
+                ChannelAccount.channel == "telegram",
+                # An employee's own number makes no appeal theirs.
+                Person.role == "citizen",
+            )
+            .order_by(ChannelAccount.last_seen_at.desc())
+            .limit(1)
+        )
+        return None if row is None else to_record(PersonRecord, row)
+
+    async def create_offline(self, profile: "Profile", locale: str, now: datetime) -> int:
+        """A citizen an operator registers an appeal for, who has no messenger account (yet)."""
+        person = Person(
+            role="citizen",
+            locale=locale,
+            surname=profile.surname,
+            given_name=profile.given_name,
+            patronymic=profile.patronymic,
+            residence=profile.residence,
+            phone=profile.phone,
+            email=profile.email,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(person)
+        await self._session.flush()
+        return person.id
 
     async def find_account(self, channel: str, external_id: str) -> AccountRecord | None:
         """The account if it exists; never creates one (the file intake asks before it downloads)."""

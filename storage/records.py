@@ -20,9 +20,8 @@ class PersonRecord:
 
     @property
     def has_profile(self) -> bool:
-        return bool(
-            self.surname and self.given_name and self.patronymic and self.residence and self.phone
-        )
+        # Art. 5: a name (the patronymic only if any) and a residence; the phone is optional.
+        return bool(self.surname and self.residence)
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ class NewAppeal:
     parent_id: int | None = None
     #: The everyday category chosen (CATEGORIES_FILE); None when filed another way.
     category: str | None = None
+    coauthor_names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ class AppealRecord:
     answered_at: datetime | None
     rating: int | None
     category: str | None = None
+    coauthor_names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,17 @@ class AppealChanges(TypedDict, total=False):
     answered_at: datetime
     closed_at: datetime
     rating: int
+
+
+class Classification(TypedDict, total=False):
+    """The classifier codes an operator may correct with /classify (no status changes)."""
+
+    kind: str
+    topic: str
+    receipt_form: str
+    receipt_sign: str
+    author_category: str | None
+    privileged: bool
 
 
 @dataclass(frozen=True)

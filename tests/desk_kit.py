@@ -10,7 +10,7 @@ from reception.statuses import Status
 from storage.models import Appeal, ChannelAccount, OutboxMessage
 from storage.records import NewEvent
 from storage.uow import unit_of_work
-from tests.harness import Chat, onboard
+from tests.harness import LIGHTING, Chat, onboard
 
 
 async def make_staff(
@@ -94,3 +94,22 @@ async def answer_in_database(
             appeal.author_id, key, name, mime, size, answered
         )
         await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+
+
+async def register_by_phone(operator: Chat, phone: str) -> None:
+    """/register: an operator registers an application received by phone for Петренко."""
+    await operator.send("/register")
+    await operator.tap("By phone")
+    assert "Registering an appeal received by phone" in operator.text
+    await operator.tap("Application")
+    await operator.tap("Street lighting")
+    await operator.send(LIGHTING)
+    await operator.tap("Done")
+    await operator.tap("Skip")
+    assert "For the citizen whose appeal you register:" in operator.text
+    await operator.send("Петренко Олена Іванівна")
+    await operator.send("Луцьк, вул. Шевченка, 5")
+    await operator.send(phone)
+    await operator.tap("Skip")
+    await operator.tap("Continue")
+    await operator.tap("Submit")

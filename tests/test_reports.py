@@ -135,6 +135,9 @@ async def test_the_months_report_as_a_spreadsheet(known_set: Chat, store: Attach
     }
     assert results["Department"][:3] == ["9.1 resolved positively", "9.3 explained", "not set"]
     assert results["Total"] == [1, 1, 2, 4]
+    # Classifier 858: electronic appeals counted under 1.1 "by post (e-mail)", not 1.6.
+    forms = [c.value for c in book["Receipt forms (1.x)"][1]]
+    assert forms == ["Department", "1.1 by post (e-mail, electronic)", "Total"]
     await operator.send("/report decade")
     assert "Usage: /report month|quarter|year [previous]" in operator.text
 

@@ -4,11 +4,13 @@ the citizen receives the answer, says it did not solve the problem, and the repe
 back in the operators' queue."""
 
 import argparse
+import re
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -87,6 +89,9 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         smtp_from="reception@lutsk.example.org",
         smtp_starttls=False,
         departments_file=departments_file(tmp_path),
+        # The department's e-mail carries signed links to the files (bot/signed_files.py).
+        files_public_url=f"http://127.0.0.1:{port}",
+        files_link_secret="mail-links-signing-secret-0123456789",
     )
     async with running_bot(settings):
         for channel, user, role, department in (
@@ -121,8 +126,21 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         await citizen.tap("Complaint")
         await citizen.tap("Street lighting")
         await citizen.say("The street lights near Lesi Ukrainky St. 35 have been off for weeks.")
+        photo = b"\xff\xd8\xff" + b"2" * 4000
+        telegram.files["photo-2"] = photo
+        await citizen.send(
+            photo=[
+                {
+                    "file_id": "photo-2",
+                    "file_unique_id": "u2",
+                    "width": 800,
+                    "height": 600,
+                    "file_size": len(photo),
+                }
+            ]
+        )
         await citizen.tap("Done")
-        await citizen.say("Skip")
+        await citizen.send(location={"latitude": 50.7472, "longitude": 25.3254})
         await citizen.say("Шевченко Тарас Григорович")
         await citizen.say("м. Луцьк, вул. Лесі Українки, 35")
         await citizen.send(
@@ -146,6 +164,16 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         body = mail.get_body()
         assert body is not None
         assert "Шевченко Тарас Григорович" in body.get_content()
+        # Everyone told (issue 13): where the problem is, on a map, and the files by link.
+        assert "openstreetmap.org/?mlat=50.747200&mlon=25.325400" in body.get_content()
+        links = re.findall(r"photo-u2\.jpg: (http://\S+)", body.get_content())
+        assert len(links) == 1
+        assert f"127.0.0.1:{port}/files/mail/" in links[0]
+        async with aiohttp.ClientSession() as web, web.get(links[0]) as response:
+            assert response.status == 200
+            assert await response.read() == photo
+        async with aiohttp.ClientSession() as web, web.get(links[0] + "0") as response:
+            assert response.status == 403
         await eventually(lambda: "has been sent for consideration" in citizen.everything())
         await eventually(lambda: any("Ш-1" in str(m.get("text")) for m in viber.sent_to(EXECUTOR)))
 

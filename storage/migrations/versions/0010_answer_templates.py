@@ -1,7 +1,7 @@
 """answer_templates: a department's prepared answer texts.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30 23:50:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
