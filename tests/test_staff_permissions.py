@@ -26,6 +26,7 @@ COMMANDS = [
     "/return {index} reason",
     "/reject {index} repeated",
     "/note {index} hello",
+    "/templates",
     "/close {index}",
     "/find Шевченко",
     "/find +380501234567",
@@ -51,6 +52,7 @@ BUTTONS = [
     "wd:{id}",
     "rate:{id}:5",
     "unres:{id}",
+    "pg:queue:1",
 ]
 
 
