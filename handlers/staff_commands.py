@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from handlers import staff_actions as act
+from handlers import staff_templates
 from handlers.context import Ctx
 from handlers.payloads import CardAction, ListKind
 from handlers.render import day, kind_name, role_name, status_name, topic_name
@@ -382,6 +383,11 @@ async def note(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str)
     return [await act.note(ctx, appeal, rest)] if rest else command.usage_reply(ctx)
 
 
+async def templates(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
+    sees_all = can(role_of(ctx), Permission.VIEW_ALL)
+    return await staff_templates.templates(ctx, sees_all, arguments, command.usage or command.help)
+
+
 async def invite(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     words = arguments.split()
     role = words[0].lower() if words else ""
@@ -507,6 +513,14 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             N_("Usage: /stats [week|month|quarter|year|all]"),
             aliases=("/статистика",),
             run=stats,
+        ),
+        StaffCommand(
+            "/templates",
+            Permission.ANSWER,
+            N_("/templates — answer templates: /templates add TITLE: TEXT, /templates delete N"),
+            N_("Usage: /templates, /templates add TITLE: TEXT or /templates delete NUMBER"),
+            aliases=("/шаблони",),
+            run=templates,
         ),
         StaffCommand(
             "/note",

@@ -54,9 +54,12 @@ class TemplateRepository:
         return _record(row)
 
     async def remove(self, template_id: int, department_id: int | None) -> bool:
-        """Only a template of this department (or, with None, any) may be removed."""
-        query = delete(AnswerTemplate).where(AnswerTemplate.id == template_id)
-        if department_id is not None:
-            query = query.where(AnswerTemplate.department_id == department_id)
+        """Only a template of this department (None: a template for every department)."""
+        owner = (
+            AnswerTemplate.department_id.is_(None)
+            if department_id is None
+            else AnswerTemplate.department_id == department_id
+        )
+        query = delete(AnswerTemplate).where(AnswerTemplate.id == template_id, owner)
         result = await self._session.execute(query)
         return bool(getattr(result, "rowcount", 0))

@@ -185,7 +185,7 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(
             elif step == "kind":
                 await send(user, data="kind:3.3")
             elif step == "topic":
-                await send(user, data="topic:009")
+                await send(user, data="cat:lighting")
             elif step == "text":
                 if draft.get("parts"):
                     await send(user, data="done")

@@ -401,3 +401,22 @@ async def test_staff_type_ukrainian_command_words_and_choose_the_rest_with_butto
     assert "/queue — appeals waiting for you · /черга" in operator.text
     await chat.send("/мої")  # the citizen's commands have Ukrainian words too
     assert "Ш-1" in chat.text
+
+
+async def test_a_department_keeps_answer_templates(
+    desk: None, operator: Chat, executor: Chat
+) -> None:
+    await executor.send("/templates")
+    assert "There are no answer templates yet" in executor.text
+    await executor.send(
+        "/шаблони додати Street lights: The lights on your street were repaired on {date}."
+    )
+    assert "“Street lights” is added" in executor.text
+    await executor.send("/templates")
+    assert "Street lights — The lights on your street were repaired" in executor.text
+    number = executor.text.splitlines()[1].split(".")[0]
+    await operator.send(f"/templates delete {number}")  # another department's: not theirs
+    await executor.send("/templates")
+    assert "Street lights" in executor.text
+    await executor.send(f"/templates delete {number}")
+    assert "is deleted" in executor.text

@@ -26,6 +26,7 @@ COMMANDS = [
     "/return {index} reason",
     "/reject {index} repeated",
     "/note {index} hello",
+    "/templates",
     "/close {index}",
     "/classify {index}",
     "/classify {index} form 1.2",
@@ -56,6 +57,7 @@ BUTTONS = [
     "wd:{id}",
     "rate:{id}:5",
     "unres:{id}",
+    "pg:queue:1",
 ]
 
 
