@@ -2,11 +2,13 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from handlers.i18n import Catalogs
 from reception.classifier import AUTHOR_CATEGORIES_BY_CODE, RESULT_NAMES, TOPICS_BY_CODE, Result
 from reception.kinds import KIND_NAMES, AppealKind
+from reception.publication import PublicAppeal
 from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
 from reception.statuses import STATUS_NAMES, Status
 
@@ -27,6 +29,49 @@ def open_data_csv(rows: list[ReportRow]) -> str:
                 row.status,
                 row.department or "",
                 row.result or "",
+            )
+        )
+    return out.getvalue()
+
+
+PUBLIC_CSV_COLUMNS = (
+    "number",
+    "received_on",
+    "kind",
+    "topic",
+    "status",
+    "department",
+    "due_on",
+    "answered_on",
+    "result",
+    "rating",
+    "latitude",
+    "longitude",
+    "text",
+)
+
+
+def public_csv(appeals: Sequence[PublicAppeal]) -> str:
+    """The public page's open data: what `reception.publication.publish` lets out, no more."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PUBLIC_CSV_COLUMNS)
+    for appeal in appeals:
+        writer.writerow(
+            (
+                appeal.public_number,
+                appeal.received_on.isoformat(),
+                appeal.kind,
+                appeal.topic,
+                appeal.status,
+                appeal.department or "",
+                appeal.due_on.isoformat(),
+                appeal.answered_at.date().isoformat() if appeal.answered_at else "",
+                appeal.result or "",
+                "" if appeal.rating is None else appeal.rating,
+                "" if appeal.latitude is None else f"{appeal.latitude:.3f}",
+                "" if appeal.longitude is None else f"{appeal.longitude:.3f}",
+                appeal.text or "",
             )
         )
     return out.getvalue()

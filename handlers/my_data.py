@@ -40,6 +40,8 @@ async def my_data_reply(ctx: Ctx) -> Reply:
         if appeal.location_text or appeal.latitude is not None:
             place = appeal.location_text or f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
             lines.append("  " + ctx._("Place of the problem: {value}").format(value=place))
+        if appeal.publish_text:
+            lines.append("  " + ctx._("Its text is published without your name."))
         text = appeal.text
         if text:
             lines.append(
@@ -87,9 +89,11 @@ async def my_data_reply(ctx: Ctx) -> Reply:
             "rules require, then anonymised."
         ).format(years=ctx.config.retention_years),
     ]
+    published = any(appeal.publish_text for appeal in appeals)
     buttons = (
         Button(ctx._("Withdraw consent"), "pd:withdraw"),
         Button(ctx._("Delete my data"), "pd:erase"),
+        *((Button(ctx._("Stop publishing my texts"), "pd:unpublish"),) if published else ()),
         *menu_buttons(ctx),
     )
     return Reply("\n".join(lines), buttons)
@@ -117,6 +121,14 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
                 )
             ),
         )
+    if action == "pd:unpublish":
+        appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
+        await ctx.uow.public.set_publish_text(
+            [a.id for a in appeals if a.publish_text], False, ctx.now
+        )
+        return await ctx.goto(
+            "menu", Reply(ctx._("The texts of your appeals are no longer published."))
+        )
     if action == "pd:erase":
         return [
             Reply(
@@ -133,6 +145,8 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         ]
     if action == "pd:erase:yes":
         keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
+        appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
+        await ctx.uow.public.set_publish_text([a.id for a in appeals], False, ctx.now)
         if ctx.config.files is not None:
             for key in keys:
                 ctx.config.files.delete(key)

@@ -65,6 +65,9 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Do not disclose my name and address to the executor: {value}").format(
             value=yes if d.get("confidential") else no
         ),
+        ctx._("Publish the text without my name: {value}").format(
+            value=yes if d.get("publish_text") else no
+        ),
         ctx._("Statutory privileges: {value}").format(
             value=category_name(ctx, d["category"])
             if d.get("privileged") and d.get("category")
@@ -228,6 +231,7 @@ async def submit(ctx: Ctx) -> list[Reply]:
             receipt_form=ReceiptForm.ELECTRONIC.value,
             receipt_sign=ReceiptSign.FIRST.value,
             attachment_ids=tuple(d.get("attachments", [])),
+            publish_text=bool(d.get("publish_text")),
         ),
     )
     await ctx.uow.people.save_profile(

@@ -80,6 +80,7 @@ class NewAppeal:
     receipt_sign: str
     attachment_ids: tuple[int, ...] = ()
     parent_id: int | None = None
+    publish_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class AppealRecord:
     answer_text: str | None
     answered_at: datetime | None
     rating: int | None
+    publish_text: bool = False
+    text_hidden: bool = False
 
 
 @dataclass(frozen=True)
