@@ -280,7 +280,7 @@ class Open311:
         except ValueError as problem:
             return error(fmt, 400, str(problem))
         if start is None and end is None:
-            start = datetime.now(UTC) - timedelta(days=DEFAULT_DAYS)
+            start = self._settings.clock() - timedelta(days=DEFAULT_DAYS)
         code = q.get("service_code") or None
         where = PublicFilter(
             topic=code,
@@ -339,7 +339,7 @@ class Open311:
                     uow,
                     self._config,
                     self._catalogs,
-                    datetime.now(UTC),
+                    self._settings.clock(),
                     checked,
                     locale,
                     email_configured=self._email_configured,

@@ -8,8 +8,8 @@ import gettext
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from html import escape
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -44,6 +44,8 @@ class PublicSettings:
     #: A tile URL with {z}, {x}, {y}, loaded by the visitor's browser; empty: no map.
     map_tiles: str
     map_attribution: str
+    page_size: int = PAGE_SIZE
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
 def choose_locale(request: web.Request, catalogs: Catalogs) -> str:
@@ -135,7 +137,7 @@ class PublicPage:
         return Words(self._catalogs.get(locale), locale, names)
 
     def _today(self) -> date:
-        return datetime.now(self._settings.timezone).date()
+        return self._settings.clock().astimezone(self._settings.timezone).date()
 
     def _render(
         self,
@@ -185,6 +187,11 @@ class PublicPage:
     async def statistics(self, request: web.Request) -> web.Response:
         words = await self._words(request)
         _ = words._
+        t101 = _("No appeals in this period.")
+        t1 = _("Appeals received from {first} to {last}")
+        t2 = _(
+            "An appeal is answered within the term when the answer was given on or before its due date, extensions included."
+        )
         today = self._today()
         first = _date(request.query.get("from")) or date(today.year, 1, 1)
         last = _date(request.query.get("to")) or today
@@ -207,7 +214,7 @@ class PublicPage:
                 "</tr>"
             )
         if not rows:
-            rows.append(f'<tr><td colspan="7">{escape(_("No appeals in this period."))}</td></tr>')
+            rows.append(f'<tr><td colspan="7">{escape(t101)}</td></tr>')
         headers = (
             _("Executive body"),
             _("Received"),
@@ -220,13 +227,13 @@ class PublicPage:
         content = (
             self._period_form(words, "/", first, last)
             + '<div class="table-wrap"><table id="bodies">'
-            + f"<caption>{escape(_('Appeals received from {first} to {last}').format(first=words.day(first), last=words.day(last)))}</caption>"
+            + f"<caption>{escape(t1.format(first=words.day(first), last=words.day(last)))}</caption>"
             + "<thead><tr>"
             + "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
             + "</tr></thead><tbody>"
             + "".join(rows)
             + "</tbody></table></div>"
-            + f'<p class="note">{escape(_("An appeal is answered within the term when the answer was given on or before its due date, extensions included."))}</p>'
+            + f'<p class="note">{escape(t2)}</p>'
         )
         return self._render(request, words, _("Who answers on time"), content)
 
@@ -234,14 +241,17 @@ class PublicPage:
         self, words: Words, action: str, first: date | None, last: date | None
     ) -> str:
         _ = words._
+        t3 = _("Received from")
+        t4 = _("Received until")
+        t5 = _("Show")
         return (
             f'<form class="filters" method="get" action="{action}" role="search">'
             f'<input type="hidden" name="lang" value="{words.locale}">'
-            f'<label for="from">{escape(_("Received from"))}'
+            f'<label for="from">{escape(t3)}'
             f'<input type="date" id="from" name="from" value="{first.isoformat() if first else ""}"></label>'
-            f'<label for="to">{escape(_("Received until"))}'
+            f'<label for="to">{escape(t4)}'
             f'<input type="date" id="to" name="to" value="{last.isoformat() if last else ""}"></label>'
-            f'<button type="submit">{escape(_("Show"))}</button>'
+            f'<button type="submit">{escape(t5)}</button>'
             "</form>"
         )
 
@@ -250,6 +260,18 @@ class PublicPage:
     async def appeals(self, request: web.Request) -> web.Response:
         words = await self._words(request)
         _ = words._
+        t102 = _("No appeals match.")
+        t103 = _("Pages")
+        t6 = _("Executive body")
+        t7 = _("Topic")
+        t8 = _("Status")
+        t9 = _("Received from")
+        t10 = _("Received until")
+        t11 = _("Show")
+        t12 = _("Newer")
+        t13 = _("Page {page} of {pages} ({total} appeals)")
+        t14 = _("Older")
+        t15 = _("Appeals, the newest first")
         q = request.query
         status = q.get("status") or None
         if status is not None and status not in {s.value for s in Status}:
@@ -266,8 +288,9 @@ class PublicPage:
         page = min(max(page, 1), MAX_PAGE)
         where = PublicFilter(department=body, topic=topic, status=status, first=first, last=last)
         async with unit_of_work(self._sessions) as uow:
-            found, total = await uow.public.page(where, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        pages = max(1, math.ceil(total / PAGE_SIZE))
+            size = self._settings.page_size
+            found, total = await uow.public.page(where, (page - 1) * size, size)
+        pages = max(1, math.ceil(total / self._settings.page_size))
         keep = {
             "body": body or "",
             "topic": topic or "",
@@ -278,25 +301,25 @@ class PublicPage:
         form = (
             '<form class="filters" method="get" action="/appeals" role="search">'
             f'<input type="hidden" name="lang" value="{words.locale}">'
-            f'<label for="body">{escape(_("Executive body"))}<select id="body" name="body">'
+            f'<label for="body">{escape(t6)}<select id="body" name="body">'
             + _options(sorted(words.departments.items(), key=lambda i: i[1]), body, _("any"))
             + "</select></label>"
-            f'<label for="topic">{escape(_("Topic"))}<select id="topic" name="topic">'
+            f'<label for="topic">{escape(t7)}<select id="topic" name="topic">'
             + _options([(t.code, words.topic(t.code)) for t in CITIZEN_TOPICS], topic, _("any"))
             + "</select></label>"
-            f'<label for="status">{escape(_("Status"))}<select id="status" name="status">'
+            f'<label for="status">{escape(t8)}<select id="status" name="status">'
             + _options([(s.value, words.status(s.value)) for s in Status], status, _("any"))
             + "</select></label>"
-            f'<label for="from">{escape(_("Received from"))}'
+            f'<label for="from">{escape(t9)}'
             f'<input type="date" id="from" name="from" value="{keep["from"]}"></label>'
-            f'<label for="to">{escape(_("Received until"))}'
+            f'<label for="to">{escape(t10)}'
             f'<input type="date" id="to" name="to" value="{keep["to"]}"></label>'
-            f'<button type="submit">{escape(_("Show"))}</button></form>'
+            f'<button type="submit">{escape(t11)}</button></form>'
         )
         today = self._today()
         rows = [self._row(words, appeal, today) for appeal in found]
         if not rows:
-            rows.append(f'<tr><td colspan="7">{escape(_("No appeals match."))}</td></tr>')
+            rows.append(f'<tr><td colspan="7">{escape(t102)}</td></tr>')
         headers = (
             _("Number"),
             _("Topic"),
@@ -306,17 +329,17 @@ class PublicPage:
             _("Due or answered"),
             _("Place (street block)"),
         )
-        paging = [f'<nav class="pages" aria-label="{escape(_("Pages"))}">']
+        paging = [f'<nav class="pages" aria-label="{escape(t103)}">']
         if page > 1:
             paging.append(
-                f'<a rel="prev" href="{escape(self._link(words, "/appeals", **keep, page=str(page - 1)))}">{escape(_("Newer"))}</a>'
+                f'<a rel="prev" href="{escape(self._link(words, "/appeals", **keep, page=str(page - 1)))}">{escape(t12)}</a>'
             )
         paging.append(
-            f'<span id="page-of">{escape(_("Page {page} of {pages} ({total} appeals)").format(page=page, pages=pages, total=total))}</span>'
+            f'<span id="page-of">{escape(t13.format(page=page, pages=pages, total=total))}</span>'
         )
         if page < pages:
             paging.append(
-                f'<a rel="next" href="{escape(self._link(words, "/appeals", **keep, page=str(page + 1)))}">{escape(_("Older"))}</a>'
+                f'<a rel="next" href="{escape(self._link(words, "/appeals", **keep, page=str(page + 1)))}">{escape(t14)}</a>'
             )
         paging.append("</nav>")
         points = [
@@ -333,7 +356,7 @@ class PublicPage:
         content = (
             form
             + '<div class="table-wrap"><table id="appeals">'
-            + f"<caption>{escape(_('Appeals, the newest first'))}</caption><thead><tr>"
+            + f"<caption>{escape(t15)}</caption><thead><tr>"
             + "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
             + "</tr></thead><tbody>"
             + "".join(rows)
@@ -345,13 +368,14 @@ class PublicPage:
 
     def _due_or_answered(self, words: Words, appeal: PublicAppeal, today: date) -> str:
         _ = words._
+        t104 = _("overdue")
         if appeal.answered_at is not None:
             answered = appeal.answered_at.astimezone(self._settings.timezone).date()
             return escape(_("answered {date}").format(date=words.day(answered)))
         if appeal.is_open:
             text = escape(_("due {date}").format(date=words.day(appeal.due_on)))
             if appeal.due_on < today:
-                return f'<span class="late">{text} · {escape(_("overdue"))}</span>'
+                return f'<span class="late">{text} · {escape(t104)}</span>'
             return text
         return ""
 
@@ -378,16 +402,18 @@ class PublicPage:
         self, words: Words, points: list[tuple[float, float, str, str]], zoom: int
     ) -> tuple[str, str]:
         _ = words._
+        t16 = _("Map")
+        t17 = _("The map is loaded by your browser from {source}; the page works without it.")
         if not points:
             return "", ""
         if not self._settings.map_tiles:
             return "", ""
         data = json.dumps(points)
         html = (
-            f'<h2 id="map-title">{escape(_("Map"))}</h2>'
+            f'<h2 id="map-title">{escape(t16)}</h2>'
             f'<div id="map" role="img" aria-labelledby="map-title" data-zoom="{zoom}" '
             f'data-tiles="{escape(self._settings.map_tiles)}" data-points="{escape(data)}"></div>'
-            f'<p class="note">{escape(_("The map is loaded by your browser from {source}; the page works without it.").format(source=self._settings.map_attribution))}</p>'
+            f'<p class="note">{escape(t17.format(source=self._settings.map_attribution))}</p>'
         )
         label = json.dumps(_("Map of the places, rounded to a street block"))
         return html, MAP_SCRIPT.substitute(label=label)
@@ -397,6 +423,11 @@ class PublicPage:
     async def appeal(self, request: web.Request) -> web.Response:
         words = await self._words(request)
         _ = words._
+        t105 = _("No appeal has this number.")
+        t106 = _("overdue")
+        t107 = _("The text is not published: its author did not choose to publish it.")
+        t108 = _("History")
+        t18 = _("Text, published without the author’s name at their choice")
         parsed = parse_public_number(request.match_info["number"])
         found: PublicAppeal | None = None
         history: list[PublicEvent] = []
@@ -406,7 +437,7 @@ class PublicPage:
                 if found is not None:
                     history = await uow.public.history(found.id)
         if found is None:
-            message = f"<p>{escape(_('No appeal has this number.'))}</p>"
+            message = f"<p>{escape(t105)}</p>"
             return self._render(request, words, _("No such appeal"), message, status=404)
         today = self._today()
         fields: list[tuple[str, str]] = [
@@ -423,7 +454,7 @@ class PublicPage:
             if found.result:
                 fields.append((_("Result"), escape(words.result(found.result))))
         elif found.is_open and found.due_on < today:
-            fields.append((_("Term"), f'<span class="late">{escape(_("overdue"))}</span>'))
+            fields.append((_("Term"), f'<span class="late">{escape(t106)}</span>'))
         if found.rating is not None:
             fields.append((_("The author's rating"), f"{found.rating}/5"))
         place = self._place(words, found)
@@ -435,19 +466,16 @@ class PublicPage:
             + "</dl>"
         )
         if found.text:
-            card += (
-                f"<h2>{escape(_('Text, published without the author’s name at their choice'))}</h2>"
-                f"<blockquote>{escape(found.text)}</blockquote>"
-            )
+            card += f"<h2>{escape(t18)}</h2><blockquote>{escape(found.text)}</blockquote>"
         else:
-            card += f'<p class="note">{escape(_("The text is not published: its author did not choose to publish it."))}</p>'
+            card += f'<p class="note">{escape(t107)}</p>'
         lines = "".join(
             f'<li><time datetime="{event.at.isoformat()}">'
             f"{escape(words.day(event.at.astimezone(self._settings.timezone).date()))}</time> — "
             f"{escape(self._event_text(words, event))}</li>"
             for event in history
         )
-        card += f'<h2 id="history-title">{escape(_("History"))}</h2><ol id="history" aria-labelledby="history-title">{lines}</ol>'
+        card += f'<h2 id="history-title">{escape(t108)}</h2><ol id="history" aria-labelledby="history-title">{lines}</ol>'
         points = []
         if found.latitude is not None and found.longitude is not None:
             points.append((found.latitude, found.longitude, "#", found.public_number))

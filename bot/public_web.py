@@ -4,13 +4,21 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.app import App
 from bot.open311 import Open311
 from bot.public_page import PublicPage, PublicSettings
+from bot.settings import Settings
+from handlers.config import ConversationConfig
+from handlers.i18n import Catalogs
+from storage.uow import Sessions
 
 
-def register_public(web_app: web.Application, app: App) -> None:
-    settings = app.settings
+def register_public(
+    web_app: web.Application,
+    settings: Settings,
+    sessions: Sessions,
+    catalogs: Catalogs,
+    config: ConversationConfig,
+) -> None:
     public = PublicSettings(
         council_uk=settings.council_name_uk,
         council_en=settings.council_name_en,
@@ -19,11 +27,11 @@ def register_public(web_app: web.Application, app: App) -> None:
         map_attribution=settings.public_map_attribution,
     )
     if settings.public_view:
-        PublicPage(app.sessions, app.catalogs, public).register(web_app)
+        PublicPage(sessions, catalogs, public).register(web_app)
     Open311(
-        app.sessions,
-        app.catalogs,
-        app.conversation.config,
+        sessions,
+        catalogs,
+        config,
         public,
         publish=settings.public_view,
         posts_per_hour=settings.open311_posts_per_hour,

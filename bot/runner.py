@@ -82,7 +82,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     channels = configured_channels(app, intake)
     readiness = readiness_for(app, [channel.name for channel in channels])
     web_app = build_web_app(app.engine, readiness=readiness, sessions=app.sessions)
-    register_public(web_app, app)
+    register_public(web_app, settings, app.sessions, app.catalogs, app.conversation.config)
     for channel in channels:
         channel.register(web_app)
     server = WebServer(web_app, settings.web_host, settings.web_port)
