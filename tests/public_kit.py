@@ -4,7 +4,6 @@ the reception's web server with the public page and Open311 on 127.0.0.1."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy import select
@@ -12,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.open311 import Open311
 from bot.public_page import PublicPage, PublicSettings
-from bot.settings import Settings
 from bot.web import build_web_app
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
@@ -221,15 +219,8 @@ async def public_server(
     await site.start()
     server = site._server
     assert server is not None
-    port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+    port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]  # asyncio.Server
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
-
-
-def settings_for(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
-
-
-NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
