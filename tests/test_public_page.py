@@ -1,9 +1,15 @@
 """Anyone sees who holds which appeal and whether it is answered in time; no citizen's personal
 datum is published, and a text only where its author chose so and no operator hid it."""
 
+import asyncio
 import csv
 import io
+import os
 import re
+import signal
+import socket
+import sys
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -25,6 +31,9 @@ from tests.public_kit import (
     public_server,
     seed_register,
 )
+from tests.waits import POLL_SECONDS, patience
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -194,3 +203,54 @@ async def test_publication_turned_off_serves_no_page_and_no_appeals(
         api, body = await fetch(f"{base}/open311/v2/requests.json")
     assert (page, data, api) == (404, 404, 404)
     assert '"code": 404' in body
+
+
+async def test_run_without_a_messenger_token_serves_the_web_part(tmp_path: Path) -> None:
+    """A service with no token (standard input not a terminal): the page and Open311 answer."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("TEST_DATABASE_URL")
+        or f"sqlite+aiosqlite:///{tmp_path / 'reception.db'}",
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+        "TELEGRAM_BOT_TOKEN": "",
+        "VIBER_AUTH_TOKEN": "",
+        "WEB_PORT": str(port),
+        "PUBLIC_MAP_TILES": "",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        answers: dict[str, int] = {}
+
+        async def serving() -> bool:
+            try:
+                answers["/"] = (await fetch(f"http://127.0.0.1:{port}/?lang=en"))[0]
+            except aiohttp.ClientError:
+                return False
+            return True
+
+        deadline = asyncio.get_running_loop().time() + patience(60)
+        while not await serving():
+            assert process.returncode is None, await process.stderr.read()  # type: ignore[union-attr]
+            assert asyncio.get_running_loop().time() < deadline, "the web part did not start"
+            await asyncio.sleep(POLL_SECONDS * 4)
+        services, body = await fetch(f"http://127.0.0.1:{port}/open311/v2/services.json")
+        assert answers["/"] == 200
+        assert services == 200
+        assert '"service_code": "009"' in body
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), patience(30))
+    assert "only the web part serves" in stderr.decode()
