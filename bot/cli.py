@@ -85,13 +85,13 @@ async def run_all(settings: Settings, user: str) -> None:
     if terminal_chat_for_run(settings):
         await run_console(settings, user)
         return
+    app = await build_app(settings)
     if settings.telegram_bot_token is None and settings.viber_auth_token is None:
         print(
             f"python -m bot run: no messenger token is set, so only the web part serves: the "
             f"public page and Open311 on http://{settings.web_host}:{settings.web_port}/",
             file=sys.stderr,
         )
-    app = await build_app(settings)
     try:
         await serve(app)
     finally:

@@ -27,6 +27,7 @@ COMMANDS = [
     "/reject {index} repeated",
     "/note {index} hello",
     "/close {index}",
+    "/hide {index}",
     "/find Шевченко",
     "/find +380501234567",
     "/due",
@@ -49,6 +50,7 @@ BUTTONS = [
     "ap:{id}",
     "add:{id}",
     "wd:{id}",
+    "pub:{id}",
     "rate:{id}:5",
     "unres:{id}",
 ]
