@@ -20,7 +20,7 @@ from bot.email import EmailSender
 from bot.logs import setup_logging
 from bot.outbox import OutboxWorker
 from bot.report_cli import add_arguments as add_report_arguments
-from bot.report_cli import read_rows, write_report
+from bot.report_cli import read_open_data, read_rows, write_open_data, write_report
 from bot.runner import serve
 from bot.settings import Settings
 from bot.staff_cli import add_arguments as add_staff_arguments
@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             args.command == "run" and terminal_chat_for_run(settings)
         )
         setup_logging(settings.log_level, quiet=terminal, json_lines=settings.log_format == "json")
-        if args.command == "report":
+        if args.command == "report" and args.format == "csv":
+            print(write_open_data(args, asyncio.run(read_open_data(settings, args))))
+        elif args.command == "report":
             print(write_report(settings, args, asyncio.run(read_rows(settings, args))))
         elif args.command == "staff":
             print(asyncio.run(run_staff(settings, args)))

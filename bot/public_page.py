@@ -18,7 +18,7 @@ from aiohttp import web
 from babel.dates import format_date
 
 from bot.public_html import LAYOUT, MAP_SCRIPT, STYLESHEET
-from bot.report_files import public_csv
+from bot.report_files import open_data_csv
 from handlers.i18n import Catalogs
 from reception.classifier import CITIZEN_TOPICS, RESULT_NAMES, TOPICS_BY_CODE, Result
 from reception.kinds import KIND_NAMES, AppealKind
@@ -516,7 +516,9 @@ class PublicPage:
                     first=_date(request.query.get("from")), last=_date(request.query.get("to"))
                 )
             )
-        response = web.Response(text=public_csv(appeals), content_type="text/csv", charset="utf-8")
+        response = web.Response(
+            text=open_data_csv(appeals), content_type="text/csv", charset="utf-8"
+        )
         response.headers["Content-Disposition"] = 'attachment; filename="appeals.csv"'
         return response
 

@@ -12,29 +12,7 @@ from reception.publication import PublicAppeal
 from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
 from reception.statuses import STATUS_NAMES, Status
 
-OPEN_DATA_COLUMNS = ("received_on", "kind", "topic", "status", "department", "result")
-
-
-def open_data_csv(rows: list[ReportRow]) -> str:
-    """One line per appeal, codes only: no name, phone, address or text (open data)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(OPEN_DATA_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            (
-                row.received_on.isoformat(),
-                row.kind,
-                row.topic,
-                row.status,
-                row.department or "",
-                row.result or "",
-            )
-        )
-    return out.getvalue()
-
-
-PUBLIC_CSV_COLUMNS = (
+OPEN_DATA_COLUMNS = (
     "number",
     "received_on",
     "kind",
@@ -51,11 +29,12 @@ PUBLIC_CSV_COLUMNS = (
 )
 
 
-def public_csv(appeals: Sequence[PublicAppeal]) -> str:
-    """The public page's open data: what `reception.publication.publish` lets out, no more."""
+def open_data_csv(appeals: Sequence[PublicAppeal]) -> str:
+    """Open data, one line per appeal: what `reception.publication.publish` lets out (the
+    public page and Open311 show the same), no more."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PUBLIC_CSV_COLUMNS)
+    writer.writerow(OPEN_DATA_COLUMNS)
     for appeal in appeals:
         writer.writerow(
             (

@@ -4,7 +4,7 @@ index goes only to the author's e-mail."""
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from handlers import notify
@@ -149,9 +149,7 @@ async def file_through_api(
     ctx = system_ctx(uow, config, catalogs, {}, now)
     ctx.person = author
     ctx.set_locale(locale)
-    appeal = await register_appeal(
-        ctx, NewAppeal(**{**new.__dict__, "author_id": author.id, "locale": ctx.locale})
-    )
+    appeal = await register_appeal(ctx, replace(new, author_id=author.id, locale=ctx.locale))
     if appeal.email and email_configured:
         body = ctx._(
             "Your appeal is registered.\n\n"
