@@ -67,7 +67,8 @@ def check_request(form: Mapping[str, str]) -> NewAppeal | ApiRefusal:
     email_raw = clean_text(form.get("email", ""))
     phone_raw = clean_text(form.get("phone", ""))
     if not email_raw and not phone_raw:
-        missing.append("email")  # Art. 5: an electronic appeal names a contact for the answer
+        # Art. 5: an electronic appeal names a contact for the answer.
+        missing.append("email or phone")
     invalid: list[str] = []
     topics = {topic.code for topic in CITIZEN_TOPICS}
     if values["service_code"] and values["service_code"] not in topics:
