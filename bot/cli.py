@@ -12,13 +12,15 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.apikey_cli import add_arguments as add_apikey_arguments
+from bot.apikey_cli import run_apikey
 from bot.app import StartupError, build_app, migrate, shown_url
 from bot.console import ConsoleChannel, ConsoleNotifications
 from bot.email import EmailSender
 from bot.logs import setup_logging
 from bot.outbox import OutboxWorker
 from bot.report_cli import add_arguments as add_report_arguments
-from bot.report_cli import read_rows, write_report
+from bot.report_cli import read_open_data, read_rows, write_open_data, write_report
 from bot.runner import serve
 from bot.settings import Settings
 from bot.staff_cli import add_arguments as add_staff_arguments
@@ -44,14 +46,8 @@ def load_settings() -> Settings:
         raise StartupError(f"bad settings — {problems}") from None
 
 
-async def run_console(settings: Settings, user: str, *, announce: bool = False) -> None:
+async def run_console(settings: Settings, user: str) -> None:
     app = await build_app(settings)
-    if announce:  # e.g. a service started without a token: say why it reads standard input
-        print(
-            "python -m bot run: no messenger token is set, so the terminal chat reads "
-            "standard input",
-            file=sys.stderr,
-        )
     try:
         channel = ConsoleChannel(
             app.conversation,
@@ -77,11 +73,25 @@ async def run_console(settings: Settings, user: str, *, announce: bool = False) 
         await app.close()
 
 
+def terminal_chat_for_run(settings: Settings) -> bool:
+    """`run` without a messenger token: the terminal chat for a person at a terminal (`make
+    run`); the web part alone (public page, Open311, monitoring) for a service, whose standard
+    input is not a terminal, or when WEB_ONLY is set."""
+    messengers = settings.telegram_bot_token or settings.viber_auth_token
+    return not messengers and not settings.web_only and sys.stdin.isatty()
+
+
 async def run_all(settings: Settings, user: str) -> None:
-    if settings.telegram_bot_token is None and settings.viber_auth_token is None:
-        await run_console(settings, user, announce=not sys.stdin.isatty())
+    if terminal_chat_for_run(settings):
+        await run_console(settings, user)
         return
     app = await build_app(settings)
+    if settings.telegram_bot_token is None and settings.viber_auth_token is None:
+        print(
+            f"python -m bot run: no messenger token is set, so only the web part serves: the "
+            f"public page and Open311 on http://{settings.web_host}:{settings.web_port}/",
+            file=sys.stderr,
+        )
     try:
         await serve(app)
     finally:
@@ -118,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser(
         "run",
-        help="serve every configured channel (the terminal chat when no messenger token is set)",
+        help="serve every configured channel and the web part (without a messenger token: the "
+        "terminal chat at a terminal, the web part alone otherwise or with WEB_ONLY)",
     )
     console = commands.add_parser("console", help="chat with the reception in this terminal")
     for sub in (run, console):
@@ -130,16 +141,22 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="create or upgrade the database and load departments")
     add_staff_arguments(commands.add_parser("staff", help="manage staff roles"))
     add_report_arguments(commands.add_parser("report", help="write a report or open data"))
+    add_apikey_arguments(commands.add_parser("apikey", help="manage Open311 API keys"))
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        messengers = settings.telegram_bot_token or settings.viber_auth_token
-        terminal = args.command == "console" or not messengers
+        terminal = args.command == "console" or (
+            args.command == "run" and terminal_chat_for_run(settings)
+        )
         setup_logging(settings.log_level, quiet=terminal, json_lines=settings.log_format == "json")
-        if args.command == "report":
+        if args.command == "report" and args.format == "csv":
+            print(write_open_data(args, asyncio.run(read_open_data(settings, args))))
+        elif args.command == "report":
             print(write_report(settings, args, asyncio.run(read_rows(settings, args))))
         elif args.command == "staff":
             print(asyncio.run(run_staff(settings, args)))
+        elif args.command == "apikey":
+            print(asyncio.run(run_apikey(settings, args)))
         elif args.command == "migrate":
             asyncio.run(run_migrate(settings))
             print("The database is up to date.")

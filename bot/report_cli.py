@@ -9,8 +9,10 @@ from pathlib import Path
 from bot.app import StartupError
 from bot.report_files import ReportFiles, open_data_csv
 from bot.settings import Settings
+from reception.publication import PublicAppeal
 from reception.statistics import ReportRow
 from storage.db import create_engine, create_sessionmaker
+from storage.publication import PublicFilter
 from storage.uow import unit_of_work
 
 
@@ -34,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("xlsx", "csv"),
         default="xlsx",
         help="xlsx: the classifier breakdowns per department; csv: open data "
-        "without personal data",
+        "without personal data (the public page's fields)",
     )
     parser.add_argument(
         "--output", type=Path, help="the file to write (default: report-FROM-TO.FORMAT)"
@@ -44,6 +46,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def progress(count: int) -> None:
     print(f"\r… {count} appeals read", end="", file=sys.stderr, flush=True)
+
+
+async def read_open_data(settings: Settings, args: argparse.Namespace) -> list[PublicAppeal]:
+    """Every appeal received in the period as the public sees it (reception/publication.py)."""
+    if args.last < args.first:
+        raise StartupError("--to is earlier than --from")
+    engine = create_engine(settings.database_url)
+    try:
+        async with unit_of_work(create_sessionmaker(engine)) as uow:
+            return await uow.public.all(PublicFilter(first=args.first, last=args.last))
+    finally:
+        await engine.dispose()
+
+
+def write_open_data(args: argparse.Namespace, appeals: list[PublicAppeal]) -> str:
+    output: Path = args.output or Path(
+        f"report-{args.first.isoformat()}-{args.last.isoformat()}.csv"
+    )
+    output.write_text(open_data_csv(appeals), encoding="utf-8")
+    return f"{output} ({len(appeals)} appeals)"
 
 
 async def read_rows(settings: Settings, args: argparse.Namespace) -> list[ReportRow]:
@@ -62,9 +84,6 @@ def write_report(settings: Settings, args: argparse.Namespace, rows: list[Report
         f"report-{args.first.isoformat()}-{args.last.isoformat()}.{args.format}"
     )
     print(f"\r{len(rows)} appeals read; writing {output}", file=sys.stderr, flush=True)
-    if args.format == "csv":
-        output.write_text(open_data_csv(rows), encoding="utf-8")
-    else:
-        files = ReportFiles(settings.catalogs())
-        output.write_bytes(files.workbook(rows, args.first, args.last, args.locale))
+    files = ReportFiles(settings.catalogs())
+    output.write_bytes(files.workbook(rows, args.first, args.last, args.locale))
     return f"{output} ({len(rows)} appeals)"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from handlers.i18n import Catalogs
@@ -14,26 +15,49 @@ from reception.classifier import (
     Result,
 )
 from reception.kinds import KIND_NAMES, AppealKind
+from reception.publication import PublicAppeal
 from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
 from reception.statuses import STATUS_NAMES, Status
 
-OPEN_DATA_COLUMNS = ("received_on", "kind", "topic", "status", "department", "result")
+OPEN_DATA_COLUMNS = (
+    "number",
+    "received_on",
+    "kind",
+    "topic",
+    "status",
+    "department",
+    "due_on",
+    "answered_on",
+    "result",
+    "rating",
+    "latitude",
+    "longitude",
+    "text",
+)
 
 
-def open_data_csv(rows: list[ReportRow]) -> str:
-    """One line per appeal, codes only: no name, phone, address or text (open data)."""
+def open_data_csv(appeals: Sequence[PublicAppeal]) -> str:
+    """Open data, one line per appeal: what `reception.publication.publish` lets out (the
+    public page and Open311 show the same), no more."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(OPEN_DATA_COLUMNS)
-    for row in rows:
+    for appeal in appeals:
         writer.writerow(
             (
-                row.received_on.isoformat(),
-                row.kind,
-                row.topic,
-                row.status,
-                row.department or "",
-                row.result or "",
+                appeal.public_number,
+                appeal.received_on.isoformat(),
+                appeal.kind,
+                appeal.topic,
+                appeal.status,
+                appeal.department or "",
+                appeal.due_on.isoformat(),
+                appeal.answered_at.date().isoformat() if appeal.answered_at else "",
+                appeal.result or "",
+                "" if appeal.rating is None else appeal.rating,
+                "" if appeal.latitude is None else f"{appeal.latitude:.3f}",
+                "" if appeal.longitude is None else f"{appeal.longitude:.3f}",
+                appeal.text or "",
             )
         )
     return out.getvalue()

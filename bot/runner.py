@@ -1,4 +1,6 @@
-"""`python -m bot run`: every channel the environment configures, until SIGINT or SIGTERM."""
+"""`python -m bot run`: every channel the environment configures and the web server (webhooks,
+monitoring, the public page and Open311), until SIGINT or SIGTERM. With no channel configured
+it serves the web part alone."""
 
 import asyncio
 import contextlib
@@ -17,6 +19,7 @@ from bot.email import EmailSender
 from bot.intake import Intake
 from bot.observe import channel_started, readiness_for, scheduler_ran
 from bot.outbox import OutboxWorker
+from bot.public_web import register_public
 from bot.scheduler import start_scheduler
 from bot.signed_files import SignedFiles
 from bot.web import WebServer, build_web_app
@@ -102,6 +105,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
     channels = configured_channels(app, intake)
     readiness = readiness_for(app, [channel.name for channel in channels])
     web_app = build_web_app(app.engine, readiness=readiness, sessions=app.sessions)
+    register_public(web_app, settings, app.sessions, app.catalogs, app.conversation.config)
     for channel in channels:
         channel.register(web_app)
     mail_files = mail_file_links(app)

@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
 
+    # the public page and Open311 (bot/public_page.py, bot/open311.py)
+    #: The anonymised public page, its open data and Open311's GET requests; false: none of them.
+    public_view: bool = True
+    #: Map tiles the visitor's browser loads ({z}, {x}, {y}); empty: no map.
+    public_map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    public_map_attribution: str = "© OpenStreetMap contributors"
+    #: Appeals one Open311 API key may file an hour (keys: `python -m bot apikey issue NAME`).
+    open311_posts_per_hour: int = Field(default=60, ge=1, le=100_000)
+    #: Without a messenger token, `run` in a terminal opens the terminal chat; with this (or when
+    #: standard input is not a terminal) it serves only the web part: the public page and API.
+    web_only: bool = False
+
     # e-mail to departments
     smtp_host: str | None = None
     smtp_port: int = 587

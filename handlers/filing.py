@@ -520,6 +520,11 @@ async def ask_options(ctx: Ctx) -> Reply:
         f"{_mark(bool(draft.get('confidential')))} "
         + ctx._("Do not disclose my name and address to the body that considers the appeal"),
         f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
+        f"{_mark(bool(draft.get('publish_text')))} "
+        + ctx._(
+            "Publish my appeal's text on the council's public page without my name "
+            "(you may withdraw this later)"
+        ),
     ]
     if collective:
         lines.append(
@@ -542,6 +547,10 @@ async def ask_options(ctx: Ctx) -> Reply:
             "opt:confidential",
         ),
         Button(f"{_mark(privileged)} " + ctx._("Privileges"), "opt:privileged"),
+        Button(
+            f"{_mark(bool(draft.get('publish_text')))} " + ctx._("Publish the text"),
+            "opt:publish",
+        ),
         Button(ctx._("Continue"), "opt:done"),
     )
     return Reply("\n".join(lines), buttons)
@@ -557,6 +566,9 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
         return await ctx.goto("coauthors")
     if action == "opt:confidential":
         draft["confidential"] = not draft.get("confidential")
+        return await ctx.ask_again()
+    if action == "opt:publish":
+        draft["publish_text"] = not draft.get("publish_text")
         return await ctx.ask_again()
     if action == "opt:privileged":
         if draft.get("privileged"):

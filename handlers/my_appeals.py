@@ -117,6 +117,22 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
             Button(ctx._("Add information"), f"add:{appeal.id}"),
             Button(ctx._("Withdraw the appeal"), f"wd:{appeal.id}"),
         ]
+    lines.insert(
+        7,
+        ctx._("Text on the public page: {value}").format(
+            value=ctx._("published without your name")
+            if appeal.publish_text
+            else ctx._("not published")
+        ),
+    )
+    buttons.append(
+        Button(
+            ctx._("Stop publishing the text")
+            if appeal.publish_text
+            else ctx._("Publish the text without my name"),
+            f"pub:{appeal.id}",
+        )
+    )
     buttons += [Button(ctx._("All my appeals"), MY_APPEALS), Button(ctx._("Main menu"), MAIN_MENU)]
     return Reply("\n".join(lines), tuple(buttons), files=files)
 
@@ -124,7 +140,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
 async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
     kind, _, raw_id = action.partition(":")
-    if kind not in ("add", "wd", "ap"):
+    if kind not in ("add", "wd", "ap", "pub"):
         return None
     appeal = await own_appeal(ctx, raw_id)
     if appeal is None:
@@ -132,6 +148,8 @@ async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
     ctx.state.data["appeal_id"] = appeal.id
     if kind == "ap":
         return await ctx.goto("my_appeal")
+    if kind == "pub":
+        return await toggle_publication(ctx, appeal)
     if not is_open(Status(appeal.status)):
         return await ctx.goto(
             "my_appeal",
@@ -230,3 +248,27 @@ async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
     return await ctx.goto(
         "my_appeal", Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index))
     )
+
+
+async def toggle_publication(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
+    """The author's choice to show the text on the public page without their name; they may
+    change it either way at any time."""
+    publish = not appeal.publish_text
+    await ctx.uow.public.set_publish_text([appeal.id], publish, ctx.now)
+    await ctx.uow.appeals.add_event(
+        appeal.id,
+        NewEvent(
+            "publication",
+            ctx.person.id,
+            Role.CITIZEN.value,
+            ctx.now,
+            data={"publish_text": publish},
+            internal=True,
+        ),
+    )
+    said = (
+        ctx._("The text of appeal {index} is published without your name.")
+        if publish
+        else ctx._("The text of appeal {index} is no longer published.")
+    )
+    return await ctx.goto("my_appeal", Reply(said.format(index=appeal.reg_index)))

@@ -40,6 +40,8 @@ async def my_data_reply(ctx: Ctx) -> Reply:
         if appeal.location_text or appeal.latitude is not None:
             place = appeal.location_text or f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
             lines.append("  " + ctx._("Place of the problem: {value}").format(value=place))
+        if appeal.publish_text:
+            lines.append("  " + ctx._("Its text is published without your name."))
         text = appeal.text
         if text:
             lines.append(
@@ -88,10 +90,16 @@ async def my_data_reply(ctx: Ctx) -> Reply:
             "the record-keeping rules require, then anonymised."
         ).format(years=ctx.config.retention_years),
     ]
+    published = any(appeal.publish_text for appeal in appeals)
     buttons = (
         Button(ctx._("Correct my details"), MyData(DataRight.CORRECT).pack()),
         Button(ctx._("Withdraw consent"), MyData(DataRight.WITHDRAW).pack()),
         Button(ctx._("Delete my data"), MyData(DataRight.ERASE).pack()),
+        *(
+            (Button(ctx._("Stop publishing my texts"), MyData(DataRight.UNPUBLISH).pack()),)
+            if published
+            else ()
+        ),
         *menu_buttons(ctx),
     )
     return Reply("\n".join(lines), buttons)
@@ -124,6 +132,14 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
                 )
             ),
         )
+    if right is DataRight.UNPUBLISH:
+        appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
+        await ctx.uow.public.set_publish_text(
+            [a.id for a in appeals if a.publish_text], False, ctx.now
+        )
+        return await ctx.goto(
+            "menu", Reply(ctx._("The texts of your appeals are no longer published."))
+        )
     if right is DataRight.ERASE:
         return [
             Reply(
@@ -140,6 +156,8 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         ]
     if right is DataRight.ERASE_CONFIRMED:
         keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
+        appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
+        await ctx.uow.public.set_publish_text([a.id for a in appeals], False, ctx.now)
         if ctx.config.files is not None:
             for key in keys:
                 ctx.config.files.delete(key)

@@ -119,6 +119,7 @@ class DataRight(StrEnum):
     WITHDRAW = "withdraw"
     ERASE = "erase"
     ERASE_CONFIRMED = "erase_yes"
+    UNPUBLISH = "unpublish"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ EVENT_NAMES: dict[str, str] = {
     "not_resolved": N_("not resolved: a new appeal filed"),
     "closed": N_("closed"),
     "reclassified": N_("reclassified"),
+    "publication": N_("the author changed the publication of the text"),
+    "text_hidden": N_("the text's publication changed by an operator"),
 }
 
 

@@ -459,6 +459,27 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
     return [Reply(ctx._("Welcome to the reception's staff.") + "\n\n" + staff_help(ctx))]
 
 
+async def hide(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    """Keep an appeal's text off the public page whatever the author chose (it may name
+    someone, for one); `off` shows it again."""
+    words = rest.lower().split()
+    if words not in ([], ["off"]):
+        return command.usage_reply(ctx)
+    hidden = not words
+    await ctx.uow.public.set_text_hidden(appeal.id, hidden, ctx.now)
+    await ctx.uow.appeals.add_event(
+        appeal.id, act.by_employee(ctx, "text_hidden", data={"hidden": hidden}, internal=True)
+    )
+    said = (
+        ctx._("The text of {index} is hidden from the public page.")
+        if hidden
+        else ctx._(
+            "The text of {index} may be shown on the public page again, if its author chose so."
+        )
+    )
+    return [Reply(said.format(index=appeal.reg_index))]
+
+
 #: /join is for anyone holding an invitation code, so it is not a staff command.
 JOIN_USAGE = N_("Usage: /join CODE")
 
@@ -633,6 +654,14 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             N_("Usage: /register, or /register phone, /register person, /register post"),
             aliases=("/зареєструвати",),
             run=register,
+        ),
+        StaffCommand(
+            "/hide",
+            Permission.TRIAGE,
+            N_("/hide INDEX [off] — hide an appeal's text from the public page (off: show it)"),
+            N_("Usage: /hide INDEX, or /hide INDEX off"),
+            aliases=("/приховати",),
+            on_appeal=hide,
         ),
         StaffCommand(
             "/report",

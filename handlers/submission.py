@@ -77,6 +77,9 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Do not disclose my name and address to the executor: {value}").format(
             value=yes if d.get("confidential") else no
         ),
+        ctx._("Publish the text without my name: {value}").format(
+            value=yes if d.get("publish_text") else no
+        ),
         ctx._("Statutory privileges: {value}").format(
             value=category_name(ctx, d["category"])
             if d.get("privileged") and d.get("category")
@@ -238,6 +241,7 @@ def new_appeal(ctx: Ctx, author_id: int, channel: str, form: Channel, locale: st
         coauthor_names=d.get("coauthor_names") if collective else None,
         topic=d["topic"],
         category=d.get("everyday"),
+        publish_text=bool(d.get("publish_text")),
         text=draft_text(ctx),
         location_text=d.get("location_text"),
         latitude=d.get("latitude"),

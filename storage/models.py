@@ -165,6 +165,10 @@ class Appeal(Base):
     #: When the retention term ended and the author's data were removed from the card.
     anonymised_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    #: The author chose to publish the text without their name; they may withdraw it.
+    publish_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: An operator hid the text from the public page whatever the author chose.
+    text_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Attachment(Base):
@@ -339,3 +343,14 @@ class AnswerTemplate(Base):
     body: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[datetime]
+
+
+class ApiKey(Base):
+    """A key for filing appeals through Open311; only its hash is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

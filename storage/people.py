@@ -128,6 +128,27 @@ class PeopleRepository:
             update(Person).where(Person.id == person_id).values(locale=locale, updated_at=now)
         )
 
+    async def create_without_account(
+        self, profile: Profile, locale: str, now: datetime
+    ) -> PersonRecord:
+        """A citizen who filed through another system (Open311): no messenger account, so
+        notices reach them only by e-mail."""
+        row = Person(
+            role="citizen",
+            locale=locale,
+            surname=profile.surname,
+            given_name=profile.given_name,
+            patronymic=profile.patronymic,
+            residence=profile.residence,
+            phone=profile.phone,
+            email=profile.email,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_record(PersonRecord, row)
+
     async def save_profile(self, person_id: int, profile: Profile, now: datetime) -> None:
         await self._session.execute(
             update(Person)

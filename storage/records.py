@@ -82,6 +82,7 @@ class NewAppeal:
     #: The everyday category chosen (CATEGORIES_FILE); None when filed another way.
     category: str | None = None
     coauthor_names: str | None = None
+    publish_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ class AppealRecord:
     rating: int | None
     category: str | None = None
     coauthor_names: str | None = None
+    publish_text: bool = False
+    text_hidden: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.api_keys import ApiKeyRepository
 from storage.appeals import AppealRepository
 from storage.control import ControlRepository
 from storage.conversations import ConversationRepository
@@ -16,6 +17,7 @@ from storage.identity import IdentityRepository
 from storage.inbox import Inbox
 from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
+from storage.publication import PublicRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
 from storage.templates import TemplateRepository
@@ -40,6 +42,8 @@ class UnitOfWork:
         self.identity = IdentityRepository(session)
         self.data_rights = DataRightsRepository(session)
         self.templates = TemplateRepository(session)
+        self.public = PublicRepository(session)
+        self.api_keys = ApiKeyRepository(session)
 
 
 @asynccontextmanager

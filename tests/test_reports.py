@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.report_cli import read_rows, write_report
+from bot.report_cli import read_open_data, read_rows, write_open_data, write_report
 from bot.report_files import ReportFiles
 from bot.settings import Settings
 from handlers.config import ConversationConfig
@@ -151,14 +151,16 @@ async def test_the_command_line_writes_xlsx_and_open_data_without_personal_data(
         departments_file=ROOT / "config" / "departments.toml",
     )
     base = {"first": date(2026, 12, 1), "last": date(2026, 12, 31), "locale": "en"}
-    rows = await read_rows(settings, argparse.Namespace(**base, format="csv"))
+    public = await read_open_data(settings, argparse.Namespace(**base, format="csv"))
     target = tmp_path / "open.csv"
-    said = write_report(settings, argparse.Namespace(**base, format="csv", output=target), rows)
+    said = write_open_data(argparse.Namespace(**base, format="csv", output=target), public)
     assert said.endswith("(4 appeals)")
     content = target.read_text(encoding="utf-8")
     lines = list(csv.reader(io.StringIO(content)))
-    assert lines[0] == ["received_on", "kind", "topic", "status", "department", "result"]
-    assert sorted(line[1] for line in lines[1:]) == ["3.1", "3.2", "3.3", "3.3"]
+    assert lines[0][:6] == ["number", "received_on", "kind", "topic", "status", "department"]
+    assert sorted(line[2] for line in lines[1:]) == ["3.1", "3.2", "3.3", "3.3"]
+    assert {line[-1] for line in lines[1:]} == {""}  # nobody chose to publish a text
+    rows = await read_rows(settings, argparse.Namespace(**base, format="xlsx"))
     for personal in ("Шевченко", "Коваль", "+380", "Лесі Українки", "Тарас", "roof", "Ш-1"):
         assert personal not in content
     book_path = tmp_path / "report.xlsx"

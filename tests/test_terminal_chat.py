@@ -27,7 +27,7 @@ SCRIPT = "\n".join(
         "м. Луцьк, вул. Лесі Українки, 35",
         "/contact +380501234567",
         "1",  # Skip e-mail
-        "4",  # Continue
+        "5",  # Continue (after Collective, Confidential, Privileges, Publish)
         "1",  # Submit
         "/my",
         "",
