@@ -124,6 +124,8 @@ class CardAction(StrEnum):
     RETURN = "return"
     REJECT = "reject"
     NOTE = "note"
+    APPROVE = "approve"
+    REWORK = "rework"
 
 
 @dataclass(frozen=True)
@@ -187,10 +189,18 @@ class Confirm(Payload):
     prefix = "confirm"
 
 
+@dataclass(frozen=True)
+class Change(Payload):
+    """Change what the step offers as remembered (the answer's signatory)."""
+
+    prefix = "change"
+
+
 BACK = Back().pack()
 SKIP = Skip().pack()
 DONE = Done().pack()
 CONFIRM = Confirm().pack()
+CHANGE = Change().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from handlers import answer_control
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.payloads import CardAction
@@ -224,6 +225,10 @@ async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]
 
 async def assign(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     words = rest.split()
+    # Art. 7 part 4, Art. 15: an assignment the law frowns on is made only when confirmed.
+    confirmed = len(words) > 1 and words[-1].lower() == "confirm"
+    if confirmed:
+        words = words[:-1]
     if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("15", "30")):
         return command.usage_reply(ctx)
     department = await ctx.uow.departments.by_code(words[0].lower())
@@ -237,7 +242,7 @@ async def assign(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
             )
         ]
     term = Term(words[1]) if len(words) == 2 else ctx.config.default_term
-    return [await act.assign(ctx, appeal, department, term)]
+    return [await act.assign(ctx, appeal, department, term, confirmed=confirmed)]
 
 
 def parse_date(text: str) -> date | None:
@@ -299,7 +304,32 @@ async def reject(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
     code, _, comment = rest.partition(" ")
     if code not in {reason.value for reason in NotConsidered}:
         return command.usage_reply(ctx)
-    return [await act.reject(ctx, appeal, NotConsidered(code), comment.strip())]
+    reason = NotConsidered(code)
+    comment = comment.strip()
+    first, _, after = comment.partition(" ")
+    if reason is NotConsidered.REPEATED:
+        # Art. 8: the earlier appeal is named, and must be one this employee can see.
+        earlier = await visible(ctx, first) if first else None
+        if first and earlier is None:
+            return [not_found(ctx, first)]
+        return [await act.reject(ctx, appeal, reason, after.strip(), earlier=earlier)]
+    if reason is NotConsidered.LATE and parse_date(first) is not None:
+        return [await act.reject(ctx, appeal, reason, after.strip(), learned=parse_date(first))]
+    return [await act.reject(ctx, appeal, reason, comment)]
+
+
+async def review(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
+    appeals = await ctx.uow.appeals.on_review()
+    return [list_reply(ctx, ctx._("Answers awaiting review (the oldest first):"), appeals)]
+
+
+async def approve(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    return [await answer_control.approve(ctx, appeal)]
+
+
+@bounded
+async def rework(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    return [await answer_control.rework(ctx, appeal, rest)] if rest else command.usage_reply(ctx)
 
 
 @bounded
@@ -446,8 +476,11 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
         StaffCommand(
             "/assign",
             Permission.TRIAGE,
-            N_("/assign INDEX DEPARTMENT [15|30] — send to a department with a term"),
-            N_("Usage: /assign INDEX DEPARTMENT [15|30], for example /assign Ш-12 zhkh 30"),
+            N_("/assign INDEX DEPARTMENT [15|30] [confirm] — send to a department with a term"),
+            N_(
+                "Usage: /assign INDEX DEPARTMENT [15|30] [confirm], for example /assign Ш-12 "
+                "zhkh 30"
+            ),
             on_appeal=assign,
             card_action=CardAction.ASSIGN,
         ),
@@ -482,12 +515,37 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             "/reject",
             Permission.TRIAGE,
             N_(
-                "/reject INDEX anonymous|repeated|late|incapable [COMMENT] — not to consider "
-                "(the closed list of Art. 8)"
+                "/reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable [COMMENT] "
+                "— not to consider (the closed list of Art. 8)"
             ),
-            N_("Usage: /reject INDEX anonymous|repeated|late|incapable [COMMENT]"),
+            N_(
+                "Usage: /reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable "
+                "[COMMENT]"
+            ),
             on_appeal=reject,
             card_action=CardAction.REJECT,
+        ),
+        StaffCommand(
+            "/review",
+            Permission.REVIEW,
+            N_("/review — answers awaiting your review before the citizen sees them"),
+            run=review,
+        ),
+        StaffCommand(
+            "/approve",
+            Permission.REVIEW,
+            N_("/approve INDEX — approve the answer and send it to the citizen"),
+            N_("Usage: /approve INDEX"),
+            on_appeal=approve,
+            card_action=CardAction.APPROVE,
+        ),
+        StaffCommand(
+            "/rework",
+            Permission.REVIEW,
+            N_("/rework INDEX REASON — return the answer to the executor for rework"),
+            N_("Usage: /rework INDEX REASON"),
+            on_appeal=rework,
+            card_action=CardAction.REWORK,
         ),
         StaffCommand(
             "/close",

@@ -112,3 +112,10 @@ AUTHOR_CATEGORIES: tuple[AuthorCategory, ...] = (
 )
 
 AUTHOR_CATEGORIES_BY_CODE: dict[str, AuthorCategory] = {c.code: c for c in AUTHOR_CATEGORIES}
+
+
+def head_considers(category: str | None) -> bool:
+    """Art. 15: an appeal from a person of this category is considered by the city's head
+    personally."""
+    found = AUTHOR_CATEGORIES_BY_CODE.get(category or "")
+    return found is not None and found.head_considers

@@ -223,6 +223,24 @@ class AppealRepository:
         )
         return None if row is None else to_record(AppealRecord, row)
 
+    async def move_attachments(self, appeal_id: int, from_event: int, to_event: int) -> None:
+        """An answer's files follow the answer from its review to its sending."""
+        await self._session.execute(
+            update(Attachment)
+            .where(Attachment.appeal_id == appeal_id, Attachment.event_id == from_event)
+            .values(event_id=to_event)
+        )
+
+    async def on_review(self, limit: int = 50) -> list[AppealRecord]:
+        """Answers awaiting the CNAP's control, the oldest first."""
+        rows = await self._session.scalars(
+            select(Appeal)
+            .where(Appeal.status == Status.ON_REVIEW.value)
+            .order_by(Appeal.updated_at, Appeal.id)
+            .limit(limit)
+        )
+        return [to_record(AppealRecord, row) for row in rows]
+
     async def queue(self, limit: int = 20) -> list[AppealRecord]:
         """Awaiting triage: statutory privileges first, then the oldest."""
         rows = await self._session.scalars(

@@ -17,6 +17,8 @@ class PersonRecord:
     residence: str | None
     phone: str | None
     email: str | None
+    signatory_name: str | None = None
+    signatory_position: str | None = None
 
     @property
     def has_profile(self) -> bool:
@@ -122,6 +124,12 @@ class AppealRecord:
     answer_text: str | None
     answered_at: datetime | None
     rating: int | None
+    refusal_grounds: str | None = None
+    signatory_name: str | None = None
+    signatory_position: str | None = None
+    outgoing_number: str | None = None
+    outgoing_date: date | None = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,12 @@ class AppealChanges(TypedDict, total=False):
     answered_at: datetime
     closed_at: datetime
     rating: int
+    parent_id: int
+    refusal_grounds: str | None
+    signatory_name: str
+    signatory_position: str
+    outgoing_number: str
+    outgoing_date: date
 
 
 @dataclass(frozen=True)

@@ -94,3 +94,7 @@ async def answer_in_database(
             appeal.author_id, key, name, mime, size, answered
         )
         await uow.appeals.link_attachments([file_id], appeal.id, event.id, appeal.author_id)
+
+
+#: Who signs the answers in these tests: a head of a body may sign an answer to a complaint too.
+SIGNATORY = "Олена Ковальчук; начальник управління"

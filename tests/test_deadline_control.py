@@ -15,7 +15,7 @@ from handlers.i18n import Catalogs
 from reception.deadlines import KYIV
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, OutboxMessage
-from tests.desk_kit import emails, make_staff, outbox_for
+from tests.desk_kit import SIGNATORY, emails, make_staff, outbox_for
 from tests.harness import Chat, file_appeal, onboard
 
 
@@ -166,12 +166,14 @@ async def test_answers_left_unrated_for_14_days_are_closed(
     catalogs: Catalogs,
     clock: object,
 ) -> None:
-    _, executor = assigned
+    operator, executor = assigned
     await executor.send("/answer Ш-1")
     await executor.send("Repaired.")
     await executor.tap("Done")
     await executor.tap("resolved positively")
+    await executor.send(SIGNATORY)
     await executor.tap("Send the answer")
+    await operator.send("/approve Ш-1")
     await control(sessions, catalogs, kyiv(14, 10))
     async with sessions() as session:
         assert (await session.scalars(select(Appeal.status))).one() == "answered"
