@@ -162,6 +162,7 @@ async def test_waiting_appeals_past_the_forward_and_return_terms_are_in_the_dige
 
 async def test_answers_left_unrated_for_14_days_are_closed(
     assigned: tuple[Chat, Chat],
+    chat: Chat,
     sessions: async_sessionmaker[AsyncSession],
     catalogs: Catalogs,
     clock: object,
@@ -180,3 +181,8 @@ async def test_answers_left_unrated_for_14_days_are_closed(
     await control(sessions, catalogs, kyiv(15, 11))
     async with sessions() as session:
         assert (await session.scalars(select(Appeal.status))).one() == "closed"
+    # The citizen is told, not left to find out.
+    assert (
+        "Appeal Ш-1 is closed: the answer was not rated within 14 days."
+        in ((await texts(sessions, chat))[-1])
+    )
