@@ -227,9 +227,13 @@ def answer_message(view: Ctx, appeal: AppealRecord) -> str:
 def sent_now(ctx: Ctx, appeal: AppealRecord) -> AppealChanges:
     """What the card records when the answer leaves: the moment (the auto-close counts from
     it) and the outgoing number and date. The outgoing answer carries the appeal's registration
-    index (a choice of this reception; Instruction No. 348 leaves the local numbering open)."""
+    index (a choice of this reception; Instruction No. 348 leaves the local numbering open).
+    An appeal that arrived after hours counts as received the next working day: an answer sent
+    that evening is dated that day too, never before its receipt."""
     return AppealChanges(
-        answered_at=ctx.now, outgoing_number=appeal.reg_index, outgoing_date=act.today(ctx)
+        answered_at=ctx.now,
+        outgoing_number=appeal.reg_index,
+        outgoing_date=max(act.today(ctx), appeal.received_on),
     )
 
 

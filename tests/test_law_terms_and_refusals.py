@@ -130,7 +130,7 @@ def test_art20_the_45_day_cap_follows_the_day_off_setting() -> None:
 
 
 async def test_art20_an_after_hours_receipt_date_is_explained(
-    desk: Desk, chat: Chat, clock: Clock
+    desk: Desk, chat: Chat, clock: Clock, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     clock.now = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # 20:30 in Kyiv, a Tuesday
     await file_appeal(chat)
@@ -139,6 +139,12 @@ async def test_art20_an_after_hours_receipt_date_is_explained(
         "Your appeal arrived after working hours, so it is registered as received on "
         "2 December 2026, the next working day." in chat.text
     )
+    # An answer sent that same evening is not dated before the receipt.
+    operator, executor = desk
+    await operator.send("/assign Ш-1 zhkh")
+    await answered_and_approved(operator, executor, "Ш-1")
+    answer = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "Outgoing No. Ш-1 of 2 December 2026" in answer
 
 
 async def test_art20_a_receipt_in_working_hours_needs_no_explanation(
