@@ -180,6 +180,11 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         await executor.say("Кошти на заміну опор освітлення у 2026 році не передбачено.")
         assert "Підписав(-ла): Олена Ковальчук, начальник управління" in executor.last
         await executor.tap("Надіслати відповідь")
+        # The operators' notice of the second answer comes through the outbox: wait for it, so
+        # that it does not land between the card and the tap below.
+        await eventually(
+            lambda: "\n".join(telegram.texts(OPERATOR)).count("очікує Вашої перевірки") == 2
+        )
 
         await operator.say("/appeal Ш-1")
         assert "Відповідь, що очікує перевірки:" in operator.last
