@@ -124,9 +124,8 @@ def require_on_review(ctx: Ctx, appeal: AppealRecord) -> None:
 async def approve(ctx: Ctx, appeal: AppealRecord) -> Reply:
     act.require(ctx, Permission.REVIEW)
     require_on_review(ctx, appeal)
-    problem = answer_problem(
-        appeal.kind, Result(appeal.result or ""), appeal.refusal_grounds, signatory_of(appeal)
-    )
+    result = Result(appeal.result) if appeal.result else Result.EXPLAINED
+    problem = answer_problem(appeal.kind, result, appeal.refusal_grounds, signatory_of(appeal))
     if problem is not None:
         raise refuse_problem(ctx, problem)
     submitted = [
