@@ -93,6 +93,15 @@ class Settings(BaseSettings):
     council_contacts_en: str = "the city council's reception; address and e-mail on its website"
     offline_filing_uk: str = "особисто в ЦНАП або поштою на адресу міської ради"
     offline_filing_en: str = "in person at the CNAP, or by post to the city council's address"
+    #: The CNAP checks every answer before the citizen sees it (Lutsk's order).
+    answer_control: bool = True
+    #: Art. 16: the higher body a refusal may be appealed to; Art. 8, 15: the council's head.
+    higher_body_uk: str = "Луцький міський голова"
+    higher_body_en: str = "the Mayor of Lutsk"
+    head_title_uk: str = "Луцький міський голова"
+    head_title_en: str = "the Mayor of Lutsk"
+    #: Art. 15: the department (its code) that prepares what the head considers personally.
+    head_office_department: str = "cnap"
     digest_time: time = time(9, 0)
     auto_close_days: int = Field(default=14, ge=1, le=365)
     #: Classifier 858, 1.x: the receipt form each way in is filed under. 1.1 is checked for
@@ -246,4 +255,10 @@ class Settings(BaseSettings):
                 Channel.IN_PERSON: self.receipt_form_in_person,
                 Channel.PHONE: self.receipt_form_phone,
             },
+            answer_control=self.answer_control,
+            higher_body_uk=self.higher_body_uk,
+            higher_body_en=self.higher_body_en,
+            head_title_uk=self.head_title_uk,
+            head_title_en=self.head_title_en,
+            head_office_department=self.head_office_department,
         )

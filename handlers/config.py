@@ -37,6 +37,17 @@ class ConversationConfig:
     digest_time: time = time(9, 0)
     #: An answered appeal the citizen did not rate is closed after this many days.
     auto_close_days: int = 14
+    #: The CNAP's control of answers (Lutsk's order): an executor's answer waits for an
+    #: operator's /approve before the citizen sees it. Off: answers go straight to the citizen.
+    answer_control: bool = True
+    #: Art. 16: where a complaint about a refusal goes — the body above the council's.
+    higher_body_uk: str = "Луцький міський голова"
+    higher_body_en: str = "the Mayor of Lutsk"
+    #: Art. 8, 15: on whose authority a decision not to consider an appeal is taken.
+    head_title_uk: str = "Луцький міський голова"
+    head_title_en: str = "the Mayor of Lutsk"
+    #: Art. 15: the department whose staff prepare what the head considers personally.
+    head_office_department: str = "cnap"
     #: Builds chart and spreadsheet files for /stats and /report (set by `bot/`).
     reports: ReportMaker | None = None
     #: Classifier 858, 1.x: the receipt form each way in is filed under (settings).
@@ -61,6 +72,12 @@ class ConversationConfig:
 
     def council_name(self, locale: str) -> str:
         return self.council_name_uk if locale == "uk" else self.council_name_en
+
+    def higher_body(self, locale: str) -> str:
+        return self.higher_body_uk if locale == "uk" else self.higher_body_en
+
+    def head_title(self, locale: str) -> str:
+        return self.head_title_uk if locale == "uk" else self.head_title_en
 
     def council_contacts(self, locale: str) -> str:
         return self.council_contacts_uk if locale == "uk" else self.council_contacts_en

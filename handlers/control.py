@@ -169,5 +169,22 @@ async def close_unrated(ctx: Ctx) -> int:
             NewEvent("closed", None, "system", ctx.now),
             closed_at=ctx.now,
         )
+        citizen = await notify.reader(ctx, appeal.author_id)
+        await notify.citizen(
+            ctx,
+            appeal,
+            "closed",
+            Reply(
+                citizen.ngettext(
+                    "Appeal {index} is closed: the answer was not rated within {count} day. If "
+                    "the problem is not solved, you may file a repeated appeal or a complaint "
+                    "about the answer.",
+                    "Appeal {index} is closed: the answer was not rated within {count} days. If "
+                    "the problem is not solved, you may file a repeated appeal or a complaint "
+                    "about the answer.",
+                    ctx.config.auto_close_days,
+                ).format(index=appeal.reg_index, count=ctx.config.auto_close_days)
+            ),
+        )
         closed += 1
     return closed

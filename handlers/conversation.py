@@ -168,7 +168,12 @@ class Conversation:
                 ctx.state.data["draft_step"] = ctx.state.step
             last_buttons = replies[-1].buttons if replies else ()
             ctx.state.data["labels"] = {b.label.casefold(): b.action for b in last_buttons}
-            if incoming.action and ctx.state.step == step_before and len(replies) == 1:
+            if (
+                incoming.action
+                and ctx.state.step == step_before
+                and len(replies) == 1
+                and not replies[0].detaches_buttons
+            ):
                 replies = [replace(replies[0], replaces_prompt=True)]
             await uow.conversations.save(account.id, ctx.state, now)
             if inbox_id is not None:

@@ -43,6 +43,8 @@ async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None
                     index=appeal.reg_index
                 ),
                 menu_buttons(ctx),
+                # The official answer stays in the chat; only its rating buttons go.
+                detaches_buttons=True,
             )
         ]
     appeal = await answered_appeal(ctx, str(payload.appeal_id))

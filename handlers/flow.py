@@ -212,6 +212,21 @@ STEPS: dict[str, Step] = {
         staff_answer.answer_result,
         N_("Please choose the result with a button."),
     ),
+    "staff_grounds": Step(
+        staff_answer.ask_grounds,
+        staff_answer.answer_grounds,
+        N_("Please type the grounds for the refusal."),
+    ),
+    "staff_signatory": Step(
+        staff_answer.ask_signatory,
+        staff_answer.answer_signatory,
+        N_("Please type the name and the position separated by a semicolon."),
+    ),
+    "staff_assign_confirm": Step(
+        staff_flow.ask_assign_confirm,
+        staff_flow.answer_assign_confirm,
+        N_("Please answer with a button."),
+    ),
     "staff_confirm": Step(
         staff_answer.ask_confirm,
         staff_answer.answer_confirm,

@@ -8,13 +8,14 @@ from handlers.paging import page_buttons, page_line
 from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL, ListKind
 from handlers.render import (
     appeal_line,
+    citizen_status_name,
     day,
     event_line,
     kind_name,
     moment,
     preview,
     result_name,
-    status_name,
+    term_line,
     topic_name,
 )
 from handlers.types import Button, OutgoingFile, Reply
@@ -45,7 +46,8 @@ async def ask_my_list(ctx: Ctx) -> Reply:
     if page.total > len(appeals):
         lines.append(page_line(ctx, page, LIST_LIMIT))
     buttons = tuple(
-        Button(f"{a.reg_index} · {status_name(ctx, a.status)}", f"ap:{a.id}") for a in appeals
+        Button(f"{a.reg_index} · {citizen_status_name(ctx, a.status)}", f"ap:{a.id}")
+        for a in appeals
     )
     turns = page_buttons(ctx, page, ListKind.MINE, LIST_LIMIT)
     return Reply("\n".join(lines), (*buttons, *turns, Button(ctx._("Main menu"), MAIN_MENU)))
@@ -87,9 +89,9 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
         ctx._("Appeal {index}").format(index=appeal.reg_index),
         ctx._("Kind: {value}").format(value=kind_name(ctx, appeal.kind)),
         ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
-        ctx._("Status: {value}").format(value=status_name(ctx, appeal.status)),
+        ctx._("Status: {value}").format(value=citizen_status_name(ctx, appeal.status)),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
-        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
+        term_line(ctx, appeal),
         ctx._("Text: {value}").format(value=preview(ctx, appeal.text)),
         "",
         ctx._("History:"),
@@ -105,7 +107,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
         ]
         if appeal.result:
             lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
-        answer_events = {e.id for e in events if e.kind == "answered"}
+        answer_events = {e.id for e in events if e.kind in ("answered", "approved")}
         files = tuple(
             OutgoingFile(a.storage_key, a.name, a.mime, a.size)
             for a in await ctx.uow.appeals.attachments(appeal.id)

@@ -152,6 +152,7 @@ class ListKind(StrEnum):
     OVERDUE = "overdue"
     FOUND = "found"
     NEAR = "near"
+    REVIEW = "review"
     MINE = "mine"
 
 
@@ -186,6 +187,8 @@ class CardAction(StrEnum):
     REJECT = "reject"
     NOTE = "note"
     CLASSIFY = "classify"
+    APPROVE = "approve"
+    REWORK = "rework"
 
 
 @dataclass(frozen=True)
@@ -281,10 +284,18 @@ class Confirm(Payload):
     prefix = "confirm"
 
 
+@dataclass(frozen=True)
+class Change(Payload):
+    """Change what the step offers as remembered (the answer's signatory)."""
+
+    prefix = "change"
+
+
 BACK = Back().pack()
 SKIP = Skip().pack()
 DONE = Done().pack()
 CONFIRM = Confirm().pack()
+CHANGE = Change().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.

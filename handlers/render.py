@@ -16,7 +16,7 @@ from reception.classifier import (
 from reception.kinds import KIND_NAMES, RECEIPT_SIGN_NAMES, AppealKind, ReceiptSign
 from reception.markers import N_
 from reception.roles import ROLE_NAMES, Role
-from reception.statuses import STATUS_NAMES, Status
+from reception.statuses import STATUS_NAMES, Status, as_citizen_sees, is_open
 from storage.records import AppealRecord, EventRecord
 
 PREVIEW_CHARS = 600
@@ -39,6 +39,8 @@ EVENT_NAMES: dict[str, str] = {
     "reclassified": N_("reclassified"),
     "publication": N_("the author changed the publication of the text"),
     "text_hidden": N_("the text's publication changed by an operator"),
+    "approved": N_("answer approved and sent"),
+    "rework": N_("answer returned for rework"),
 }
 
 
@@ -96,12 +98,44 @@ def preview(ctx: Ctx, text: str) -> str:
     ).format(start=text[:PREVIEW_CHARS].rstrip(), count=len(text))
 
 
+def local_day(ctx: Ctx, value: datetime) -> date:
+    return value.astimezone(ctx.config.calendar.timezone).date()
+
+
+def term_phrase(ctx: Ctx, appeal: AppealRecord) -> str:
+    """An open appeal's due date; a closed one's closing date (a due date means nothing there)."""
+    if is_open(Status(appeal.status)):
+        return ctx._("due {date}").format(date=day(ctx, appeal.due_on))
+    if appeal.closed_at is not None:
+        return ctx._("closed {date}").format(date=day(ctx, local_day(ctx, appeal.closed_at)))
+    if appeal.answered_at is not None:
+        return ctx._("answered {date}").format(date=day(ctx, local_day(ctx, appeal.answered_at)))
+    return ctx._("due {date}").format(date=day(ctx, appeal.due_on))
+
+
+def term_line(ctx: Ctx, appeal: AppealRecord) -> str:
+    """The card's line of the term: "Due by", or when the appeal was closed or answered."""
+    if not is_open(Status(appeal.status)):
+        if appeal.closed_at is not None:
+            return ctx._("Closed: {date}").format(date=day(ctx, local_day(ctx, appeal.closed_at)))
+        if appeal.answered_at is not None:
+            return ctx._("Answered: {date}").format(
+                date=day(ctx, local_day(ctx, appeal.answered_at))
+            )
+    return ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on))
+
+
+def citizen_status_name(ctx: Ctx, code: str) -> str:
+    return ctx._(STATUS_NAMES[as_citizen_sees(Status(code))])
+
+
 def appeal_line(ctx: Ctx, appeal: AppealRecord) -> str:
-    return ctx._("{index} · {kind} · {status} · due {due}").format(
+    """A line of the citizen's list of their appeals."""
+    return ctx._("{index} · {kind} · {status} · {term}").format(
         index=appeal.reg_index,
         kind=kind_name(ctx, appeal.kind),
-        status=status_name(ctx, appeal.status),
-        due=day(ctx, appeal.due_on),
+        status=citizen_status_name(ctx, appeal.status),
+        term=term_phrase(ctx, appeal),
     )
 
 
@@ -114,7 +148,7 @@ def event_line(ctx: Ctx, event: EventRecord) -> str:
     elif event.kind == "withdrawn":
         what = ctx._("You withdrew the appeal.")
     elif event.to_status:
-        what = ctx._("Status: {status}.").format(status=status_name(ctx, event.to_status))
+        what = ctx._("Status: {status}.").format(status=citizen_status_name(ctx, event.to_status))
     else:
         what = ctx._("Updated.")
     if event.text and event.kind != "registered":

@@ -6,25 +6,26 @@ from datetime import date
 from handlers import notify
 from handlers.author import author_as_seen
 from handlers.context import Ctx
-from handlers.payloads import NotSolved, Rate
-from handlers.render import day, kind_name, result_name, topic_name
+from handlers.render import day, kind_name, topic_name
 from handlers.staff_card import role_of
-from handlers.types import Button, OutgoingFile, Reply
-from reception.classifier import Result
+from handlers.types import Reply
+from reception.classifier import Result, head_considers
 from reception.deadlines import (
     ExtensionProblem,
     Term,
-    due_date,
-    extension_problem,
+    assignment_due,
+    complaint_is_late,
+    extension_target,
     forward_due,
-    latest_due,
+    latest_due_by,
     return_due,
 )
-from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
+from reception.kinds import AppealKind
+from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered, reason_fits
 from reception.roles import Permission, Role, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
 from reception.statuses import Status, can_transition, is_open
-from storage.records import AppealRecord, DepartmentRecord, NewEvent
+from storage.records import AppealChanges, AppealRecord, DepartmentRecord, NewEvent
 
 
 class ActionRefused(Exception):
@@ -91,12 +92,79 @@ def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> 
     return "\n".join(lines)
 
 
+class NeedsConfirmation(ActionRefused):
+    """Lawful only on purpose: the employee repeats the action with a confirmation."""
+
+
+async def extended_to(ctx: Ctx, appeal: AppealRecord) -> date | None:
+    """The latest term the head extended the appeal to (Art. 20), if any."""
+    dates = [
+        date.fromisoformat(str(e.data["to"]))
+        for e in await ctx.uow.appeals.events(appeal.id, internal=True)
+        if e.kind == "extended" and "to" in e.data
+    ]
+    return max(dates) if dates else None
+
+
+async def contested_department(ctx: Ctx, appeal: AppealRecord) -> int | None:
+    """Art. 7 part 4: the body whose answer a complaint contests — the one that answered the
+    appeal the complaint was filed about."""
+    if appeal.kind != AppealKind.COMPLAINT.value or appeal.parent_id is None:
+        return None
+    parent = await ctx.uow.appeals.get(appeal.parent_id)
+    return None if parent is None else parent.department_id
+
+
+async def assignment_warnings(
+    ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord
+) -> dict[str, str]:
+    """What makes this assignment need a confirmation, by the mark it leaves on the card."""
+    warnings: dict[str, str] = {}
+    if await contested_department(ctx, appeal) == department.id:
+        warnings["contested_body"] = ctx._(
+            "Appeal {index} is a complaint about a decision of {department}: Art. 7 part 4 of "
+            "the Law forbids sending a complaint for consideration to the body whose decision "
+            "it contests."
+        ).format(index=appeal.reg_index, department=department.name(ctx.locale))
+    office = ctx.config.head_office_department
+    if head_considers(appeal.author_category) and office and department.code != office:
+        warnings["head_office_bypassed"] = ctx._(
+            "The author of appeal {index} is among those whose appeals the city's head "
+            "considers personally (Art. 15); such appeals go to the head's office ({code})."
+        ).format(index=appeal.reg_index, code=office)
+    return warnings
+
+
 async def assign(
-    ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord, term: Term
+    ctx: Ctx,
+    appeal: AppealRecord,
+    department: DepartmentRecord,
+    term: Term,
+    *,
+    confirmed: bool = False,
 ) -> Reply:
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.ASSIGNED)
-    due = due_date(appeal.received_on, term, ctx.config.calendar)
+    warnings = await assignment_warnings(ctx, appeal, department)
+    if warnings and not confirmed:
+        raise NeedsConfirmation(
+            Reply(
+                "\n".join(warnings.values())
+                + "\n"
+                + ctx._(
+                    "To assign it anyway, confirm: /assign {index} {code} {term} confirm"
+                ).format(index=appeal.reg_index, code=department.code, term=term.value)
+            )
+        )
+    # Art. 20: a due date only moves forward; a date in the past is never set.
+    dated = assignment_due(
+        appeal.received_on,
+        term,
+        ctx.config.calendar,
+        today(ctx),
+        await extended_to(ctx, appeal),
+    )
+    due = dated.due
     await ctx.uow.appeals.transition(
         appeal.id,
         Status(appeal.status),
@@ -105,7 +173,12 @@ async def assign(
             ctx,
             "assigned",
             text=department.name(ctx.locale),
-            data={"department": department.code, "term": term.value},
+            data={
+                "department": department.code,
+                "term": term.value,
+                **{mark: True for mark in warnings},
+                **({"late": True} if dated.late else {}),
+            },
         ),
         department_id=department.id,
         term=term.value,
@@ -152,11 +225,15 @@ async def assign(
         "assigned",
         await ctx.uow.appeals.attachments(appeal.id),
     )
-    return Reply(
-        ctx._("Appeal {index} is assigned to {department}; the answer is due by {due}.").format(
-            index=appeal.reg_index, department=department.name(ctx.locale), due=day(ctx, due)
-        )
-    )
+    reply = ctx._(
+        "Appeal {index} is assigned to {department}; the answer is due by {due}."
+    ).format(index=appeal.reg_index, department=department.name(ctx.locale), due=day(ctx, due))
+    if dated.late:
+        reply += "\n" + ctx._(
+            "Note: the term under the law ended on {date}; the appeal is already late, so it "
+            "is due today. Consider it at once."
+        ).format(date=day(ctx, dated.lawful_due))
+    return Reply(reply)
 
 
 async def take(ctx: Ctx, appeal: AppealRecord) -> Reply:
@@ -185,59 +262,14 @@ async def take(ctx: Ctx, appeal: AppealRecord) -> Reply:
     )
 
 
-async def answer(
-    ctx: Ctx, appeal: AppealRecord, text: str, result: Result, file_ids: list[int]
-) -> Reply:
-    require(ctx, Permission.ANSWER)
-    require_transition(ctx, appeal, Status.ANSWERED)
-    event_id = (
-        await ctx.uow.appeals.transition(
-            appeal.id,
-            Status(appeal.status),
-            Status.ANSWERED,
-            by_employee(ctx, "answered", data={"result": result.value}),
-            answer_text=text,
-            result=result.value,
-            answered_at=ctx.now,
-            executor_id=appeal.executor_id or ctx.person.id,
-        )
-    ).id
-    if file_ids:
-        await ctx.uow.appeals.link_attachments(file_ids, appeal.id, event_id, ctx.person.id)
-    files = tuple(
-        OutgoingFile(a.storage_key, a.name, a.mime, a.size)
-        for a in await ctx.uow.appeals.attachments(appeal.id)
-        if a.event_id == event_id
-    )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
-    await notify.citizen(
-        ctx,
-        appeal,
-        "answered",
-        Reply(
-            citizen._(
-                "The answer to your appeal {index}:\n\n{text}\n\nResult: {result}\n\n"
-                "Please rate the answer from 1 to 5, or tell us if the problem is not "
-                "solved."
-            ).format(index=appeal.reg_index, text=text, result=result_name(citizen, result.value)),
-            (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
-            files=files,
-            columns=5,
-        ),
-    )
-    return Reply(
-        ctx._("The answer to appeal {index} is sent to the citizen.").format(
-            index=appeal.reg_index
-        )
-    )
-
-
 async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> Reply:
     require(ctx, Permission.EXTEND)
     if not is_open(Status(appeal.status)):
         require_transition(ctx, appeal, Status.ASSIGNED)
-    problem = extension_problem(appeal.received_on, appeal.due_on, new_due, today(ctx))
+    requested = new_due
+    new_due, problem = extension_target(
+        appeal.received_on, appeal.due_on, requested, today(ctx), ctx.config.calendar
+    )
     if problem is ExtensionProblem.PAST_MAXIMUM:
         raise ActionRefused(
             Reply(
@@ -246,7 +278,7 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
                     "to {latest} at the latest."
                 ).format(
                     index=appeal.reg_index,
-                    latest=day(ctx, latest_due(appeal.received_on)),
+                    latest=day(ctx, latest_due_by(appeal.received_on, ctx.config.calendar)),
                 )
             )
         )
@@ -282,11 +314,14 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
             ).format(index=appeal.reg_index, due=day(citizen, new_due), reason=reason)
         ),
     )
-    return Reply(
-        ctx._("The term of appeal {index} is extended to {due}; the citizen is told.").format(
-            index=appeal.reg_index, due=day(ctx, new_due)
-        )
+    reply = ctx._("The term of appeal {index} is extended to {due}; the citizen is told.").format(
+        index=appeal.reg_index, due=day(ctx, new_due)
     )
+    if new_due != requested:
+        reply += "\n" + ctx._(
+            "{requested} is a day off, so the term ends on {due} by the work calendar."
+        ).format(requested=day(ctx, requested), due=day(ctx, new_due))
+    return Reply(reply)
 
 
 async def forward(ctx: Ctx, appeal: AppealRecord, body: str, reason: str) -> Reply:
@@ -364,21 +399,124 @@ async def send_back(
     return Reply(reply)
 
 
-async def reject(ctx: Ctx, appeal: AppealRecord, reason: NotConsidered, comment: str) -> Reply:
-    """Art. 8: not considered, only for a reason from its closed list."""
+#: Art. 8: "resolved on the merits" — an answer that resolved, refused or explained.
+MERITS_RESULTS = frozenset({Result.RESOLVED.value, Result.REFUSED.value, Result.EXPLAINED.value})
+
+
+def check_earlier(ctx: Ctx, appeal: AppealRecord, earlier: AppealRecord | None) -> AppealRecord:
+    """Art. 8: a repeated appeal is one from the same person on an issue already resolved on
+    the merits; the earlier appeal must be named, and it must be such."""
+    if earlier is None:
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "Name the earlier appeal of the same author that was resolved on the merits: "
+                    "/reject {index} repeated EARLIER-INDEX [COMMENT]"
+                ).format(index=appeal.reg_index)
+            )
+        )
+    if earlier.id == appeal.id or earlier.author_id != appeal.author_id:
+        raise ActionRefused(
+            Reply(
+                ctx._("Appeal {earlier} is not an earlier appeal of the same author.").format(
+                    earlier=earlier.reg_index
+                )
+            )
+        )
+    if earlier.status not in (Status.ANSWERED.value, Status.CLOSED.value) or (
+        earlier.result not in MERITS_RESULTS
+    ):
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "Appeal {earlier} was not resolved on the merits, so the new one is not a "
+                    "repeated appeal under Art. 8."
+                ).format(earlier=earlier.reg_index)
+            )
+        )
+    return earlier
+
+
+async def check_late(ctx: Ctx, appeal: AppealRecord, learned: date | None) -> date:
+    """Art. 8, 17: only a complaint is late, and only past its terms: a month from when the
+    author learned of the decision (for a complaint about an answer given here: the answer's
+    day)."""
+    if not reason_fits(NotConsidered.LATE, appeal.kind):
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "Only a complaint can be left unconsidered as filed late (Art. 8, 17); appeal "
+                    "{index} is not a complaint."
+                ).format(index=appeal.reg_index)
+            )
+        )
+    if learned is None and appeal.parent_id is not None:
+        parent = await ctx.uow.appeals.get(appeal.parent_id)
+        if parent is not None and parent.answered_at is not None:
+            learned = parent.answered_at.astimezone(ctx.config.calendar.timezone).date()
+    if learned is None:
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "Give the date the author learned of the decision: /reject {index} late "
+                    "DD.MM.YYYY [COMMENT]"
+                ).format(index=appeal.reg_index)
+            )
+        )
+    if not complaint_is_late(appeal.received_on, learned):
+        raise ActionRefused(
+            Reply(
+                ctx._(
+                    "The complaint was filed within the terms of Art. 17: a month from {date}, "
+                    "when the author learned of the decision."
+                ).format(date=day(ctx, learned))
+            )
+        )
+    return learned
+
+
+async def reject(
+    ctx: Ctx,
+    appeal: AppealRecord,
+    reason: NotConsidered,
+    comment: str,
+    *,
+    earlier: AppealRecord | None = None,
+    learned: date | None = None,
+) -> Reply:
+    """Art. 8: not considered, only for a reason from its closed list, each checked as the law
+    has it. The decision is the head's (Art. 8): the record says who took it on whose
+    authority."""
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.NOT_CONSIDERED)
+    data: dict[str, object] = {
+        "reason": reason.value,
+        "authority": ctx.config.head_title_uk,
+    }
+    changes = AppealChanges(result=Result.STOPPED.value, closed_at=ctx.now)
+    if reason is NotConsidered.REPEATED:
+        linked = check_earlier(ctx, appeal, earlier)
+        data["earlier"] = linked.reg_index
+        changes["parent_id"] = linked.id
+    if reason is NotConsidered.LATE:
+        data["learned"] = (await check_late(ctx, appeal, learned)).isoformat()
     await ctx.uow.appeals.transition(
         appeal.id,
         Status(appeal.status),
         Status.NOT_CONSIDERED,
-        by_employee(ctx, "not_considered", text=comment or None, data={"reason": reason.value}),
-        result=Result.STOPPED.value,
-        closed_at=ctx.now,
+        by_employee(ctx, "not_considered", text=comment or None, data=data),
+        **changes,
     )
     citizen = await notify.reader(ctx, appeal.author_id)
     explanation = citizen._("Your appeal {index} will not be considered: {reason}.").format(
         index=appeal.reg_index, reason=citizen._(NOT_CONSIDERED_NAMES[reason])
+    )
+    if earlier is not None and reason is NotConsidered.REPEATED:
+        explanation += "\n" + citizen._("The earlier appeal: {index}.").format(
+            index=earlier.reg_index
+        )
+    explanation += "\n" + citizen._("The decision is taken on the authority of {head}.").format(
+        head=citizen.config.head_title(citizen.locale)
     )
     if comment:
         explanation += "\n" + comment

@@ -1,18 +1,21 @@
 """The answer wizard: the text in one or more messages, files, the result, a confirmation."""
 
+from handlers import answer_control
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
-from handlers.payloads import BACK, CONFIRM, DONE, ChooseResult
+from handlers.payloads import BACK, CHANGE, CONFIRM, DONE, ChooseResult
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
 from handlers.types import Button, Reply
+from reception.answers import Signatory, heads_a_body, parse_signatory
 from reception.classifier import ANSWER_RESULTS, Result
 from reception.files import MAX_FILES_PER_APPEAL, safe_name
+from reception.kinds import AppealKind
 from reception.roles import Permission
 from reception.statuses import Status
-from reception.validation import clean_text
+from reception.validation import MAX_REASON_CHARS, clean_text
 from storage.records import AppealRecord
 
 
@@ -93,7 +96,100 @@ async def answer_result(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseResult.parse(action)
     if chosen is None:
         return None
-    ctx.state.data.setdefault("pending", {})["result"] = chosen.result.value
+    pending = ctx.state.data.setdefault("pending", {})
+    pending["result"] = chosen.result.value
+    if chosen.result is Result.REFUSED:
+        return await ctx.goto("staff_grounds")
+    pending.pop("grounds", None)
+    return await after_grounds(ctx)
+
+
+async def after_grounds(ctx: Ctx) -> list[Reply]:
+    """The signatory: asked once, then the one this employee signed with last time."""
+    pending = ctx.state.data.setdefault("pending", {})
+    appeal = await pending_appeal(ctx)
+    saved = saved_signatory(ctx)
+    if saved is not None and appeal is not None and may_sign(appeal, saved):
+        pending["signatory"] = [saved.name, saved.position]
+        return await ctx.goto("staff_confirm")
+    return await ctx.goto("staff_signatory")
+
+
+def saved_signatory(ctx: Ctx) -> Signatory | None:
+    pending = ctx.state.data.get("pending") or {}
+    chosen = pending.get("signatory")
+    if isinstance(chosen, list) and len(chosen) == 2:
+        return Signatory(str(chosen[0]), str(chosen[1]))
+    person = ctx.person
+    if person.signatory_name and person.signatory_position:
+        return Signatory(person.signatory_name, person.signatory_position)
+    return None
+
+
+def may_sign(appeal: AppealRecord, signatory: Signatory) -> bool:
+    # Art. 15: a complaint is decided by the head of the body or a deputy.
+    return appeal.kind != AppealKind.COMPLAINT.value or heads_a_body(signatory.position)
+
+
+async def ask_grounds(ctx: Ctx) -> Reply:
+    return Reply(
+        ctx._(
+            "State the grounds for the refusal: the citizen reads them with the answer, and "
+            "how to appeal it (Art. 15, 16, 19 of the Law)."
+        ),
+        (Button(ctx._("Cancel"), BACK),),
+    )
+
+
+async def answer_grounds(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == BACK:
+        return await back_to_card(ctx)
+    text = clean_text(ctx.incoming.text or "")
+    if ctx.incoming.action or not text:
+        return None
+    if len(text) > MAX_REASON_CHARS:
+        return await ctx.ask_again(
+            Reply(
+                ctx._("Please keep it within {limit} characters.").format(limit=MAX_REASON_CHARS)
+            )
+        )
+    ctx.state.data.setdefault("pending", {})["grounds"] = text
+    return await after_grounds(ctx)
+
+
+async def ask_signatory(ctx: Ctx) -> Reply:
+    appeal = await pending_appeal(ctx)
+    text = ctx._(
+        "Who signs the answer? Type the name and the position separated by a semicolon, for "
+        "example: Olena Kovalchuk; Head of the Department. It is remembered for your next "
+        "answers."
+    )
+    if appeal is not None and appeal.kind == AppealKind.COMPLAINT.value:
+        text += "\n" + ctx._(
+            "An answer to a complaint is signed by the head of the body or a deputy (Art. 15)."
+        )
+    return Reply(text, (Button(ctx._("Cancel"), BACK),))
+
+
+async def answer_signatory(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == BACK:
+        return await back_to_card(ctx)
+    if ctx.incoming.action or not ctx.incoming.text:
+        return None
+    signatory = parse_signatory(clean_text(ctx.incoming.text))
+    if signatory is None:
+        return None
+    appeal = await pending_appeal(ctx)
+    if appeal is not None and not may_sign(appeal, signatory):
+        return await ctx.ask_again(
+            Reply(
+                ctx._(
+                    "An answer to a complaint is signed by the head of the body or a deputy "
+                    "(Art. 15 of the Law): give such a signatory."
+                )
+            )
+        )
+    ctx.state.data.setdefault("pending", {})["signatory"] = [signatory.name, signatory.position]
     return await ctx.goto("staff_confirm")
 
 
@@ -105,30 +201,55 @@ async def ask_confirm(ctx: Ctx) -> Reply:
     )
     text += "\n\n" + answer_so_far(ctx) + "\n\n"
     text += ctx._("Result: {value}").format(value=result_name(ctx, str(pending.get("result"))))
+    if pending.get("grounds"):
+        text += "\n" + ctx._("Grounds for the refusal: {grounds}").format(
+            grounds=pending["grounds"]
+        )
+    signatory = saved_signatory(ctx)
+    if signatory is not None:
+        text += "\n" + ctx._("Signed: {name}, {position}").format(
+            name=signatory.name, position=signatory.position
+        )
     text += "\n" + ctx._("Files: {count}").format(count=len(pending.get("files", [])))
-    return Reply(text, (Button(ctx._("Send the answer"), CONFIRM), Button(ctx._("Cancel"), BACK)))
+    if ctx.config.answer_control:
+        text += "\n\n" + ctx._(
+            "The citizens' appeals department reviews the answer before the citizen receives it."
+        )
+    return Reply(
+        text,
+        (
+            Button(ctx._("Send the answer"), CONFIRM),
+            Button(ctx._("Another signatory"), CHANGE),
+            Button(ctx._("Cancel"), BACK),
+        ),
+    )
 
 
 async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
+    if ctx.incoming.action == CHANGE:
+        return await ctx.goto("staff_signatory")
     if ctx.incoming.action != CONFIRM:
         return None
     pending = ctx.state.data.get("pending") or {}
+    signatory = saved_signatory(ctx)
     appeal = await pending_appeal(ctx)
     text = answer_so_far(ctx)
     ctx.state.data.pop("pending", None)
     ctx.state.step = "menu"
-    if appeal is None:
+    if appeal is None or signatory is None:
         return [Reply(ctx._("This action is no longer possible."))]
     try:
         return [
-            await act.answer(
+            await answer_control.submit(
                 ctx,
                 appeal,
                 text,
                 Result(str(pending.get("result"))),
                 list(pending.get("files", [])),
+                pending.get("grounds"),
+                signatory,
             )
         ]
     except act.ActionRefused as refused:

@@ -15,9 +15,12 @@ from handlers.render import (
     result_name,
     role_name,
     status_name,
+    term_line,
+    term_phrase,
     topic_name,
 )
 from handlers.types import Button, OutgoingFile, Reply
+from reception.classifier import head_considers
 from reception.roles import Permission, Role, can, sees_appeal
 from reception.statuses import Status, is_open
 from storage.records import AppealPage, AppealRecord, EventRecord
@@ -80,13 +83,15 @@ def list_reply(ctx: Ctx, title: str, page: AppealPage, listing: ListKind) -> Rep
     lines = [title]
     for appeal in appeals[:LIST_LIMIT]:
         mark = "★ " if appeal.privileged else ""
+        if head_considers(appeal.author_category):
+            mark += ctx._("[the head, Art. 15] ")
         lines.append(
-            ctx._("{mark}{index} · {kind} · {status} · due {due}").format(
+            ctx._("{mark}{index} · {kind} · {status} · {term}").format(
                 mark=mark,
                 index=appeal.reg_index,
                 kind=kind_name(ctx, appeal.kind),
                 status=status_name(ctx, appeal.status),
-                due=day(ctx, appeal.due_on),
+                term=term_phrase(ctx, appeal),
             )
         )
     if page.total > len(appeals):
@@ -101,8 +106,37 @@ def _event_line(ctx: Ctx, event: EventRecord) -> str:
     parts = [moment(ctx, event.at), role_name(ctx, event.actor_role), event_name(ctx, event.kind)]
     if event.to_status and event.kind != event.to_status:
         parts.append(status_name(ctx, event.to_status))
+    if event.data.get("earlier"):
+        parts.append(ctx._("the earlier appeal {index}").format(index=event.data["earlier"]))
+    if event.data.get("authority"):
+        # Art. 8: the decision is the head's; the employee records it on that authority.
+        parts.append(ctx._("on the authority of {head}").format(head=event.data["authority"]))
     line = " · ".join(parts)
     return f"{line}: {event.text}" if event.text else line
+
+
+def answer_details(ctx: Ctx, appeal: AppealRecord) -> list[str]:
+    """The answer's particulars the law asks for (Art. 15, 19)."""
+    lines: list[str] = []
+    if appeal.result:
+        lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
+    if appeal.refusal_grounds:
+        lines.append(
+            ctx._("Grounds for the refusal: {grounds}").format(grounds=appeal.refusal_grounds)
+        )
+    if appeal.signatory_name:
+        lines.append(
+            ctx._("Signed: {name}, {position}").format(
+                name=appeal.signatory_name, position=appeal.signatory_position or ""
+            )
+        )
+    if appeal.outgoing_number and appeal.outgoing_date:
+        lines.append(
+            ctx._("Outgoing No. {number} of {date}").format(
+                number=appeal.outgoing_number, date=day(ctx, appeal.outgoing_date)
+            )
+        )
+    return lines
 
 
 async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
@@ -119,7 +153,7 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic))
         + category_words(ctx, appeal.category),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
-        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
+        term_line(ctx, appeal),
         ctx._("Department: {value}").format(
             value=department.name(ctx.locale) if department else ctx._("not assigned yet")
         ),
@@ -170,6 +204,23 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 else ctx._("yes")
             )
         )
+    if head_considers(appeal.author_category):
+        lines.append(
+            ctx._(
+                "Art. 15: the author is among those whose appeals the city's head considers "
+                "personally; the head's office prepares it ({code})."
+            ).format(code=ctx.config.head_office_department)
+        )
+    events = await ctx.uow.appeals.events(appeal.id, internal=True)
+    assigned = [e for e in events if e.kind == "assigned"]
+    if assigned and assigned[-1].data.get("contested_body"):
+        lines.append(
+            "⚠ "
+            + ctx._(
+                "Assigned, on confirmation, to the body whose decision the complaint contests "
+                "(Art. 7 part 4)."
+            )
+        )
     if appeal.parent_id:
         parent = await ctx.uow.appeals.get(appeal.parent_id)
         if parent:
@@ -185,16 +236,18 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
             )
         )
     lines += ["", appeal.text]
-    if appeal.answer_text and appeal.answered_at:
+    if appeal.status == Status.ON_REVIEW.value and appeal.answer_text:
+        lines += ["", ctx._("The answer awaiting review:"), appeal.answer_text]
+        lines += answer_details(ctx, appeal)
+    elif appeal.answer_text and appeal.answered_at:
         lines += [
             "",
             ctx._("Answer of {date}:").format(date=moment(ctx, appeal.answered_at)),
             appeal.answer_text,
         ]
-        if appeal.result:
-            lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
+        lines += answer_details(ctx, appeal)
     lines += ["", ctx._("History:")]
-    lines += [_event_line(ctx, e) for e in await ctx.uow.appeals.events(appeal.id, internal=True)]
+    lines += [_event_line(ctx, e) for e in events]
     files = tuple(
         OutgoingFile(a.storage_key, a.name, a.mime, a.size)
         for a in await ctx.uow.appeals.attachments(appeal.id)
@@ -206,7 +259,14 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
     role = role_of(ctx)
     status = Status(appeal.status)
     buttons: list[Button] = []
-    if can(role, Permission.TRIAGE) and is_open(status):
+    if can(role, Permission.REVIEW) and status is Status.ON_REVIEW:
+        buttons += [
+            Button(ctx._("Approve and send"), Act(CardAction.APPROVE, appeal.id).pack()),
+            Button(ctx._("Return for rework"), Act(CardAction.REWORK, appeal.id).pack()),
+        ]
+    # An answer on review is the operators' to approve or return, not to re-triage.
+    triage = is_open(status) and status is not Status.ON_REVIEW
+    if can(role, Permission.TRIAGE) and triage:
         buttons.append(Button(ctx._("Assign"), Act(CardAction.ASSIGN, appeal.id).pack()))
     if can(role, Permission.TAKE) and status is Status.ASSIGNED:
         buttons.append(Button(ctx._("Take"), Act(CardAction.TAKE, appeal.id).pack()))
@@ -214,7 +274,7 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
         buttons.append(Button(ctx._("Answer"), Act(CardAction.ANSWER, appeal.id).pack()))
     if can(role, Permission.EXTEND) and is_open(status):
         buttons.append(Button(ctx._("Extend"), Act(CardAction.EXTEND, appeal.id).pack()))
-    if can(role, Permission.TRIAGE) and is_open(status):
+    if can(role, Permission.TRIAGE) and triage:
         buttons += [
             Button(ctx._("Forward"), Act(CardAction.FORWARD, appeal.id).pack()),
             Button(ctx._("Return"), Act(CardAction.RETURN, appeal.id).pack()),

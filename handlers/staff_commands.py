@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from handlers import answer_control, staff_templates
 from handlers import staff_actions as act
-from handlers import staff_templates
 from handlers.context import Ctx
 from handlers.payloads import CardAction, ListKind
 from handlers.render import day, kind_name, role_name, status_name, topic_name
@@ -28,7 +28,16 @@ from reception.reasons import NotConsidered
 from reception.roles import ROLE_NAMES, Permission, Role, can, searches_authors
 from reception.statistics import summarise
 from reception.validation import MAX_REASON_CHARS, clean_text
-from storage.listings import DueBetween, InWork, Listing, Near, Overdue, Queue, Search
+from storage.listings import (
+    DueBetween,
+    InWork,
+    Listing,
+    Near,
+    OnReview,
+    Overdue,
+    Queue,
+    Search,
+)
 from storage.records import AppealRecord
 
 INVITE_HOURS = 24
@@ -129,6 +138,7 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
         ListKind.DUE: ctx._("Due within 3 days:"),
         ListKind.OVERDUE: ctx._("Past their due date:"),
         ListKind.FOUND: ctx._("Found:"),
+        ListKind.REVIEW: ctx._("Answers awaiting review (the oldest first):"),
         ListKind.NEAR: ctx._("Appeals within about {metres} m of the place you shared:").format(
             metres=NEAR_METRES
         ),
@@ -136,6 +146,7 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
     near = ctx.state.data.get("near") or [0.0, 0.0]
     kinds: dict[ListKind, Listing] = {
         ListKind.QUEUE: Queue(),
+        ListKind.REVIEW: OnReview(),
         ListKind.IN_WORK: InWork(ctx.person.department_id),
         ListKind.DUE: DueBetween(first, first + timedelta(days=DUE_SOON_DAYS), scope(ctx)),
         ListKind.OVERDUE: Overdue(first, scope(ctx)),
@@ -147,9 +158,8 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
         ListKind.NEAR: Near(float(near[0]), float(near[1]), NEAR_METRES, scope(ctx)),
     }
     listing_of = kinds.get(listing)
-    if listing_of is None or (
-        listing is ListKind.QUEUE and not can(role_of(ctx), Permission.TRIAGE)
-    ):
+    needs = {ListKind.QUEUE: Permission.TRIAGE, ListKind.REVIEW: Permission.REVIEW}
+    if listing_of is None or not can(role_of(ctx), needs.get(listing, Permission.VIEW_DEPARTMENT)):
         return []
     if listing is ListKind.FOUND and len(str(ctx.state.data.get("found", ""))) < 2:
         return []
@@ -284,6 +294,10 @@ async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]
 
 async def assign(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     words = rest.split()
+    # Art. 7 part 4, Art. 15: an assignment the law frowns on is made only when confirmed.
+    confirmed = len(words) > 1 and words[-1].lower() == "confirm"
+    if confirmed:
+        words = words[:-1]
     if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("15", "30")):
         return command.usage_reply(ctx)
     department = await ctx.uow.departments.by_code(words[0].lower())
@@ -297,7 +311,7 @@ async def assign(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
             )
         ]
     term = Term(words[1]) if len(words) == 2 else ctx.config.default_term
-    return [await act.assign(ctx, appeal, department, term)]
+    return [await act.assign(ctx, appeal, department, term, confirmed=confirmed)]
 
 
 def parse_date(text: str) -> date | None:
@@ -375,7 +389,31 @@ async def reject(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
     code, _, comment = rest.partition(" ")
     if code not in {reason.value for reason in NotConsidered}:
         return command.usage_reply(ctx)
-    return [await act.reject(ctx, appeal, NotConsidered(code), comment.strip())]
+    reason = NotConsidered(code)
+    comment = comment.strip()
+    first, _, after = comment.partition(" ")
+    if reason is NotConsidered.REPEATED:
+        # Art. 8: the earlier appeal is named, and must be one this employee can see.
+        earlier = await visible(ctx, first) if first else None
+        if first and earlier is None:
+            return [not_found(ctx, first)]
+        return [await act.reject(ctx, appeal, reason, after.strip(), earlier=earlier)]
+    if reason is NotConsidered.LATE and parse_date(first) is not None:
+        return [await act.reject(ctx, appeal, reason, after.strip(), learned=parse_date(first))]
+    return [await act.reject(ctx, appeal, reason, comment)]
+
+
+async def review(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
+    return await show_page(ctx, ListKind.REVIEW, 0)
+
+
+async def approve(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    return [await answer_control.approve(ctx, appeal)]
+
+
+@bounded
+async def rework(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    return [await answer_control.rework(ctx, appeal, rest)] if rest else command.usage_reply(ctx)
 
 
 @bounded
@@ -573,8 +611,11 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
         StaffCommand(
             "/assign",
             Permission.TRIAGE,
-            N_("/assign INDEX DEPARTMENT [15|30] — send to a department with a term"),
-            N_("Usage: /assign INDEX DEPARTMENT [15|30], for example /assign Ш-12 zhkh 30"),
+            N_("/assign INDEX DEPARTMENT [15|30] [confirm] — send to a department with a term"),
+            N_(
+                "Usage: /assign INDEX DEPARTMENT [15|30] [confirm], for example /assign Ш-12 "
+                "zhkh 30"
+            ),
             aliases=("/призначити",),
             on_appeal=assign,
             card_action=CardAction.ASSIGN,
@@ -613,13 +654,41 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             "/reject",
             Permission.TRIAGE,
             N_(
-                "/reject INDEX anonymous|repeated|late|incapable [COMMENT] — not to consider "
-                "(the closed list of Art. 8)"
+                "/reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable [COMMENT] "
+                "— not to consider (the closed list of Art. 8)"
             ),
-            N_("Usage: /reject INDEX anonymous|repeated|late|incapable [COMMENT]"),
+            N_(
+                "Usage: /reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable "
+                "[COMMENT]"
+            ),
             aliases=("/нерозглядати",),
             on_appeal=reject,
             card_action=CardAction.REJECT,
+        ),
+        StaffCommand(
+            "/review",
+            Permission.REVIEW,
+            N_("/review — answers awaiting your review before the citizen sees them"),
+            aliases=("/перевірка",),
+            run=review,
+        ),
+        StaffCommand(
+            "/approve",
+            Permission.REVIEW,
+            N_("/approve INDEX — approve the answer and send it to the citizen"),
+            N_("Usage: /approve INDEX"),
+            aliases=("/схвалити",),
+            on_appeal=approve,
+            card_action=CardAction.APPROVE,
+        ),
+        StaffCommand(
+            "/rework",
+            Permission.REVIEW,
+            N_("/rework INDEX REASON — return the answer to the executor for rework"),
+            N_("Usage: /rework INDEX REASON"),
+            aliases=("/доопрацювати",),
+            on_appeal=rework,
+            card_action=CardAction.REWORK,
         ),
         StaffCommand(
             "/close",

@@ -1,9 +1,11 @@
 """The steps that collect a card action's arguments from buttons and messages."""
 
+from handlers import answer_control
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.payloads import (
     BACK,
+    CONFIRM,
     SKIP,
     Act,
     CardAction,
@@ -17,6 +19,7 @@ from handlers.staff_card import back_to_card, card, pending_appeal, role_of, vis
 from handlers.staff_classify import start_classify
 from handlers.staff_commands import for_card_action
 from handlers.types import Button, Reply
+from reception.classifier import head_considers
 from reception.deadlines import Term
 from reception.markers import N_
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered
@@ -44,6 +47,9 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
         if action is CardAction.TAKE:
             ctx.state.step = "menu"
             return [await act.take(ctx, appeal)]
+        if action is CardAction.APPROVE:
+            ctx.state.step = "menu"
+            return [await answer_control.approve(ctx, appeal)]
         if action is CardAction.ANSWER:
             act.require(ctx, Permission.ANSWER)
             return await start_answer(ctx, appeal)
@@ -68,12 +74,18 @@ async def ask_department(ctx: Ctx) -> Reply:
     appeal = await pending_appeal(ctx)
     departments = await ctx.uow.departments.all()
     if appeal is not None:
-        # The body the citizen's everyday category names comes first, then the bodies that
-        # usually handle the appeal's topic.
+        # Art. 15: the head's office first for those the head considers personally; then the
+        # body the citizen's everyday category names; then the bodies that usually handle the
+        # appeal's topic.
+        office = (
+            ctx.config.head_office_department if head_considers(appeal.author_category) else ""
+        )
         suggested = next(
             (c.department for c in ctx.config.categories if c.code == appeal.category), None
         )
-        departments.sort(key=lambda d: (d.code != suggested, appeal.topic not in d.topics))
+        departments.sort(
+            key=lambda d: (d.code != office, d.code != suggested, appeal.topic not in d.topics)
+        )
     buttons = tuple(Button(d.name(ctx.locale), ChooseDepartment(d.id).pack()) for d in departments)
     return Reply(
         ctx._("Which department should consider appeal {index}?").format(
@@ -126,6 +138,41 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
         return [Reply(ctx._("This action is no longer possible."))]
     try:
         return [await act.assign(ctx, appeal, department, chosen.term)]
+    except act.NeedsConfirmation as warning:
+        # Art. 7 part 4, Art. 15: lawful only on purpose — ask before assigning.
+        ctx.state.data["pending"] = {
+            **pending,
+            "appeal_id": appeal.id,
+            "term": chosen.term.value,
+            "warning": warning.reply.text.split("\n/assign")[0],
+        }
+        return await ctx.goto("staff_assign_confirm")
+    except act.ActionRefused as refused:
+        return [refused.reply]
+
+
+async def ask_assign_confirm(ctx: Ctx) -> Reply:
+    pending = ctx.state.data.get("pending") or {}
+    return Reply(
+        str(pending.get("warning", "")) + "\n\n" + ctx._("Assign it anyway?"),
+        (Button(ctx._("Assign anyway"), CONFIRM), Button(ctx._("Cancel"), BACK)),
+    )
+
+
+async def answer_assign_confirm(ctx: Ctx) -> list[Reply] | None:
+    if ctx.incoming.action == BACK:
+        return await back_to_card(ctx)
+    if ctx.incoming.action != CONFIRM:
+        return None
+    appeal = await pending_appeal(ctx)
+    pending = ctx.state.data.pop("pending", {})
+    department = await ctx.uow.departments.get(int(pending.get("department_id", 0)))
+    ctx.state.step = "menu"
+    term = str(pending.get("term", ""))
+    if appeal is None or department is None or term not in set(Term):
+        return [Reply(ctx._("This action is no longer possible."))]
+    try:
+        return [await act.assign(ctx, appeal, department, Term(term), confirmed=True)]
     except act.ActionRefused as refused:
         return [refused.reply]
 
@@ -143,9 +190,21 @@ INPUT_PROMPTS: dict[CardAction, str] = {
         "“art7” when the appeal lacks the data needed for a decision (Art. 7)."
     ),
     CardAction.NOTE: N_("Type the internal note; the citizen will not see it"),
+    CardAction.REWORK: N_("Type what the executor must correct in the answer"),
 }
 #: After the reason from Art. 8's list, the comment may be skipped.
 REJECT_PROMPT = N_("Type a comment for the citizen, or tap “Skip”")
+#: Art. 8: a repeated appeal names the earlier one; a late complaint, when its author learned.
+REASON_PROMPTS: dict[NotConsidered, str] = {
+    NotConsidered.REPEATED: N_(
+        "Type the index of the earlier appeal of the same author that was resolved on the "
+        "merits, then a comment for the citizen if needed"
+    ),
+    NotConsidered.LATE: N_(
+        "Type the date the author learned of the decision (DD.MM.YYYY; not needed for a "
+        "complaint about an answer given here), then a comment for the citizen if needed"
+    ),
+}
 
 
 def pending_action(ctx: Ctx) -> CardAction:
@@ -156,9 +215,13 @@ def pending_action(ctx: Ctx) -> CardAction:
 
 async def ask_input(ctx: Ctx) -> Reply:
     action = pending_action(ctx)
+    reason = str((ctx.state.data.get("pending") or {}).get("reason", ""))
+    prompt = INPUT_PROMPTS.get(action, REJECT_PROMPT)
+    if action is CardAction.REJECT and reason in set(NotConsidered):
+        prompt = REASON_PROMPTS.get(NotConsidered(reason), REJECT_PROMPT)
     buttons = (Button(ctx._("Skip"), SKIP),) if action is CardAction.REJECT else ()
     return Reply(
-        ctx._(INPUT_PROMPTS.get(action, REJECT_PROMPT)),
+        ctx._(prompt),
         (*buttons, Button(ctx._("Cancel"), BACK)),
     )
 

@@ -10,7 +10,7 @@ from handlers.payloads import MAIN_MENU
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
 from reception.classifier import Channel
-from reception.deadlines import due_date, received_on
+from reception.deadlines import after_hours, due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
@@ -386,4 +386,10 @@ def registered_reply(ctx: Ctx, appeal: AppealRecord, *, on_behalf: bool = False)
         received=day(ctx, appeal.received_on),
         due=day(ctx, appeal.due_on),
     )
+    if after_hours(appeal.submitted_at, appeal.received_on, ctx.config.calendar):
+        # The receipt date is a later day than the citizen's own: say why (a setting).
+        text += "\n\n" + ctx._(
+            "Your appeal arrived after working hours, so it is registered as received on "
+            "{received}, the next working day."
+        ).format(received=day(ctx, appeal.received_on))
     return Reply(text, menu_buttons(ctx))

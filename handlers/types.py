@@ -84,6 +84,9 @@ class Reply:
     #: The reply asks the same question again after a tap (an option toggled): a channel may
     #: update the message that carried the button instead of sending a new one.
     replaces_prompt: bool = False
+    #: The tapped message keeps its text and files but loses its buttons (an answer once
+    #: rated): a channel that can, removes just the keyboard; the reply itself is sent anew.
+    detaches_buttons: bool = False
 
 
 def reply_to_payload(reply: Reply) -> dict[str, object]:
@@ -96,6 +99,7 @@ def reply_to_payload(reply: Reply) -> dict[str, object]:
         "ask": reply.ask.value if reply.ask else None,
         "ask_label": reply.ask_label,
         "replaces_prompt": reply.replaces_prompt,
+        "detaches_buttons": reply.detaches_buttons,
     }
 
 
@@ -115,4 +119,5 @@ def reply_from_payload(payload: dict[str, object]) -> Reply:
         ask=Ask(ask) if isinstance(ask, str) and ask in Ask._value2member_map_ else None,
         ask_label=ask_label if isinstance(ask_label, str) else None,
         replaces_prompt=payload.get("replaces_prompt") is True,
+        detaches_buttons=payload.get("detaches_buttons") is True,
     )

@@ -176,3 +176,10 @@ OLD_AUTHOR_CATEGORIES: dict[str, str | None] = {
     "7.11": None,
     "7.12": None,
 }
+
+
+def head_considers(category: str | None) -> bool:
+    """Art. 15: an appeal from a person of this category is considered by the city's head
+    personally."""
+    found = AUTHOR_CATEGORIES_BY_CODE.get(category or "")
+    return found is not None and found.head_considers

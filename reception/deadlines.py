@@ -136,3 +136,84 @@ def extension_problem(
     if new_due <= current_due:
         return ExtensionProblem.NOT_LATER
     return None
+
+
+def latest_due_by(received: date, cal: WorkCalendar) -> date:
+    """Art. 20's 45-day cap as the day-off setting reads it: a cap on a day off moves like any
+    other term end — back to the previous working day, or on to the next one."""
+    cap = latest_due(received)
+    if cal.day_off_rule is DayOffRule.CALENDAR or cal.is_working_day(cap):
+        return cap
+    step = timedelta(days=1 if cal.day_off_rule is DayOffRule.NEXT_WORKING_DAY else -1)
+    candidate = cap
+    for _ in range(366):
+        candidate += step
+        if candidate <= received:
+            break
+        if cal.is_working_day(candidate):
+            return candidate
+    return cap
+
+
+def extension_target(
+    received: date, current_due: date, requested: date, today: date, cal: WorkCalendar
+) -> tuple[date, ExtensionProblem | None]:
+    """The date an extension to `requested` really sets (a day off moves as the calendar says)
+    and why it may not be granted, or None (Art. 20)."""
+    target = requested
+    if cal.day_off_rule is not DayOffRule.CALENDAR and not cal.is_working_day(requested):
+        step = timedelta(days=1 if cal.day_off_rule is DayOffRule.NEXT_WORKING_DAY else -1)
+        for _ in range(366):
+            target += step
+            if cal.is_working_day(target):
+                break
+    if target > latest_due_by(received, cal):
+        return target, ExtensionProblem.PAST_MAXIMUM
+    if target < today:
+        return target, ExtensionProblem.IN_THE_PAST
+    if target <= current_due:
+        return target, ExtensionProblem.NOT_LATER
+    return target, None
+
+
+@dataclass(frozen=True)
+class AssignedDue:
+    """The due date an assignment sets, and whether the law's own term had already passed."""
+
+    due: date
+    lawful_due: date
+    late: bool
+
+
+def assignment_due(
+    received: date, term: Term, cal: WorkCalendar, today: date, extended_to: date | None
+) -> AssignedDue:
+    """Art. 20: a due date only moves forward. A re-assignment keeps an extension granted
+    before; an assignment after the term has run out never sets a date in the past (the appeal
+    is due today and the operator is told it is late) — the citizen is never told a past date."""
+    lawful = due_date(received, term, cal)
+    if extended_to is not None and extended_to > lawful:
+        lawful = extended_to
+    if lawful >= today:
+        return AssignedDue(lawful, lawful, late=False)
+    return AssignedDue(today, lawful, late=True)
+
+
+def after_hours(submitted_at: datetime, received: date, cal: WorkCalendar) -> bool:
+    """The appeal arrived after working hours or on a day off, so it counts as received on a
+    later working day (the setting `after_hours_next_day`)."""
+    return received != submitted_at.astimezone(cal.timezone).date()
+
+
+def add_months(day: date, months: int) -> date:
+    for _ in range(months):
+        day = add_month(day)
+    return day
+
+
+def complaint_is_late(received: date, learned: date, decided: date | None = None) -> bool:
+    """Art. 17: a complaint is filed within one month of learning of the decision, and no later
+    than one year after it was taken."""
+    if received > add_month(learned):
+        return True
+    return decided is not None and received > add_months(decided, 12)

@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from reception.kinds import AppealKind
 from reception.markers import N_
 
 
@@ -12,6 +13,11 @@ class NotConsidered(StrEnum):
     REPEATED = "repeated"  # the same issue from the same person, already resolved on the merits
     LATE = "late"  # a complaint filed after the Art. 17 terms
     INCAPABLE = "incapable"  # the author was declared incapable by a court
+
+
+#: Art. 8, 17: only a complaint can be filed late; for other kinds the reason does not exist.
+def reason_fits(reason: NotConsidered, kind: str) -> bool:
+    return reason is not NotConsidered.LATE or kind == AppealKind.COMPLAINT.value
 
 
 NOT_CONSIDERED_NAMES: dict[NotConsidered, str] = {

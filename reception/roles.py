@@ -29,6 +29,7 @@ class Permission(StrEnum):
         "see_confidential"  # Art. 10: the author's identity when they asked to hide it
     )
     TRIAGE = "triage"  # assign, forward, return, reject
+    REVIEW = "review"  # the CNAP's control: approve an answer or return it for rework
     TAKE = "take"
     ANSWER = "answer"
     EXTEND = "extend"
@@ -55,6 +56,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.VIEW_ALL,
         Permission.SEE_CONFIDENTIAL,
         Permission.TRIAGE,
+        Permission.REVIEW,
         Permission.EXTEND,
         Permission.STATS,
         Permission.CLASSIFY,

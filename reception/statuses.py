@@ -9,6 +9,7 @@ class Status(StrEnum):
     REGISTERED = "registered"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
+    ON_REVIEW = "on_review"  # the executor's answer awaits the CNAP's control before it is sent
     ANSWERED = "answered"
     CLOSED = "closed"
     FORWARDED = "forwarded"  # Art. 7: sent to the competent body
@@ -24,8 +25,13 @@ _OPEN_EXITS = frozenset(
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.REGISTERED: _OPEN_EXITS | {Status.ASSIGNED},
-    Status.ASSIGNED: _OPEN_EXITS | {Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED},
-    Status.IN_PROGRESS: _OPEN_EXITS | {Status.ASSIGNED, Status.ANSWERED},
+    Status.ASSIGNED: _OPEN_EXITS
+    | {Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW, Status.ANSWERED},
+    Status.IN_PROGRESS: _OPEN_EXITS | {Status.ASSIGNED, Status.ON_REVIEW, Status.ANSWERED},
+    # Approved: sent to the citizen; sent back for rework: to the executor (or the department).
+    Status.ON_REVIEW: frozenset(
+        {Status.ANSWERED, Status.IN_PROGRESS, Status.ASSIGNED, Status.WITHDRAWN}
+    ),
     Status.REOPENED: _OPEN_EXITS | {Status.ASSIGNED},
     Status.ANSWERED: frozenset({Status.CLOSED, Status.REOPENED}),
     Status.CLOSED: frozenset({Status.REOPENED}),
@@ -37,7 +43,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 #: Statuses in which the appeal is still under consideration ("on control").
 OPEN_STATUSES = frozenset(
-    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED}
+    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW, Status.REOPENED}
 )
 
 #: Awaiting the operators' triage: new, or back after the author said the answer did not help.
@@ -49,6 +55,7 @@ STATUS_NAMES: dict[Status, str] = {
     Status.REGISTERED: N_("registered"),
     Status.ASSIGNED: N_("sent to the responsible body"),
     Status.IN_PROGRESS: N_("in progress"),
+    Status.ON_REVIEW: N_("answer on review"),
     Status.ANSWERED: N_("answered"),
     Status.CLOSED: N_("closed"),
     Status.FORWARDED: N_("forwarded to the competent body"),
@@ -77,3 +84,8 @@ def ensure_transition(current: Status, target: Status) -> None:
 
 def is_open(status: Status) -> bool:
     return status in OPEN_STATUSES
+
+
+def as_citizen_sees(status: Status) -> Status:
+    """An answer on the CNAP's review is not yet an answer: the citizen sees the appeal in work."""
+    return Status.IN_PROGRESS if status is Status.ON_REVIEW else status

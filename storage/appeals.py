@@ -230,6 +230,14 @@ class AppealRepository:
         )
         return None if row is None else to_record(AppealRecord, row)
 
+    async def move_attachments(self, appeal_id: int, from_event: int, to_event: int) -> None:
+        """An answer's files follow the answer from its review to its sending."""
+        await self._session.execute(
+            update(Attachment)
+            .where(Attachment.appeal_id == appeal_id, Attachment.event_id == from_event)
+            .values(event_id=to_event)
+        )
+
     async def queue(self, limit: int = 20) -> list[AppealRecord]:
         """Awaiting triage: statutory privileges first, then the oldest."""
         return (await self.page(Queue(), 0, limit, counted=False)).items

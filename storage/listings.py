@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES
+from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES, Status
 from storage.convert import values_of
 from storage.models import Appeal
 
@@ -31,6 +31,17 @@ class Queue:
 
     def order(self) -> Sequence[Any]:
         return [Appeal.privileged.desc(), Appeal.submitted_at, Appeal.id]
+
+
+@dataclass(frozen=True)
+class OnReview:
+    """Answers awaiting the CNAP's control, the oldest first."""
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.status == Status.ON_REVIEW.value]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.updated_at, Appeal.id]
 
 
 @dataclass(frozen=True)

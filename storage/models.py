@@ -61,6 +61,9 @@ class Person(Base):
     residence: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(16), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    #: Staff: who signs the answers they write (Art. 15, 19), remembered so it is not retyped.
+    signatory_name: Mapped[str | None] = mapped_column(String(120))
+    signatory_position: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -155,6 +158,13 @@ class Appeal(Base):
     result: Mapped[str | None] = mapped_column(String(8))
     answer_text: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
+    #: The answer as the law wants it (Art. 15, 19): a refusal's grounds, who signed it, and
+    #: its outgoing registration number and date (set when it is sent to the citizen).
+    refusal_grounds: Mapped[str | None] = mapped_column(Text)
+    signatory_name: Mapped[str | None] = mapped_column(String(120))
+    signatory_position: Mapped[str | None] = mapped_column(String(200))
+    outgoing_number: Mapped[str | None] = mapped_column(String(60))
+    outgoing_date: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
     #: Author, phone and text case-folded, so that /find works alike on SQLite and PostgreSQL.

@@ -17,6 +17,8 @@ class PersonRecord:
     residence: str | None
     phone: str | None
     email: str | None
+    signatory_name: str | None = None
+    signatory_position: str | None = None
 
     @property
     def has_profile(self) -> bool:
@@ -138,6 +140,12 @@ class AppealRecord:
     coauthor_names: str | None = None
     publish_text: bool = False
     text_hidden: bool = False
+    refusal_grounds: str | None = None
+    signatory_name: str | None = None
+    signatory_position: str | None = None
+    outgoing_number: str | None = None
+    outgoing_date: date | None = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,12 @@ class AppealChanges(TypedDict, total=False):
     answered_at: datetime
     closed_at: datetime
     rating: int
+    parent_id: int
+    refusal_grounds: str | None
+    signatory_name: str
+    signatory_position: str
+    outgoing_number: str
+    outgoing_date: date
 
 
 class Classification(TypedDict, total=False):

@@ -68,6 +68,14 @@ class StaffRepository:
             query = query.where(Person.department_id == department_id)
         return [to_record(PersonRecord, row) for row in await self._session.scalars(query)]
 
+    async def set_signatory(self, person_id: int, name: str, position: str) -> None:
+        """Who signs this employee's answers (Art. 15, 19), kept for the next answer."""
+        await self._session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(signatory_name=name, signatory_position=position)
+        )
+
     async def create_invite(
         self,
         code: str,

@@ -113,3 +113,7 @@ async def register_by_phone(operator: Chat, phone: str) -> None:
     await operator.tap("Skip")
     await operator.tap("Continue")
     await operator.tap("Submit")
+
+
+#: Who signs the answers in these tests: a head of a body may sign an answer to a complaint too.
+SIGNATORY = "Олена Ковальчук; начальник управління"

@@ -15,7 +15,7 @@ from handlers.i18n import Catalogs
 from reception.deadlines import KYIV
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, OutboxMessage
-from tests.desk_kit import emails, make_staff, outbox_for
+from tests.desk_kit import SIGNATORY, emails, make_staff, outbox_for
 from tests.harness import Chat, file_appeal, onboard
 
 
@@ -162,19 +162,27 @@ async def test_waiting_appeals_past_the_forward_and_return_terms_are_in_the_dige
 
 async def test_answers_left_unrated_for_14_days_are_closed(
     assigned: tuple[Chat, Chat],
+    chat: Chat,
     sessions: async_sessionmaker[AsyncSession],
     catalogs: Catalogs,
     clock: object,
 ) -> None:
-    _, executor = assigned
+    operator, executor = assigned
     await executor.send("/answer Ш-1")
     await executor.send("Repaired.")
     await executor.tap("Done")
     await executor.tap("resolved positively")
+    await executor.send(SIGNATORY)
     await executor.tap("Send the answer")
+    await operator.send("/approve Ш-1")
     await control(sessions, catalogs, kyiv(14, 10))
     async with sessions() as session:
         assert (await session.scalars(select(Appeal.status))).one() == "answered"
     await control(sessions, catalogs, kyiv(15, 11))
     async with sessions() as session:
         assert (await session.scalars(select(Appeal.status))).one() == "closed"
+    # The citizen is told, not left to find out.
+    assert (
+        "Appeal Ш-1 is closed: the answer was not rated within 14 days."
+        in ((await texts(sessions, chat))[-1])
+    )

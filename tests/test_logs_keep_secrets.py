@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.desk_kit import SIGNATORY
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_kit import TelegramUser, bot_command, free_port, migrate_with_operator
 from tests.waits import eventually, patience
@@ -107,7 +108,9 @@ async def test_a_whole_cycle_logs_nothing_personal(
         await executor.say("Відповідь: ліхтарі полагоджено.")
         await executor.tap("Готово")
         await executor.tap("вирішено позитивно")
+        await executor.say(SIGNATORY)
         await executor.tap("Надіслати відповідь")
+        await operator.say("/approve Ш-1")
         await eventually(lambda: "ліхтарі полагоджено" in citizen.everything())
     finally:
         process.send_signal(signal.SIGTERM)

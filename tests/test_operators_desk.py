@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
 from storage.models import Appeal, AppealEvent, Department, Person
-from tests.desk_kit import action_of, emails, make_staff, outbox_for
+from tests.desk_kit import SIGNATORY, action_of, emails, make_staff, outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 
@@ -78,9 +78,14 @@ async def test_a_whole_life_of_an_appeal_from_the_desk(
     await executor.send("The street lights were repaired on 3 December.")
     await executor.tap("Done")
     await executor.tap("resolved positively")
+    await executor.send(SIGNATORY)
     assert "The street lights were repaired on 3 December." in executor.text
     await executor.tap("Send the answer")
-    assert "The answer to appeal Ш-1 is sent to the citizen." in executor.text
+    assert "The answer to appeal Ш-1 is sent to the citizens' appeals department" in (
+        executor.text
+    )
+    await operator.send("/approve Ш-1")
+    assert "The answer to appeal Ш-1 is approved and sent to the citizen." in operator.text
 
     answer = (await outbox_for(sessions, chat.user))[-1]
     assert "The street lights were repaired on 3 December." in answer["text"]
@@ -117,7 +122,9 @@ async def test_a_citizen_rates_the_answer_and_the_appeal_is_closed(
     await executor.send("Explained in detail.")
     await executor.tap("Done")
     await executor.tap("explained")
+    await executor.send(SIGNATORY)
     await executor.tap("Send the answer")
+    await operator.send("/approve Ш-1")
     answer = (await outbox_for(sessions, chat.user))[-1]
     await chat.press(action_of(answer, "5"))
     assert "Thank you for your rating." in chat.text
@@ -145,7 +152,9 @@ async def test_an_operator_closes_an_answer_the_citizen_never_rated(
     await executor.send("Explained in detail.")
     await executor.tap("Done")
     await executor.tap("explained")
+    await executor.send(SIGNATORY)
     await executor.tap("Send the answer")
+    await operator.send("/approve Ш-1")
     answer = (await outbox_for(sessions, chat.user))[-1]
     await operator.send("/close Ш-1")
     assert "Appeal Ш-1 is closed; the citizen is told." in operator.text
@@ -228,16 +237,16 @@ async def test_forward_return_reject_and_notes(
     assert "returned to the author" in operator.text
     assert "has passed" not in operator.text  # Art. 5: 10 days, 6 have passed
     await operator.send("/reject Ш-3 sometimes")
-    assert "Usage: /reject INDEX anonymous|repeated|late|incapable" in operator.text
+    assert "Usage: /reject INDEX anonymous|repeated EARLIER|late" in operator.text
     await operator.send("/appeal Ш-3")
     await operator.tap("Not to consider")
-    await operator.tap("repeated appeal")
+    await operator.tap("declared incapable")
     await operator.tap("Skip")
     assert "will not be considered" in operator.text
     texts = [m["text"] for m in await outbox_for(sessions, chat.user)]
     assert any("forwarded to Volyn Regional State Administration" in t for t in texts)
     assert any("returned to you with an explanation: the text does not say" in t for t in texts)
-    assert any("a repeated appeal on an issue already resolved" in t for t in texts)
+    assert any("declared incapable by a court" in t for t in texts)
     await operator.send("/assign Ш-1 zhkh")
     assert "is forwarded to the competent body now, so this cannot be done" in operator.text or (
         "cannot be done" in operator.text

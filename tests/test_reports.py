@@ -18,7 +18,7 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.attachments import AttachmentStore
-from tests.desk_kit import action_of, make_staff, outbox_for
+from tests.desk_kit import SIGNATORY, action_of, make_staff, outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +73,10 @@ async def known_set(
     await zhkh.send("/take К-3")
     clock.advance(days=2)
     await answer(zhkh, "Ш-1", "resolved positively")
+    await operator.send("/approve Ш-1")
     clock.advance(days=2)
     await answer(transport, "Ш-2", "explained")
+    await operator.send("/approve Ш-2")
     for index, score in (("Ш-1", "4"), ("Ш-2", "2")):
         answers = [
             m
@@ -90,6 +92,7 @@ async def answer(executor: Chat, index: str, result: str) -> None:
     await executor.send("The answer text.")
     await executor.tap("Done")
     await executor.tap(result)
+    await executor.send(SIGNATORY)
     await executor.tap("Send the answer")
 
 

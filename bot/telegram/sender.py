@@ -2,6 +2,7 @@
 retries transient failures, and marks a chat unreachable when the user has blocked the bot."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import (
+    EditMessageReplyMarkup,
     EditMessageText,
     SendDocument,
     SendMessage,
@@ -79,6 +81,8 @@ class TelegramSender:
     ) -> None:
         """Deliver in order, or raise DeliveryFailed."""
         for index, reply in enumerate(replies):
+            if index == 0 and edit_message_id is not None and reply.detaches_buttons:
+                await self._drop_keyboard(chat_id, edit_message_id)
             if (
                 index == 0
                 and edit_message_id is not None
@@ -86,6 +90,13 @@ class TelegramSender:
             ):
                 continue
             await self._send_one(chat_id, reply)
+
+    async def _drop_keyboard(self, chat_id: str, message_id: int) -> None:
+        """Only the buttons of the tapped message go; its text and files stay in the chat."""
+        with contextlib.suppress(DeliveryFailed):
+            await self.call(
+                chat_id, EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id)
+            )
 
     async def _edit(self, chat_id: str, message_id: int, reply: Reply) -> bool:
         keyboard = inline_keyboard(reply)
