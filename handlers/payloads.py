@@ -261,6 +261,14 @@ class ChooseWay(Payload):
     way: Channel
 
 
+@dataclass(frozen=True)
+class UseTemplate(Payload):
+    """Start the answer from a department's template."""
+
+    prefix = "tpl"
+    template_id: int
+
+
 # --- buttons of a step that carry nothing but their meaning ------------------------------------
 
 

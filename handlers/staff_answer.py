@@ -5,7 +5,7 @@ from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
-from handlers.payloads import BACK, CHANGE, CONFIRM, DONE, ChooseResult
+from handlers.payloads import BACK, CHANGE, CONFIRM, DONE, ChooseResult, UseTemplate
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
 from handlers.types import Button, Reply
@@ -17,6 +17,10 @@ from reception.roles import Permission
 from reception.statuses import Status
 from reception.validation import MAX_REASON_CHARS, clean_text
 from storage.records import AppealRecord
+
+#: Template buttons shown at once; the rest are listed by /templates.
+TEMPLATE_BUTTONS = 8
+CLEAR_ANSWER = "answer:clear"
 
 
 async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
@@ -37,12 +41,36 @@ def answer_so_far(ctx: Ctx) -> str:
 
 async def ask_answer(ctx: Ctx) -> Reply:
     appeal = await pending_appeal(ctx)
+    so_far = answer_so_far(ctx)
+    if so_far:
+        return Reply(
+            ctx.ngettext(
+                "The answer has {count} character so far. Send more text or files to add to "
+                "it, “Write again” to replace it, or “Done”.",
+                "The answer has {count} characters so far. Send more text or files to add to "
+                "it, “Write again” to replace it, or “Done”.",
+                len(so_far),
+            ).format(count=len(so_far)),
+            (
+                Button(ctx._("Done"), DONE),
+                Button(ctx._("Write again"), CLEAR_ANSWER),
+                Button(ctx._("Cancel"), BACK),
+            ),
+        )
+    templates = (
+        await ctx.uow.templates.of_department(appeal.department_id) if appeal is not None else []
+    )
     return Reply(
         ctx._(
             "Write the answer to appeal {index}: text in one or more messages, and files if "
             "needed. Then tap “Done”."
-        ).format(index=appeal.reg_index if appeal else ""),
-        (Button(ctx._("Done"), DONE), Button(ctx._("Cancel"), BACK)),
+        ).format(index=appeal.reg_index if appeal else "")
+        + ("\n" + ctx._("Or start from a template of your department:") if templates else ""),
+        (
+            *(Button(t.title, UseTemplate(t.id).pack()) for t in templates[:TEMPLATE_BUTTONS]),
+            Button(ctx._("Done"), DONE),
+            Button(ctx._("Cancel"), BACK),
+        ),
     )
 
 
@@ -55,6 +83,25 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         if not answer_so_far(ctx).strip():
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto("staff_result")
+    if incoming.action == CLEAR_ANSWER:
+        pending["parts"] = []
+        ctx.state.data["pending"] = pending
+        return await ctx.ask_again()
+    chosen = UseTemplate.parse(incoming.action)
+    if chosen is not None:
+        template = await ctx.uow.templates.get(chosen.template_id)
+        if template is None:
+            return None
+        pending["parts"] = [template.body]
+        ctx.state.data["pending"] = pending
+        return await ctx.ask_again(
+            Reply(
+                ctx._(
+                    "The template “{title}” is the answer's text now:\n\n{body}\n\nTo change "
+                    "it, tap “Write again” and send the edited text; to add to it, send more."
+                ).format(title=template.title, body=template.body)
+            )
+        )
     if incoming.action or not (incoming.text or incoming.files):
         return None
     replies: list[Reply] = []
@@ -76,6 +123,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
             replies.append(Reply(problem))
         else:
             pending.setdefault("parts", []).append(text)
+            replies.append(Reply(ctx._("Added to the answer.")))
     ctx.state.data["pending"] = pending
     return await ctx.ask_again(*replies)
 

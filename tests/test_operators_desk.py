@@ -429,3 +429,22 @@ async def test_a_department_keeps_answer_templates(
     assert "Street lights" in executor.text
     await executor.send(f"/templates delete {number}")
     assert "is deleted" in executor.text
+
+
+async def test_an_executor_answers_from_a_template_and_every_message_is_acknowledged(
+    desk: None, chat: Chat, operator: Chat, executor: Chat
+) -> None:
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh")
+    await executor.send("/templates add Lights repaired: The street lights were repaired.")
+    await executor.send("/answer Ш-1")
+    assert "Or start from a template of your department:" in executor.text
+    await executor.tap("Lights repaired")
+    assert "The street lights were repaired." in executor.text
+    await executor.send("The crew also replaced two poles.")
+    assert "Added to the answer." in executor.text
+    assert "The answer has 67 characters so far." in executor.text
+    await executor.tap("Done")
+    await executor.tap("resolved positively")
+    await executor.send(SIGNATORY)
+    assert "The street lights were repaired.\n\nThe crew also replaced two poles." in executor.text
