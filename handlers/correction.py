@@ -6,6 +6,10 @@ from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.my_data import my_data_reply
 from handlers.payloads import BACK, SKIP, Back, CorrectDetail, Detail, Skip
 from handlers.types import Ask, Button, Reply
+from reception.validation import ResidenceProblem, check_residence, clean_text
+
+#: A settlement typed alone, kept until the street comes (as in filing).
+KEPT_RESIDENCE = "correct_residence_part"
 
 STEP_OF: dict[Detail, str] = {
     Detail.NAME: "correct_name",
@@ -116,9 +120,14 @@ async def answer_correct_residence(ctx: Ctx) -> list[Reply] | None:
         return await ctx.goto("correct")
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    residence = read_residence(ctx, ctx.incoming.text)
+    kept = ctx.state.data.get(KEPT_RESIDENCE)
+    residence = read_residence(ctx, ctx.incoming.text, kept)
     if isinstance(residence, Reply):
+        if check_residence(ctx.incoming.text) is ResidenceProblem.NO_STREET:
+            typed = clean_text(ctx.incoming.text).replace("\n", ", ")
+            ctx.state.data[KEPT_RESIDENCE] = f"{kept}, {typed}" if kept else typed
         return await ctx.ask_again(residence)
+    ctx.state.data.pop(KEPT_RESIDENCE, None)
     return await _saved(ctx, {"residence": residence}, Detail.RESIDENCE)
 
 

@@ -6,6 +6,7 @@ from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.paging import page_buttons, page_line
 from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL, ListKind
+from handlers.places import place_lines
 from handlers.render import (
     appeal_line,
     citizen_status_name,
@@ -93,6 +94,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
         term_line(ctx, appeal),
         ctx._("Text: {value}").format(value=preview(ctx, appeal.text)),
+        *place_lines(ctx, appeal),
         "",
         ctx._("History:"),
     ]

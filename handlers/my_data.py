@@ -5,6 +5,7 @@ anonymises them."""
 from handlers.context import Ctx
 from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU, DataRight, MyData
+from handlers.places import place_lines
 from handlers.render import day, moment, status_name
 from handlers.types import Button, Reply
 
@@ -37,9 +38,7 @@ async def my_data_reply(ctx: Ctx) -> Reply:
             f"{appeal.reg_index} · {day(ctx, appeal.received_on)} · "
             f"{status_name(ctx, appeal.status)}"
         )
-        if appeal.location_text or appeal.latitude is not None:
-            place = appeal.location_text or f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
-            lines.append("  " + ctx._("Place of the problem: {value}").format(value=place))
+        lines += ["  " + line for line in place_lines(ctx, appeal)]
         if appeal.publish_text:
             lines.append("  " + ctx._("Its text is published without your name."))
         text = appeal.text

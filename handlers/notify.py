@@ -109,28 +109,6 @@ async def department_email(
     )
 
 
-def map_link(latitude: float, longitude: float) -> str:
-    """A map of the problem's place that needs no account and no key."""
-    return (
-        f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}"
-        f"#map=18/{latitude:.6f}/{longitude:.6f}"
-    )
-
-
-def place_lines(ctx: Ctx, appeal: AppealRecord) -> list[str]:
-    """Where the problem is, for the department: the address and a map link."""
-    lines: list[str] = []
-    if appeal.location_text:
-        lines.append(ctx._("Place of the problem: {value}").format(value=appeal.location_text))
-    if appeal.latitude is not None and appeal.longitude is not None:
-        lines.append(
-            ctx._("Place of the problem on the map: {url}").format(
-                url=map_link(appeal.latitude, appeal.longitude)
-            )
-        )
-    return lines
-
-
 async def citizen_changed(
     ctx: Ctx,
     appeal: AppealRecord,

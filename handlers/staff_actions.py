@@ -6,6 +6,7 @@ from datetime import date
 from handlers import notify
 from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.places import place_lines
 from handlers.render import day, kind_name, topic_name
 from handlers.staff_card import role_of
 from handlers.types import Reply
@@ -81,7 +82,7 @@ def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> 
         ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
         ctx._("Author: {value}").format(value=author.name),
         ctx._("Place of residence: {value}").format(value=author.residence),
-        *notify.place_lines(ctx, appeal),
+        *place_lines(ctx, appeal),
         "",
         appeal.text,
         "",

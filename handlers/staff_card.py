@@ -4,6 +4,7 @@ from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.paging import page_buttons, page_line
 from handlers.payloads import Act, CardAction, ListKind, OpenCard
+from handlers.places import place_lines
 from handlers.render import (
     category_name,
     day,
@@ -227,14 +228,7 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
             lines.append(
                 ctx._("Repeated; the earlier appeal: {index}").format(index=parent.reg_index)
             )
-    if appeal.location_text:
-        lines.append(ctx._("Place of the problem: {value}").format(value=appeal.location_text))
-    elif appeal.latitude is not None:
-        lines.append(
-            ctx._("Place of the problem: {value}").format(
-                value=f"{appeal.latitude:.5f}, {appeal.longitude:.5f}"
-            )
-        )
+    lines += place_lines(ctx, appeal)
     lines += ["", appeal.text]
     if appeal.status == Status.ON_REVIEW.value and appeal.answer_text:
         lines += ["", ctx._("The answer awaiting review:"), appeal.answer_text]

@@ -7,6 +7,7 @@ from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU
+from handlers.places import map_link
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.types import Button, Reply
 from reception.classifier import Channel
@@ -39,7 +40,7 @@ def summary_text(ctx: Ctx) -> str:
     if d.get("location_text"):
         location = d["location_text"]
     elif d.get("latitude") is not None:
-        location = f"{d['latitude']:.5f}, {d['longitude']:.5f}"
+        location = map_link(d["latitude"], d["longitude"])
     else:
         location = missing
     name = (
@@ -286,7 +287,9 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
         author_id, locale = citizen.id, citizen.locale or ctx.catalogs.default
     else:
         locale = ctx.catalogs.default
-        author_id = await ctx.uow.people.create_offline(draft_profile(ctx), locale, ctx.now)
+        author_id = (
+            await ctx.uow.people.create_without_account(draft_profile(ctx), locale, ctx.now)
+        ).id
     appeal = await register_appeal(
         ctx,
         new_appeal(ctx, author_id, via.value, via, locale),

@@ -87,24 +87,6 @@ class PeopleRepository:
         )
         return None if row is None else to_record(PersonRecord, row)
 
-    async def create_offline(self, profile: "Profile", locale: str, now: datetime) -> int:
-        """A citizen an operator registers an appeal for, who has no messenger account (yet)."""
-        person = Person(
-            role="citizen",
-            locale=locale,
-            surname=profile.surname,
-            given_name=profile.given_name,
-            patronymic=profile.patronymic,
-            residence=profile.residence,
-            phone=profile.phone,
-            email=profile.email,
-            created_at=now,
-            updated_at=now,
-        )
-        self._session.add(person)
-        await self._session.flush()
-        return person.id
-
     async def find_account(self, channel: str, external_id: str) -> AccountRecord | None:
         """The account if it exists; never creates one (the file intake asks before it downloads)."""
         row = await self._session.scalar(
@@ -131,8 +113,8 @@ class PeopleRepository:
     async def create_without_account(
         self, profile: Profile, locale: str, now: datetime
     ) -> PersonRecord:
-        """A citizen who filed through another system (Open311): no messenger account, so
-        notices reach them only by e-mail."""
+        """A citizen with no messenger account (yet): filed through another system (Open311),
+        or registered by an operator from a call, a visit or a letter."""
         row = Person(
             role="citizen",
             locale=locale,

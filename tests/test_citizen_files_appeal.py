@@ -80,7 +80,10 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     assert "Topic: 009 Communal services" in summary
     assert "Residents have called the utility twice." in summary
     assert "Files: 1" in summary
-    assert "Place of the problem: 50.74720, 25.32540" in summary
+    assert (
+        "Place of the problem: https://www.openstreetmap.org/?mlat=50.747200&mlon=25.325400"
+        in summary
+    )
     assert "Author: Шевченко Тарас Григорович" in summary
     assert "Phone: +380501234567" in summary
     assert "E-mail: T.Shevchenko@ukr.net" in summary

@@ -18,7 +18,7 @@ SCRIPT = "\n".join(
         "1",  # New appeal
         "3",  # Complaint
         "no idea",  # neither a number nor a label: the hint, then the question again
-        "communal services",  # a button's label typed is a tap
+        "street lighting",  # a button's label typed is a tap
         "The street lights near Lesi Ukrainky St. 35 have been off for two weeks.",
         "/file {photo}",
         "1",  # Done
@@ -74,7 +74,7 @@ def test_an_appeal_filed_from_a_script_on_standard_input(tmp_path: Path, photo: 
     assert "Topic: 009 Communal services" in out
     assert "File “lights.jpg” is attached." in out
     assert "Files: 1" in out
-    assert "Place of the problem: 50.74720, 25.32540" in out
+    assert "openstreetmap.org/?mlat=50.747200&mlon=25.325400" in out
     assert "Registration index: Ш-1" in out
     assert "The answer is due by:" in out
     assert "Ш-1 · Complaint · registered" in out
