@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from storage.outbox import OutboxQueue, OutboxRepository
 from storage.people import PeopleRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
+from storage.turns import Turn, load_turn
 
 #: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
 Sessions = async_sessionmaker[AsyncSession]
@@ -38,6 +40,19 @@ class UnitOfWork:
         self.reports = ReportRepository(session)
         self.identity = IdentityRepository(session)
         self.data_rights = DataRightsRepository(session)
+
+    async def turn(self, channel: str, external_id: str, now: datetime) -> Turn:
+        """What a dialog step starts from, in one statement for a known account; a first
+        contact creates the account and its person."""
+        turn = await load_turn(self.session, channel, external_id, now)
+        if turn is None:
+            account, person, created = await self.people.account(channel, external_id, now)
+            turn = Turn(account, person, None, None, None)
+            if not created:  # another transaction created it a moment ago
+                return Turn(account, person, None, await self.conversations.load(account.id), 0)
+        self.people.known_consent(turn.person.id, turn.consent)
+        self.conversations.known(turn.account.id, turn.version)
+        return turn
 
 
 @asynccontextmanager
