@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import InlineDBAPI
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -23,7 +25,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Zero: a wait for another process's lock happens in a worker thread, not on the
+        # event loop (storage.sqlite_inline).
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -44,7 +48,7 @@ def create_engine(url: str) -> AsyncEngine:
         # connection queues them fairly instead.
         engine = create_async_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            module=InlineDBAPI(wait_seconds=SQLITE_BUSY_TIMEOUT_MS / 1000),
             hide_parameters=True,
             pool_size=1,
             max_overflow=0,
