@@ -71,7 +71,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         r = job.result
         bot = "reception (TelegramChannel)" if job.part == "citizens" else "bare aiogram echo"
         if job.error:
-            rows.append([bot, NAMES[job.database], "failed", *["—"] * 8])
+            rows.append([bot, NAMES[job.database], "failed", *["—"] * 9])
             continue
         filed = f"{r['appeals_in_db']}/{r['citizens']}" if job.part == "citizens" else "n/a"
         rows.append(
@@ -85,6 +85,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 number(r["p95_ms"], 1),
                 number(r["p99_ms"], 1),
                 number(r["peak_rss_mb"], 0),
+                number(r.get("cpu_ms_per_update"), 2),
                 number(r.get("statements_per_update"), 1) if job.part == "citizens" else "—",
                 filed,
             ]
@@ -93,10 +94,11 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         f"## 1. Citizens through the aiogram dispatcher ({settings['citizens']} at once)",
         "",
         f"Each of {settings['citizens']} citizens files a complete complaint (15 updates: /start "
-        "→ language → consent → … → Надіслати) with `dispatcher.feed_update`; a citizen sends "
+        "→ language → consent → … → Надіслати) with `Intake.accept` (as the webhook hands updates over); a citizen sends "
         "the next update when the bot has answered the previous one. Latency: from feeding an "
         "update to the first sendMessage/editMessageText for that chat recorded by the fake "
-        "Bot API. One citizen is played first to warm up and is not counted.",
+        "Bot API. One citizen is played first to warm up and is not counted. CPU: the "
+        "process's, the fake Bot API's included (so the echo's too).",
         "",
         *table(
             [
@@ -109,6 +111,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 "p95 ms",
                 "p99 ms",
                 "peak RSS MB",
+                "CPU ms per update",
                 "SQL per update",
                 "appeals filed",
             ],
