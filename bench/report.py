@@ -180,7 +180,7 @@ def deadlines_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 "query",
                 "rows",
                 "median s",
-                "ix_appeals_status_due_on used",
+                "status/due index used",
                 "plan (access paths)",
             ],
             rows,
