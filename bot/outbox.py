@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -12,11 +13,11 @@ from bot.dbwatch import DatabaseWatch, retry_delay
 from bot.delivery import DeliveryFailed, MessengerSender
 from bot.email import EmailSender
 from bot.logs import new_request_id
-from bot.ratelimit import RateLimiter, limiter_for
+from bot.ratelimit import SHARED_PER_SECOND, RateLimiter, limiter_for, recipient_limiter
 from handlers.notify import EMAIL_CHANNEL
 from handlers.types import reply_from_payload
 from storage.outbox import LEASE, OutboxItem
-from storage.uow import unit_of_work
+from storage.uow import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class OutboxWorker:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         lease: timedelta = LEASE,
         watch: DatabaseWatch | None = None,
+        shared_rates: Mapping[str, float] = SHARED_PER_SECOND,
     ) -> None:
         self._sessions = sessions
         self._watch = watch or DatabaseWatch()
@@ -49,21 +51,57 @@ class OutboxWorker:
         self._clock = clock
         self._limits: dict[str, RateLimiter] = {}
         self._parallel = asyncio.Semaphore(PARALLEL_SENDS)
+        #: Messages a second per channel, for all instances on the database together.
+        self._shared_rates = dict(shared_rates)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Deliver what is due at `now`; the number of rows handled."""
         now = now or self._clock()
         async with unit_of_work(self._sessions) as uow:
             items = await uow.outbox_queue.claim(now, BATCH, self._lease)
+            slots = await self._reserve(uow, items, now)
         # One item per recipient per pass (the claim keeps their order): recipients in parallel.
-        await asyncio.gather(*(self._deliver(item) for item in items))
+        # A slot is a moment of the pass's `now`, counted from here on the monotonic clock.
+        started = time.monotonic()
+        await asyncio.gather(
+            *(
+                self._deliver(item, started + (slot - now).total_seconds() if slot else None)
+                for item in items
+                for slot in [slots.get(item.id)]
+            )
+        )
         return len(items)
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _reserve(
+        self, uow: UnitOfWork, items: list[OutboxItem], now: datetime
+    ) -> dict[int, datetime]:
+        """Each item's moment on its channel's budget shared with the other instances, reserved
+        for the whole batch at once; none for a channel without one (e-mail)."""
+        slots: dict[int, datetime] = {}
+        for channel, rate in self._shared_rates.items():
+            mine = [item for item in items if item.channel == channel]
+            if not mine:
+                continue
+            interval = timedelta(seconds=1 / rate)
+            first = await uow.outbox_queue.reserve(channel, len(mine), interval, now)
+            slots.update({item.id: first + n * interval for n, item in enumerate(mine)})
+        return slots
+
+    def _limiter(self, channel: str) -> RateLimiter:
+        limiter = self._limits.get(channel)
+        if limiter is None:
+            shared = channel in self._shared_rates
+            limiter = recipient_limiter(channel) if shared else limiter_for(channel)
+            self._limits[channel] = limiter
+        return limiter
+
+    async def _deliver(self, item: OutboxItem, at: float | None) -> None:
+        """Send at `at` (monotonic) or, without a shared budget, as the local pace allows."""
         new_request_id()
-        limiter = self._limits.setdefault(item.channel, limiter_for(item.channel))
+        if at is not None and at > time.monotonic():
+            await asyncio.sleep(at - time.monotonic())
         async with self._parallel:
-            await limiter.wait(item.recipient)
+            await self._limiter(item.channel).wait(item.recipient)
             await self._attempt(item)
 
     async def _attempt(self, item: OutboxItem) -> None:

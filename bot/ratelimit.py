@@ -47,6 +47,19 @@ class RateLimiter:
             await self._sleep(delay)
 
 
+#: The messengers whose overall rate every instance on one database shares (issue 14): the
+#: outbox workers reserve their sends' moments in the database (`OutboxQueue.reserve`).
+SHARED_PER_SECOND = {"telegram": TELEGRAM_PER_SECOND, "viber": VIBER_PER_SECOND}
+PER_RECIPIENT_SECONDS = {"telegram": TELEGRAM_PER_CHAT_SECONDS, "viber": VIBER_PER_USER_SECONDS}
+#: The local pace where the shared budget sets the overall one: only per-recipient spacing.
+UNPACED_PER_SECOND = 1000.0
+
+
+def recipient_limiter(channel: str) -> RateLimiter:
+    """Spacing per recipient only, for a channel paced by the shared budget."""
+    return RateLimiter(UNPACED_PER_SECOND, PER_RECIPIENT_SECONDS.get(channel, 0.0))
+
+
 def limiter_for(channel: str) -> RateLimiter:
     if channel == "telegram":
         return RateLimiter(TELEGRAM_PER_SECOND, TELEGRAM_PER_CHAT_SECONDS)

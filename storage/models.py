@@ -209,6 +209,16 @@ class ConversationState(Base):
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class SendBudget(Base):
+    """A messenger's send rate, shared by every instance on this database: each reserves its
+    sends' moments here, so that two instances together stay within the messenger's limit."""
+
+    __tablename__ = "send_budgets"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: The first moment not yet reserved.
+    next_at: Mapped[datetime]
+
+
 class OutboxMessage(Base):
     """A message to send after the transaction that caused it commits (DESIGN rule 4)."""
 

@@ -6,7 +6,6 @@ meanwhile every other citizen's work on the loop goes on."""
 import asyncio
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url

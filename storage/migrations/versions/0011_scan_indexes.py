@@ -1,6 +1,7 @@
 """Speed of the per-update path (issue 14): a version on the conversation state, for the
 compare-and-set that replaces the row lock held during a dialog step; an index for the
-executors' deadline scans of their department.
+executors' deadline scans of their department; the send budget the outbox workers of all
+instances share.
 
 Revision ID: 0011
 Revises: 0007
@@ -24,9 +25,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_appeals_department_status_due_on", "appeals", ["department_id", "status", "due_on"]
     )
+    op.create_table(
+        "send_budgets",
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("next_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("channel", name=op.f("pk_send_budgets")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("send_budgets")
     op.drop_index("ix_appeals_department_status_due_on", table_name="appeals")
     with op.batch_alter_table("conversation_states") as batch:
         batch.drop_column("version")
