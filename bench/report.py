@@ -198,12 +198,13 @@ def outbox_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
     for job in chosen:
         r = job.result
         if job.error:
-            rows.append([NAMES[job.database], "failed", *["—"] * 8])
+            rows.append([NAMES[job.database], "failed", *["—"] * 10])
             continue
         window_ok = r["max_in_1s"] <= r["limit_per_second"]
         rows.append(
             [
                 NAMES[job.database],
+                number(r.get("instances", 1)),
                 f"{r['delivered']}/{r['messages']}",
                 number(r["chats"]),
                 number(r["drain_s"], 1),
@@ -213,20 +214,23 @@ def outbox_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 f"{number(r.get('median_gap_ms'), 1)} / {number(r.get('min_gap_ms'), 1)}",
                 number(r["min_gap_per_chat_s"], 3),
                 "yes" if r["in_order"] else "**no**",
+                number(r.get("refused_429")),
             ]
         )
     return [
         "## 3. Outbox at Telegram's limits",
         "",
         f"{settings['messages']} messages to {settings['chats']} chats queued with "
-        "`uow.outbox.enqueue`, drained by `bot.outbox.OutboxWorker` and `TelegramSender` "
-        "against the fake. Delivered/s: messages over the time from starting the worker to the "
+        "`uow.outbox.enqueue`, drained by two instances' `bot.outbox.OutboxWorker` and "
+        "`TelegramSender` (each its own engine and Bot session, one database) against the fake, "
+        "which refuses a 31st message within any second with 429 as Telegram does. Delivered/s: messages over the time from starting the worker to the "
         "last sendMessage the fake recorded; the window is a sliding half-open second over "
         "the fake's timestamps.",
         "",
         *table(
             [
                 "database",
+                "instances",
                 "delivered",
                 "chats",
                 "drain s",
@@ -236,6 +240,7 @@ def outbox_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 "gap between sends ms (median / min)",
                 "min gap in a chat s",
                 "each chat in order",
+                "429s",
             ],
             rows,
         ),

@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -16,8 +15,9 @@ from bot.logs import new_request_id
 from bot.ratelimit import SHARED_PER_SECOND, RateLimiter, limiter_for, recipient_limiter
 from handlers.notify import EMAIL_CHANNEL
 from handlers.types import reply_from_payload
+from storage.errors import Conflict
 from storage.outbox import LEASE, OutboxItem
-from storage.uow import UnitOfWork, unit_of_work
+from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,10 @@ PARALLEL_SENDS = 16
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=1)
 IDLE_SECONDS = 1.0
+#: Reservations reach as far ahead as the instances' parallel sends: well under this.
+MAX_TURN_WAIT_SECONDS = 5.0
+#: Telegram's one message a second per chat (Viber's is kept alike), whichever instance sends.
+RECIPIENT_GAP = timedelta(seconds=1)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -58,51 +62,45 @@ class OutboxWorker:
         """Deliver what is due at `now`; the number of rows handled."""
         now = now or self._clock()
         async with unit_of_work(self._sessions) as uow:
-            items = await uow.outbox_queue.claim(now, BATCH, self._lease)
-            slots = await self._reserve(uow, items, now)
+            items = await uow.outbox_queue.claim(now, BATCH, self._lease, RECIPIENT_GAP)
         # One item per recipient per pass (the claim keeps their order): recipients in parallel.
-        # A slot is a moment of the pass's `now`, counted from here on the monotonic clock.
-        started = time.monotonic()
-        await asyncio.gather(
-            *(
-                self._deliver(item, started + (slot - now).total_seconds() if slot else None)
-                for item in items
-                for slot in [slots.get(item.id)]
-            )
-        )
+        await asyncio.gather(*(self._deliver(item) for item in items))
         return len(items)
-
-    async def _reserve(
-        self, uow: UnitOfWork, items: list[OutboxItem], now: datetime
-    ) -> dict[int, datetime]:
-        """Each item's moment on its channel's budget shared with the other instances, reserved
-        for the whole batch at once; none for a channel without one (e-mail)."""
-        slots: dict[int, datetime] = {}
-        for channel, rate in self._shared_rates.items():
-            mine = [item for item in items if item.channel == channel]
-            if not mine:
-                continue
-            interval = timedelta(seconds=1 / rate)
-            first = await uow.outbox_queue.reserve(channel, len(mine), interval, now)
-            slots.update({item.id: first + n * interval for n, item in enumerate(mine)})
-        return slots
 
     def _limiter(self, channel: str) -> RateLimiter:
         limiter = self._limits.get(channel)
         if limiter is None:
-            shared = channel in self._shared_rates
-            limiter = recipient_limiter(channel) if shared else limiter_for(channel)
+            rate = self._shared_rates.get(channel)
+            limiter = limiter_for(channel) if rate is None else recipient_limiter(channel, rate)
             self._limits[channel] = limiter
         return limiter
 
-    async def _deliver(self, item: OutboxItem, at: float | None) -> None:
-        """Send at `at` (monotonic) or, without a shared budget, as the local pace allows."""
+    async def _deliver(self, item: OutboxItem) -> None:
         new_request_id()
-        if at is not None and at > time.monotonic():
-            await asyncio.sleep(at - time.monotonic())
         async with self._parallel:
             await self._limiter(item.channel).wait(item.recipient)
             await self._attempt(item)
+
+    async def _take_turn(self, channel: str) -> None:
+        """Wait for this send's moment on the channel's budget shared with the other instances.
+        Reserved one send at a time, just before it: an instance that runs late (a busy loop,
+        a slow answer) then crowds nobody's reserved moments but its own."""
+        rate = self._shared_rates.get(channel)
+        if rate is None:
+            return
+        for attempt in (1, 2):
+            try:
+                async with unit_of_work(self._sessions) as uow:
+                    moment = await uow.outbox_queue.reserve(
+                        channel, 1, timedelta(seconds=1 / rate), self._clock()
+                    )
+                break
+            except Conflict:  # the very first reservation, made by two at once
+                if attempt == 2:
+                    raise
+        delay = (moment - self._clock()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(min(delay, MAX_TURN_WAIT_SECONDS))
 
     async def _attempt(self, item: OutboxItem) -> None:
         try:
@@ -138,6 +136,7 @@ class OutboxWorker:
             account = await uow.people.account_by_id(int(item.recipient))
         if account is None or account.unreachable:
             raise DeliveryFailed("the person cannot be reached there", permanent=True)
+        await self._take_turn(item.channel)  # last, right before the send itself
         await sender.send(account.external_id, [reply_from_payload(item.payload)])
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -51,13 +51,11 @@ class RateLimiter:
 #: outbox workers reserve their sends' moments in the database (`OutboxQueue.reserve`).
 SHARED_PER_SECOND = {"telegram": TELEGRAM_PER_SECOND, "viber": VIBER_PER_SECOND}
 PER_RECIPIENT_SECONDS = {"telegram": TELEGRAM_PER_CHAT_SECONDS, "viber": VIBER_PER_USER_SECONDS}
-#: The local pace where the shared budget sets the overall one: only per-recipient spacing.
-UNPACED_PER_SECOND = 1000.0
 
 
-def recipient_limiter(channel: str) -> RateLimiter:
-    """Spacing per recipient only, for a channel paced by the shared budget."""
-    return RateLimiter(UNPACED_PER_SECOND, PER_RECIPIENT_SECONDS.get(channel, 0.0))
+def recipient_limiter(channel: str, per_second: float) -> RateLimiter:
+    """The local pace of a channel whose overall rate the shared budget sets."""
+    return RateLimiter(per_second, PER_RECIPIENT_SECONDS.get(channel, 0.0))
 
 
 def limiter_for(channel: str) -> RateLimiter:

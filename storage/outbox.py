@@ -66,7 +66,13 @@ class OutboxQueue:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, now: datetime, limit: int, lease: timedelta = LEASE) -> list[OutboxItem]:
+    async def claim(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = LEASE,
+        recipient_gap: timedelta = timedelta(0),
+    ) -> list[OutboxItem]:
         """Due rows, locked against other workers (SKIP LOCKED on PostgreSQL; SQLite's
         BEGIN IMMEDIATE serialises claims) and leased: a worker that dies mid-send leaves them
         to be claimed again when the lease ends."""
@@ -90,6 +96,18 @@ class OutboxQueue:
                     OutboxMessage.status.in_(("pending", "sending")),
                     OutboxMessage.next_attempt_at <= now,
                     first_of_recipient,
+                    # Spaced per recipient across instances too: not while the recipient's
+                    # previous message (whoever sent it) is more recent than the gap.
+                    ~(
+                        select(earlier.id)
+                        .where(
+                            earlier.channel == OutboxMessage.channel,
+                            earlier.recipient == OutboxMessage.recipient,
+                            earlier.status == "sent",
+                            earlier.sent_at > now - recipient_gap,
+                        )
+                        .exists()
+                    ),
                 )
                 .order_by(OutboxMessage.id)
                 .limit(limit)
