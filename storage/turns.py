@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import ChannelAccount, Consent, ConversationState, Person
 from storage.records import AccountRecord, PersonRecord, StateRecord
@@ -27,10 +28,11 @@ class Turn:
     version: int | None
 
 
+_earlier = aliased(Consent)
 _latest_consent = (
-    select(Consent.id)
-    .where(Consent.person_id == Person.id)
-    .order_by(Consent.at.desc(), Consent.id.desc())
+    select(_earlier.id)
+    .where(_earlier.person_id == Person.id)
+    .order_by(_earlier.at.desc(), _earlier.id.desc())
     .limit(1)
     .correlate(Person)
     .scalar_subquery()

@@ -47,9 +47,11 @@ class UnitOfWork:
         turn = await load_turn(self.session, channel, external_id, now)
         if turn is None:
             account, person, created = await self.people.account(channel, external_id, now)
+            if not created:  # another transaction created it a moment ago; load() notes the
+                # state's version for the save
+                state = await self.conversations.load(account.id)
+                return Turn(account, person, await self.people.consent(person.id), state, None)
             turn = Turn(account, person, None, None, None)
-            if not created:  # another transaction created it a moment ago
-                return Turn(account, person, None, await self.conversations.load(account.id), 0)
         self.people.known_consent(turn.person.id, turn.consent)
         self.conversations.known(turn.account.id, turn.version)
         return turn
