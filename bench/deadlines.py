@@ -173,6 +173,7 @@ def appeal_rows(population: Population, count: int, seed: int = 1) -> Iterator[d
             "closed_at": closed_at,
             "rating": None,
             "search_text": "\n".join((surname, given, patronymic, phone, "", body)).casefold(),
+            "search_public": body.casefold(),  # COPY fills no defaults
             "updated_at": submitted,
         }
 

@@ -5,12 +5,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
 from handlers.types import Incoming
+from storage.errors import Conflict
 from storage.inbox import NewUpdate
+from storage.records import StateRecord
 from storage.uow import unit_of_work
 from tests.harness import Chat, Clock, onboard
 
@@ -87,3 +90,27 @@ async def test_the_first_message_after_an_hour_marks_the_account_seen(
     with counted(engine) as statements:
         await chat.send("/menu")
     assert statements.count("UPDATE") == 1
+
+
+async def test_a_step_never_overwrites_what_another_step_saved_meanwhile(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """No row lock is held while a step runs (PostgreSQL): the state is saved only if nobody
+    saved it since it was read, so a draft is never silently lost."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE)")
+    async with unit_of_work(sessions) as uow:
+        turn = await uow.turn("test", "citizen-1", clock())
+        await uow.conversations.save(turn.account.id, StateRecord("menu"), clock())
+    async with unit_of_work(sessions) as slow:
+        read = await slow.turn("test", "citizen-1", clock())
+        async with unit_of_work(sessions) as fast:
+            other = await fast.turn("test", "citizen-1", clock())
+            draft = StateRecord("text", {"draft": {"kind": "complaint"}})
+            await fast.conversations.save(other.account.id, draft, clock())
+        with pytest.raises(Conflict):
+            await slow.conversations.save(read.account.id, StateRecord("menu"), clock())
+    async with unit_of_work(sessions) as uow:
+        kept = await uow.turn("test", "citizen-1", clock())
+    assert kept.state is not None
+    assert kept.state.data["draft"] == {"kind": "complaint"}
