@@ -25,7 +25,10 @@ T = TypeVar("T")
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+    # The extended codes too: SQLITE_BUSY_RECOVERY while another process recovers the WAL of
+    # one that was killed, SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT.
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 class InlineConnection:
