@@ -12,8 +12,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_inline import InlineDBAPI
-
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -40,6 +38,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        from storage.sqlite_inline import InlineDBAPI  # aiosqlite's adapter: SQLite only
+
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
