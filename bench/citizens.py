@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -102,8 +102,8 @@ def echo_tap(chat: Chat, label: str) -> tuple[str, int]:
 @dataclass
 class Harness:
     fake: FakeTelegram
-    bot: Bot
-    dispatcher: Dispatcher
+    #: Hands one update to the bot; returns when the bot has answered it.
+    submit: Callable[[dict[str, Any]], Awaitable[None]]
     tap: Tap
     statements: list[int] = field(default_factory=lambda: [0])
     latencies: list[float] = field(default_factory=list)
@@ -114,8 +114,7 @@ class Harness:
     async def feed(self, chat: Chat, raw: dict[str, Any]) -> None:
         mark = len(self.fake.calls)
         started = time.monotonic()
-        update = Update.model_validate(raw, context={"bot": self.bot})
-        await asyncio.wait_for(self.dispatcher.feed_update(self.bot, update), UPDATE_TIMEOUT)
+        await asyncio.wait_for(self.submit(raw), UPDATE_TIMEOUT)
         finished = time.monotonic()
         mine = [c for c in self.fake.calls[mark:] if str(c.params.get("chat_id")) == str(chat.id)]
         chat.calls += mine
@@ -186,27 +185,51 @@ async def fake_bot_api() -> AsyncIterator[FakeTelegram]:
 async def reception_harness(
     fake: FakeTelegram, database_url: str, workdir: Path
 ) -> AsyncIterator[tuple[Harness, Callable[[], Any]]]:
-    """The reception as `python -m bot run` wires it, without polling: updates are fed."""
+    """The reception as `python -m bot run` wires it, without polling: each update goes in as
+    the webhook would hand it over (`Intake.accept`: stored, then handled in the background,
+    the replies sent), and counts as answered when its replies were sent."""
     # Imported here, so that the echo bot's process holds aiogram and nothing of ours.
     from sqlalchemy import event, func, select
 
     from bot.app import build_app
-    from bot.telegram.service import TelegramChannel
+    from bot.dbwatch import DatabaseWatch
+    from bot.runner import build_intake
+    from bot.telegram.service import TelegramChannel, new_update
     from storage.models import Appeal
 
     await reset_database(database_url)
     app = await build_app(bench_settings(database_url, workdir / "attachments", fake.url, TOKEN))
     try:
+        intake = build_intake(app, DatabaseWatch())
         channel = TelegramChannel(
-            app.settings, app.conversation, app.sessions, app.attachments, app.catalogs
+            app.settings, intake, app.sessions, app.attachments, app.catalogs
         )
+        answered: dict[str, asyncio.Future[None]] = {}
+        deliver = channel.deliver
+
+        async def delivered(item: Any, replies: Any) -> None:
+            await deliver(item, replies)
+            waiting = answered.pop(item.sender, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(None)
+
+        channel.deliver = delivered  # type: ignore[method-assign]
+
+        async def submit(raw: dict[str, Any]) -> None:
+            new = new_update(raw)
+            assert new is not None
+            waiting = answered[new.sender] = asyncio.get_running_loop().create_future()
+            if not await intake.accept([new]):
+                raise RuntimeError("the intake refused an update")
+            await waiting
+
         try:
 
             async def filed() -> int:
                 async with app.sessions() as session:
                     return int(await session.scalar(select(func.count()).select_from(Appeal)) or 0)
 
-            harness = Harness(fake, channel.bot, channel.dispatcher, reception_tap)
+            harness = Harness(fake, submit, reception_tap)
 
             def count(*_: Any) -> None:
                 harness.statements[0] += 1
@@ -214,6 +237,7 @@ async def reception_harness(
             event.listen(app.engine.sync_engine, "before_cursor_execute", count)
             yield harness, filed
         finally:
+            intake.closing = True
             await channel.stop()
     finally:
         await app.close()
@@ -227,7 +251,12 @@ async def echo_harness(fake: FakeTelegram) -> AsyncIterator[tuple[Harness, Calla
         async def filed() -> int:
             return 0
 
-        yield Harness(fake, bot, echo_dispatcher(), echo_tap), filed
+        dispatcher = echo_dispatcher()
+
+        async def submit(raw: dict[str, Any]) -> None:
+            await dispatcher.feed_update(bot, Update.model_validate(raw, context={"bot": bot}))
+
+        yield Harness(fake, submit, echo_tap), filed
     finally:
         await bot.session.close()
 
@@ -250,11 +279,13 @@ async def run_citizens(
                 await harness.play(WARM_UP_CITIZEN)
                 harness.reset()
                 warnings.count, warnings.first = 0, []
+                cpu_started = time.process_time()
                 started = time.monotonic()
                 chats = await asyncio.gather(
                     *(harness.play_safely(FIRST_CITIZEN + n) for n in range(citizens))
                 )
                 wall = time.monotonic() - started
+                cpu = time.process_time() - cpu_started
                 registered = sum(
                     1
                     for chat in chats
@@ -275,6 +306,8 @@ async def run_citizens(
         "handled_p50_ms": percentile(handling, 0.50),
         "handled_p99_ms": percentile(handling, 0.99),
         "statements_per_update": harness.statements[0] / max(1, harness.updates),
+        # The process's CPU: the bot and the fake Bot API it talks to (the echo's has both too).
+        "cpu_ms_per_update": cpu * 1000 / max(1, harness.updates),
         "completed": sum(1 for chat in chats if chat is not None),
         "registered": registered,
         "appeals_in_db": appeals - (1 if scenario == "reception" else 0),

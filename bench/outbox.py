@@ -14,6 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import func, select
 
 from bench.common import (
@@ -24,10 +27,14 @@ from bench.common import (
     sqlite_url,
 )
 from bot.app import build_app
+from bot.dbwatch import DatabaseWatch
 from bot.outbox import OutboxWorker
 from bot.ratelimit import TELEGRAM_PER_CHAT_SECONDS, TELEGRAM_PER_SECOND
+from bot.runner import build_intake
+from bot.telegram.sender import TelegramSender
 from bot.telegram.service import TelegramChannel
 from handlers.types import Reply, reply_to_payload
+from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage
 from storage.uow import unit_of_work
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -61,12 +68,30 @@ async def run_outbox(database_url: str | None, messages: int, chats: int) -> dic
             app = await build_app(bench_settings(url, Path(tmp) / "attachments", fake.url, TOKEN))
             try:
                 channel = TelegramChannel(
-                    app.settings, app.conversation, app.sessions, app.attachments, app.catalogs
+                    app.settings,
+                    build_intake(app, DatabaseWatch()),
+                    app.sessions,
+                    app.attachments,
+                    app.catalogs,
                 )
+                # The second instance: its own engine (connections) and its own Bot session.
+                engine = create_engine(url)
+                bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
+                second = TelegramSender(bot, app.attachments, channel.mark_unreachable)
                 try:
-                    result = await _drain(app.sessions, channel, fake, messages, chats)
+                    result = await _drain(
+                        [
+                            (app.sessions, channel.outbox_sender),
+                            (create_sessionmaker(engine), second),
+                        ],
+                        fake,
+                        messages,
+                        chats,
+                    )
                 finally:
                     await channel.stop()
+                    await bot.session.close()
+                    await engine.dispose()
             finally:
                 await app.close()
         finally:
@@ -75,8 +100,11 @@ async def run_outbox(database_url: str | None, messages: int, chats: int) -> dic
 
 
 async def _drain(
-    sessions: Any, channel: TelegramChannel, fake: FakeTelegram, messages: int, chats: int
+    instances: list[tuple[Any, TelegramSender]], fake: FakeTelegram, messages: int, chats: int
 ) -> dict[str, Any]:
+    sessions = instances[0][0]
+    # Telegram refuses a bot's 31st message within a second with 429: the fake does too.
+    fake.per_second_limit = int(TELEGRAM_LIMIT_PER_SECOND)
     now = datetime.now(UTC)
     async with unit_of_work(sessions) as uow:
         accounts = [
@@ -103,17 +131,19 @@ async def _drain(
         return [
             c
             for c in fake.calls
-            if c.method == "sendmessage" and str(c.params.get("chat_id")) in wanted
+            if c.method == "sendmessage"
+            and c.result is not None
+            and str(c.params.get("chat_id")) in wanted
         ]
 
-    worker = OutboxWorker(sessions, {"telegram": channel.outbox_sender}, None)
+    workers = [OutboxWorker(pool, {"telegram": sender}, None) for pool, sender in instances]
     stop = asyncio.Event()
     began = time.monotonic()
-    task = asyncio.create_task(worker.run(stop))
+    tasks = [asyncio.create_task(worker.run(stop)) for worker in workers]
     patience = messages / TELEGRAM_PER_SECOND * 3 + 60
     try:
         for _ in range(int(patience / POLL_SECONDS)):
-            if len(delivered()) >= messages or task.done():
+            if len(delivered()) >= messages or any(task.done() for task in tasks):
                 break
             await asyncio.sleep(POLL_SECONDS)
         drained_at = time.monotonic()
@@ -131,7 +161,7 @@ async def _drain(
     finally:
         stop.set()
         with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, 30)
+            await asyncio.wait_for(asyncio.gather(*tasks), 30)
     calls = delivered()
     moments = [c.at for c in calls]
     per_chat: dict[str, list[tuple[float, str]]] = defaultdict(list)
@@ -153,6 +183,8 @@ async def _drain(
     return {
         "messages": messages,
         "chats": chats,
+        "instances": len(instances),
+        "refused_429": fake.too_many,
         "enqueue_s": enqueue_s,
         "delivered": len(calls),
         "not_sent_in_db": int(pending or 0),

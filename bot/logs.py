@@ -23,6 +23,8 @@ STRUCTURED_FIELDS = ("event", "channel", "duration_ms", "outcome", "component", 
 
 #: Libraries whose debug output would carry parameters, bodies or URLs with tokens.
 QUIET_LIBRARIES = (
+    # aiogram's INFO line for every update ("Update id=… is handled"): "update finished" says it.
+    "aiogram.event",
     "sqlalchemy",
     "aiosqlite",
     "alembic",

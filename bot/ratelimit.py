@@ -47,6 +47,17 @@ class RateLimiter:
             await self._sleep(delay)
 
 
+#: The messengers whose overall rate every instance on one database shares (issue 14): the
+#: outbox workers reserve their sends' moments in the database (`OutboxQueue.reserve`).
+SHARED_PER_SECOND = {"telegram": TELEGRAM_PER_SECOND, "viber": VIBER_PER_SECOND}
+PER_RECIPIENT_SECONDS = {"telegram": TELEGRAM_PER_CHAT_SECONDS, "viber": VIBER_PER_USER_SECONDS}
+
+
+def recipient_limiter(channel: str, per_second: float) -> RateLimiter:
+    """The local pace of a channel whose overall rate the shared budget sets."""
+    return RateLimiter(per_second, PER_RECIPIENT_SECONDS.get(channel, 0.0))
+
+
 def limiter_for(channel: str) -> RateLimiter:
     if channel == "telegram":
         return RateLimiter(TELEGRAM_PER_SECOND, TELEGRAM_PER_CHAT_SECONDS)

@@ -144,10 +144,9 @@ class Conversation:
         async with unit_of_work(self._sessions) as uow:
             if inbox_id is not None and not await uow.inbox.claim(inbox_id, now):
                 return None
-            account, person, _ = await uow.people.account(
-                incoming.channel, incoming.external_user_id, now
-            )
-            state = await uow.conversations.load(account.id) or StateRecord("menu")
+            turn = await uow.turn(incoming.channel, incoming.external_user_id, now)
+            account, person = turn.account, turn.person
+            state = turn.state or StateRecord("menu")
             if state.step not in STEPS:
                 state.step = "menu"
             incoming = typed_label_as_tap(incoming, state)

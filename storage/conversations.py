@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.errors import Conflict
 from storage.models import ConversationState
 from storage.records import StateRecord
 
@@ -12,27 +13,57 @@ from storage.records import StateRecord
 class ConversationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        #: The version each state row had when this unit of work read it; None: no row.
+        self._versions: dict[int, int | None] = {}
+
+    def known(self, account_id: int, version: int | None) -> None:
+        """The state's version as read by the step's one query (`storage.turns`)."""
+        self._versions[account_id] = version
 
     async def load(self, account_id: int) -> StateRecord | None:
-        # FOR UPDATE serialises two updates of one account on PostgreSQL; SQLite's
-        # BEGIN IMMEDIATE already serialises every writer.
-        row = await self._session.scalar(
-            select(ConversationState)
-            .where(ConversationState.account_id == account_id)
-            .with_for_update()
-        )
-        return None if row is None else StateRecord(row.step, dict(row.data))
+        row = (
+            await self._session.execute(
+                select(
+                    ConversationState.step, ConversationState.data, ConversationState.version
+                ).where(ConversationState.account_id == account_id)
+            )
+        ).one_or_none()
+        if row is None:
+            self._versions[account_id] = None
+            return None
+        self._versions[account_id] = int(row[2])
+        return StateRecord(row[0], dict(row[1]))
 
     async def save(self, account_id: int, state: StateRecord, now: datetime) -> None:
-        row = await self._session.get(ConversationState, account_id)
-        if row is None:
-            self._session.add(
-                ConversationState(
-                    account_id=account_id, step=state.step, data=state.data, updated_at=now
+        """One statement. No row lock is held while the step runs: the write succeeds only if
+        the row is still the version read (compare-and-set); otherwise another transaction
+        handled an update of this account meanwhile, and `Conflict` makes the caller retry on
+        what it did."""
+        if account_id not in self._versions:
+            await self.load(account_id)
+        version = self._versions[account_id]
+        values = {"step": state.step, "data": dict(state.data), "updated_at": now}
+        if version is not None:
+            result = await self._session.execute(
+                update(ConversationState)
+                .where(
+                    ConversationState.account_id == account_id,
+                    ConversationState.version == version,
                 )
+                .values(version=version + 1, **values)
+                .execution_options(synchronize_session=False)
             )
-        else:
-            row.step = state.step
-            row.data = dict(state.data)
-            row.updated_at = now
-        await self._session.flush()
+            if getattr(result, "rowcount", 0) == 1:
+                self._versions[account_id] = version + 1
+                return
+            still = select(ConversationState.version).where(
+                ConversationState.account_id == account_id
+            )
+            if await self._session.scalar(still) is not None:
+                raise Conflict("the conversation state changed meanwhile")
+            # Deleted in this unit of work (the person erased their data): start afresh.
+        # A row that another transaction inserted meanwhile is a unique violation: `Conflict`.
+        await self._session.execute(
+            insert(ConversationState).values(account_id=account_id, version=0, **values)
+        )
+        self._versions[account_id] = 0

@@ -23,7 +23,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Zero: a wait for another process's lock happens in a worker thread, not on the
+        # event loop (storage.sqlite_inline).
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -36,6 +38,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 def create_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        from storage.sqlite_inline import InlineDBAPI  # aiosqlite's adapter: SQLite only
+
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,7 @@ def create_engine(url: str) -> AsyncEngine:
         # connection queues them fairly instead.
         engine = create_async_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            module=InlineDBAPI(wait_seconds=SQLITE_BUSY_TIMEOUT_MS / 1000),
             hide_parameters=True,
             pool_size=1,
             max_overflow=0,

@@ -113,6 +113,9 @@ class Appeal(Base):
     __table_args__ = (
         UniqueConstraint("year", "number"),
         Index("ix_appeals_status_due_on", "status", "due_on"),
+        # An executor's /due, /overdue and /queue: their department's open appeals by due date,
+        # found without reading the department's closed history (issue 14).
+        Index("ix_appeals_department_status_due_on", "department_id", "status", "due_on"),
     )
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     reg_index: Mapped[str] = mapped_column(String(40), index=True)
@@ -220,6 +223,18 @@ class ConversationState(Base):
     step: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+    #: Bumped by every save: the compare-and-set that replaces a row lock held during a step.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SendBudget(Base):
+    """A messenger's send rate, shared by every instance on this database: each reserves its
+    sends' moments here, so that two instances together stay within the messenger's limit."""
+
+    __tablename__ = "send_budgets"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: The first moment not yet reserved.
+    next_at: Mapped[datetime]
 
 
 class OutboxMessage(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, SendBudget
 
 
 class OutboxRepository:
@@ -55,6 +55,9 @@ class OutboxItem:
 
 
 LEASE = timedelta(minutes=2)
+#: Reservations reach a few seconds ahead at most; one further ahead was made by a clock that
+#: has since been set back (or a test's), and is not waited for.
+BUDGET_HORIZON = timedelta(minutes=1)
 
 
 class OutboxQueue:
@@ -63,7 +66,13 @@ class OutboxQueue:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, now: datetime, limit: int, lease: timedelta = LEASE) -> list[OutboxItem]:
+    async def claim(
+        self,
+        now: datetime,
+        limit: int,
+        lease: timedelta = LEASE,
+        recipient_gap: timedelta = timedelta(0),
+    ) -> list[OutboxItem]:
         """Due rows, locked against other workers (SKIP LOCKED on PostgreSQL; SQLite's
         BEGIN IMMEDIATE serialises claims) and leased: a worker that dies mid-send leaves them
         to be claimed again when the lease ends."""
@@ -87,6 +96,18 @@ class OutboxQueue:
                     OutboxMessage.status.in_(("pending", "sending")),
                     OutboxMessage.next_attempt_at <= now,
                     first_of_recipient,
+                    # Spaced per recipient across instances too: not while the recipient's
+                    # previous message (whoever sent it) is more recent than the gap.
+                    ~(
+                        select(earlier.id)
+                        .where(
+                            earlier.channel == OutboxMessage.channel,
+                            earlier.recipient == OutboxMessage.recipient,
+                            earlier.status == "sent",
+                            earlier.sent_at > now - recipient_gap,
+                        )
+                        .exists()
+                    ),
                 )
                 .order_by(OutboxMessage.id)
                 .limit(limit)
@@ -111,6 +132,24 @@ class OutboxQueue:
             )
         await self._session.flush()
         return items
+
+    async def reserve(
+        self, channel: str, count: int, interval: timedelta, now: datetime
+    ) -> datetime:
+        """Reserve `count` sends `interval` apart on the channel's shared budget: the first
+        one's moment. The row lock (SQLite: the write lock) makes reservations of several
+        instances follow one another, never overlap."""
+        row = await self._session.scalar(
+            select(SendBudget).where(SendBudget.channel == channel).with_for_update()
+        )
+        start = now if row is None or row.next_at > now + BUDGET_HORIZON else max(now, row.next_at)
+        if row is None:
+            # Two first reservations at once: the loser's unique violation is a Conflict.
+            self._session.add(SendBudget(channel=channel, next_at=start + count * interval))
+        else:
+            row.next_at = start + count * interval
+        await self._session.flush()
+        return start
 
     async def sent(self, item_id: int, now: datetime) -> None:
         await self._session.execute(

@@ -38,6 +38,11 @@ class Profile:
 class PeopleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        #: Latest consents read in this unit of work (the step's one query reads them).
+        self._consents: dict[int, tuple[bool, str, datetime] | None] = {}
+
+    def known_consent(self, person_id: int, consent: tuple[bool, str, datetime] | None) -> None:
+        self._consents[person_id] = consent
 
     async def account(
         self, channel: str, external_id: str, now: datetime
@@ -185,9 +190,12 @@ class PeopleRepository:
             )
         )
         await self._session.flush()
+        self._consents[person_id] = (given, notice_version, now)
 
     async def consent(self, person_id: int) -> tuple[bool, str, datetime] | None:
         """The person's latest answer to the notice: given, notice version, when."""
+        if person_id in self._consents:
+            return self._consents[person_id]
         row = await self._session.scalar(
             select(Consent)
             .where(Consent.person_id == person_id)
@@ -221,6 +229,7 @@ class PeopleRepository:
         Viber cannot tell a shared contact from one's own number)."""
         if source == target:
             return
+        self._consents.clear()
         for model, column in (
             (ChannelAccount, ChannelAccount.person_id),
             (Consent, Consent.person_id),

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,6 +22,7 @@ from storage.publication import PublicRepository
 from storage.reports import ReportRepository
 from storage.staff import StaffRepository
 from storage.templates import TemplateRepository
+from storage.turns import Turn, load_turn
 
 #: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
 Sessions = async_sessionmaker[AsyncSession]
@@ -44,6 +46,21 @@ class UnitOfWork:
         self.templates = TemplateRepository(session)
         self.public = PublicRepository(session)
         self.api_keys = ApiKeyRepository(session)
+
+    async def turn(self, channel: str, external_id: str, now: datetime) -> Turn:
+        """What a dialog step starts from, in one statement for a known account; a first
+        contact creates the account and its person."""
+        turn = await load_turn(self.session, channel, external_id, now)
+        if turn is None:
+            account, person, created = await self.people.account(channel, external_id, now)
+            if not created:  # another transaction created it a moment ago; load() notes the
+                # state's version for the save
+                state = await self.conversations.load(account.id)
+                return Turn(account, person, await self.people.consent(person.id), state, None)
+            turn = Turn(account, person, None, None, None)
+        self.people.known_consent(turn.person.id, turn.consent)
+        self.conversations.known(turn.account.id, turn.version)
+        return turn
 
 
 @asynccontextmanager

@@ -28,6 +28,9 @@ class Call:
     result: Any = None
 
 
+SENDS = frozenset({"sendmessage", "editmessagetext", "senddocument", "sendphoto"})
+
+
 @dataclass
 class Failure:
     status: int
@@ -44,6 +47,11 @@ class FakeTelegram:
     #: Calls to hold before answering: (seconds, then fail with this or None to succeed).
     holds: dict[str, list[tuple[float, Failure | None]]] = field(default_factory=dict)
     url: str = ""
+    #: Telegram's flood limit: more messages than this in any second are refused with 429.
+    per_second_limit: int | None = None
+    #: How many were refused so.
+    too_many: int = 0
+    _accepted: list[float] = field(default_factory=list)
     #: Messages being sent right now, and when the last such answer was written.
     in_flight: int = 0
     last_answer_at: float = 0.0
@@ -107,12 +115,18 @@ class FakeTelegram:
         if queue:
             failure = queue.pop(0)
             return self._error(failure.status, failure.description, failure.retry_after)
+        if self.per_second_limit is not None and method in SENDS:
+            recent = [at for at in self._accepted if at > call.at - 1.0]
+            if len(recent) >= self.per_second_limit:
+                self.too_many += 1
+                return self._error(429, "Too Many Requests: retry after 1", 1)
+            self._accepted = [*recent, call.at]
         chat = params.get("chat_id")
         if chat is not None and int(chat) in self.blocked_users:
             return self._error(403, "Forbidden: bot was blocked by the user")
         result = await self._result(method, params)
         call.result = result
-        if method in {"sendmessage", "editmessagetext", "senddocument", "sendphoto"}:
+        if method in SENDS:
             async with self._sent:
                 self._sent.notify_all()
         return web.json_response({"ok": True, "result": result})

@@ -13,15 +13,17 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.outbox import OutboxWorker
 from bot.telegram.sender import TelegramSender
 from handlers.types import Reply, reply_to_payload
 from storage.attachments import AttachmentStore
+from storage.db import create_engine, create_sessionmaker
 from storage.models import OutboxMessage
 from storage.uow import unit_of_work
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
+from tests.waits import eventually
 
 
 @pytest.fixture
@@ -136,3 +138,45 @@ async def test_throughput_stays_within_30_a_second_and_1_a_second_per_chat(
     one_chat = [c.at for c in sends if int(c.params["chat_id"]) == 999]
     gaps = [b - a for a, b in itertools.pairwise(one_chat)]
     assert all(gap >= 0.95 for gap in gaps), gaps
+
+
+async def test_two_instances_share_telegrams_limit_and_meet_no_429(
+    fake: FakeTelegram,
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    tmp_path: Path,
+) -> None:
+    """Telegram counts a bot's messages, not its processes: two instances on one database
+    together send at the shared rate (a lower one here, so the test is quick) and the Bot API
+    refuses none of them for flooding."""
+    rate = 8.0
+    fake.per_second_limit = 10
+    other_engine = create_engine(database_url)  # the second instance's own connections
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
+
+    async def unreachable(_: str) -> None:
+        raise AssertionError("nobody blocked the bot")
+
+    sender = TelegramSender(bot, AttachmentStore(tmp_path), unreachable)
+    workers = [
+        OutboxWorker(pool, {"telegram": sender}, None, shared_rates={"telegram": rate})
+        for pool in (sessions, create_sessionmaker(other_engine))
+    ]
+    messages = [(3000 + n, f"news {n}") for n in range(40)]
+    await queue(sessions, messages)
+    stop = asyncio.Event()
+    running = [asyncio.create_task(worker.run(stop)) for worker in workers]
+    try:
+        await eventually(lambda: len(delivered(fake)) == len(messages), timeout=30)
+    finally:
+        stop.set()
+        await asyncio.gather(*running)
+        await bot.session.close()
+        await other_engine.dispose()
+    assert fake.too_many == 0
+    sends = sorted(c.at for c in fake.calls if c.method == "sendmessage" and c.result)
+    assert len(sends) == len(messages)
+    per_second = (len(sends) - 1) / (sends[-1] - sends[0])
+    assert per_second <= rate * 1.15
+    assert per_second >= rate * 0.7, "the instances did not send in parallel at the shared rate"

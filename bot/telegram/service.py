@@ -31,6 +31,7 @@ from bot.delivery import DeliveryFailed
 from bot.intake import Intake
 from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
+from bot.telegram.responses import keep_response_classes
 from bot.telegram.sender import TelegramSender
 from handlers.i18n import LOCALES, Catalogs
 from handlers.intake_notes import delay_note, failure_note
@@ -110,6 +111,7 @@ class TelegramChannel:
             if settings.telegram_api_url
             else None
         )
+        keep_response_classes()
         try:
             self.bot = Bot(
                 token.get_secret_value(),

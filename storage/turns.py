@@ -1,0 +1,102 @@
+"""One dialog step's reads in one statement: the account, its person, the person's latest
+consent and the conversation state, by the messenger's ids (issue 14: a steady step used to
+read them with five statements)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import ChannelAccount, Consent, ConversationState, Person
+from storage.records import AccountRecord, PersonRecord, StateRecord
+
+#: `last_seen_at` says which account a person last wrote from (where to write to them); an
+#: hour's precision is enough for that, and spares a write on nearly every update.
+LAST_SEEN_PRECISION = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Turn:
+    account: AccountRecord
+    person: PersonRecord
+    #: The latest answer to the notice: given, notice version, when; None when never asked.
+    consent: tuple[bool, str, datetime] | None
+    state: StateRecord | None
+    #: The state row's version, for the compare-and-set that saves it; None when there is none.
+    version: int | None
+
+
+_earlier = aliased(Consent)
+_latest_consent = (
+    select(_earlier.id)
+    .where(_earlier.person_id == Person.id)
+    .order_by(_earlier.at.desc(), _earlier.id.desc())
+    .limit(1)
+    .correlate(Person)
+    .scalar_subquery()
+)
+
+_TURN = (
+    select(
+        ChannelAccount.id,
+        ChannelAccount.person_id,
+        ChannelAccount.verified_phone,
+        ChannelAccount.unreachable,
+        ChannelAccount.last_seen_at,
+        Person.role,
+        Person.department_id,
+        Person.locale,
+        Person.surname,
+        Person.given_name,
+        Person.patronymic,
+        Person.residence,
+        Person.phone,
+        Person.email,
+        Consent.given,
+        Consent.notice_version,
+        Consent.at,
+        ConversationState.step,
+        ConversationState.data,
+        ConversationState.version,
+    )
+    .join(Person, Person.id == ChannelAccount.person_id)
+    .outerjoin(Consent, Consent.id == _latest_consent)
+    .outerjoin(ConversationState, ConversationState.account_id == ChannelAccount.id)
+)
+
+
+async def load_turn(
+    session: AsyncSession, channel: str, external_id: str, now: datetime
+) -> Turn | None:
+    """The step's account, person, consent and state; None for a first contact. Writing makes
+    the account reachable again, and `last_seen_at` is moved at most hourly."""
+    row = (
+        await session.execute(
+            _TURN.where(
+                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    account = AccountRecord(row[0], row[1], channel, external_id, row[2], False)
+    if row[3] or row[4] <= now - LAST_SEEN_PRECISION:
+        await session.execute(
+            update(ChannelAccount)
+            .where(
+                ChannelAccount.id == account.id,
+                or_(
+                    ChannelAccount.unreachable.is_(True),
+                    ChannelAccount.last_seen_at <= now - LAST_SEEN_PRECISION,
+                ),
+            )
+            .values(last_seen_at=now, unreachable=False)
+            .execution_options(synchronize_session=False)
+        )
+    person = PersonRecord(row[1], *row[5:14])  # type: ignore[arg-type]
+    consent = None if row[14] is None else (bool(row[14]), str(row[15]), row[16])
+    if row[17] is None:
+        return Turn(account, person, consent, None, None)
+    return Turn(account, person, consent, StateRecord(row[17], dict(row[18])), int(row[19]))

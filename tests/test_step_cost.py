@@ -1,0 +1,116 @@
+"""Issue 14: a dialog step costs a fixed, small number of SQL statements, whatever the history
+— a citizen notices when each message waits on a dozen round trips to the database."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from handlers.conversation import Conversation
+from handlers.types import Incoming
+from storage.errors import Conflict
+from storage.inbox import NewUpdate
+from storage.records import StateRecord
+from storage.uow import unit_of_work
+from tests.harness import Chat, Clock, onboard
+
+#: Claim the update, one read of account, person, consent and state, one write of the state,
+#: keep the replies; BEGIN is counted, COMMIT is not a statement.
+STEADY_STEP_STATEMENTS = 5
+
+
+@contextmanager
+def counted(engine: AsyncEngine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+
+async def stored_step(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    conversation: Conversation,
+    clock: Clock,
+    text: str,
+) -> tuple[str, list[str]]:
+    """An update through the durable inbox, as a messenger's would come: the replies, and the
+    statements its handling ran."""
+    async with unit_of_work(sessions) as uow:
+        [inbox_id] = await uow.inbox.store(
+            [NewUpdate("test", text, "citizen-1", {"text": text})], clock()
+        )
+    assert inbox_id is not None
+    with counted(engine) as statements:
+        handled = await conversation.handle_stored(
+            inbox_id, Incoming("test", "citizen-1", text=text, locale_hint="uk")
+        )
+    assert handled is not None
+    return "\n".join(reply.text for reply in handled.replies), statements
+
+
+async def test_a_steady_step_runs_a_fixed_handful_of_statements(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    conversation: Conversation,
+    chat: Chat,
+    clock: Clock,
+) -> None:
+    await onboard(chat)
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Communal services")
+    for n in range(3):
+        clock.advance(seconds=20)
+        text, statements = await stored_step(
+            engine, sessions, conversation, clock, f"The street lights are off, day {n}."
+        )
+        assert "Done" in text, text
+        assert len(statements) <= STEADY_STEP_STATEMENTS, statements
+
+
+async def test_the_first_message_after_an_hour_marks_the_account_seen(
+    engine: AsyncEngine, conversation: Conversation, chat: Chat, clock: Clock
+) -> None:
+    await onboard(chat)
+    clock.advance(hours=2)
+    with counted(engine) as statements:
+        await chat.send("/menu")
+    assert statements.count("UPDATE") == 2  # last_seen_at, then the state
+    clock.advance(minutes=10)
+    with counted(engine) as statements:
+        await chat.send("/menu")
+    assert statements.count("UPDATE") == 1
+
+
+async def test_a_step_never_overwrites_what_another_step_saved_meanwhile(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """No row lock is held while a step runs (PostgreSQL): the state is saved only if nobody
+    saved it since it was read, so a draft is never silently lost."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE)")
+    async with unit_of_work(sessions) as uow:
+        turn = await uow.turn("test", "citizen-1", clock())
+        await uow.conversations.save(turn.account.id, StateRecord("menu"), clock())
+    async with unit_of_work(sessions) as slow:
+        read = await slow.turn("test", "citizen-1", clock())
+        async with unit_of_work(sessions) as fast:
+            other = await fast.turn("test", "citizen-1", clock())
+            draft = StateRecord("text", {"draft": {"kind": "complaint"}})
+            await fast.conversations.save(other.account.id, draft, clock())
+        with pytest.raises(Conflict):
+            await slow.conversations.save(read.account.id, StateRecord("menu"), clock())
+    async with unit_of_work(sessions) as uow:
+        kept = await uow.turn("test", "citizen-1", clock())
+    assert kept.state is not None
+    assert kept.state.data["draft"] == {"kind": "complaint"}
