@@ -68,7 +68,7 @@ async def test_a_steady_step_runs_a_fixed_handful_of_statements(
     await onboard(chat)
     await chat.send("/new")
     await chat.tap("Complaint")
-    await chat.tap("Communal services")
+    await chat.tap("Street lighting")
     for n in range(3):
         clock.advance(seconds=20)
         text, statements = await stored_step(
