@@ -1,5 +1,6 @@
 """Schema migrations, run from inside the application's event loop."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +19,32 @@ def alembic_config() -> Config:
     return config
 
 
+def in_one_transaction(connection: Connection, migrate: Callable[[Connection], None]) -> None:
+    """Run `migrate` in one transaction. On SQLite, foreign keys are off meanwhile: a batch
+    migration rebuilds a table by dropping it, which other tables' rows refer to (SQLite's
+    documented procedure for altering a table; the pragma is ignored inside a transaction)."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            migrate(connection)
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise RuntimeError("the migration left rows that refer to missing rows")
+    finally:
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection: Connection, statement: str) -> None:
+    # On the driver's connection, so that SQLAlchemy does not begin a transaction first.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     config = alembic_config()
 
@@ -25,8 +52,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        await connection.run_sync(in_one_transaction, run)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
@@ -36,8 +63,8 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        await connection.run_sync(in_one_transaction, run)
 
 
 async def is_current(engine: AsyncEngine) -> bool:

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
+from storage.migrate import in_one_transaction
 from storage.models import Base
 from storage.types import UTCDateTime
 
@@ -60,8 +61,8 @@ def database_url() -> str:
 async def run_from_command_line() -> None:
     engine = create_engine(database_url())
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(run_on)
+        async with engine.connect() as connection:
+            await connection.run_sync(in_one_transaction, run_on)
     finally:
         await engine.dispose()
 
