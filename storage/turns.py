@@ -2,7 +2,7 @@
 consent and the conversation state, by the messenger's ids (issue 14: a steady step used to
 read them with five statements)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -38,6 +38,8 @@ _latest_consent = (
     .scalar_subquery()
 )
 
+PERSON_FIELDS = tuple(f.name for f in fields(PersonRecord) if f.name != "id")
+
 _TURN = (
     select(
         ChannelAccount.id,
@@ -45,21 +47,14 @@ _TURN = (
         ChannelAccount.verified_phone,
         ChannelAccount.unreachable,
         ChannelAccount.last_seen_at,
-        Person.role,
-        Person.department_id,
-        Person.locale,
-        Person.surname,
-        Person.given_name,
-        Person.patronymic,
-        Person.residence,
-        Person.phone,
-        Person.email,
         Consent.given,
         Consent.notice_version,
         Consent.at,
         ConversationState.step,
         ConversationState.data,
         ConversationState.version,
+        # Every field of the person's record, whatever it gains, by name.
+        *(getattr(Person, name) for name in PERSON_FIELDS),
     )
     .join(Person, Person.id == ChannelAccount.person_id)
     .outerjoin(Consent, Consent.id == _latest_consent)
@@ -95,8 +90,8 @@ async def load_turn(
             .values(last_seen_at=now, unreachable=False)
             .execution_options(synchronize_session=False)
         )
-    person = PersonRecord(row[1], *row[5:14])  # type: ignore[arg-type]
-    consent = None if row[14] is None else (bool(row[14]), str(row[15]), row[16])
-    if row[17] is None:
+    person = PersonRecord(row[1], *row[11:])
+    consent = None if row[5] is None else (bool(row[5]), str(row[6]), row[7])
+    if row[8] is None:
         return Turn(account, person, consent, None, None)
-    return Turn(account, person, consent, StateRecord(row[17], dict(row[18])), int(row[19]))
+    return Turn(account, person, consent, StateRecord(row[8], dict(row[9])), int(row[10]))
