@@ -158,7 +158,7 @@ AUTHOR_CATEGORIES: tuple[AuthorCategory, ...] = (
 
 AUTHOR_CATEGORIES_BY_CODE: dict[str, AuthorCategory] = {c.code: c for c in AUTHOR_CATEGORIES}
 
-#: The 7.x codes before the renumbering (migration 0010) and what each became; categories the
+#: The 7.x codes before the renumbering (migration 0008) and what each became; categories the
 #: classifier has no code for (a family of a fallen defender, a displaced person, "other", a
 #: disability without its group) lose the code — the privilege flag stays, and an operator may
 #: pick the right one with /classify.

@@ -212,7 +212,7 @@ def as_at_0007(**values: object) -> Any:
 
 async def test_classifier_858_migration_rewrites_the_old_codes(database_url: str) -> None:
     """Stored 1.6 and the old 7.x numbering mean something else in the classifier: migration
-    0010 rewrites them, each appeal's change an event row."""
+    0008 rewrites them, each appeal's change an event row."""
     from datetime import UTC, date, datetime
 
     from sqlalchemy import insert
