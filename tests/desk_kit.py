@@ -117,3 +117,20 @@ async def register_by_phone(operator: Chat, phone: str) -> None:
 
 #: Who signs the answers in these tests: a head of a body may sign an answer to a complaint too.
 SIGNATORY = "Олена Ковальчук; начальник управління"
+
+
+async def answer(
+    executor: Chat, index: str, result: str, *, approver: Chat | None = None
+) -> None:
+    """The executor answers `index` with `result`, signing it the first time they are asked;
+    `approver`, an operator, then approves it for the citizen (CNAP's control)."""
+    await executor.send(f"/answer {index}")
+    await executor.send("The answer text.")
+    await executor.tap("Done")
+    await executor.tap(result)
+    if "Who signs the answer?" in executor.text:
+        await executor.send(SIGNATORY)
+    await executor.tap("Send the answer")
+    if approver is not None:
+        await approver.send(f"/approve {index}")
+        assert "approved and sent" in approver.text, approver.text

@@ -17,7 +17,7 @@ from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.models import Appeal
 from storage.uow import unit_of_work
-from tests.desk_kit import action_of, make_staff, outbox_for
+from tests.desk_kit import action_of, answer, make_staff, outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 #: What must never appear in anything public: the seeded citizens' names, residences, phones,
@@ -57,7 +57,7 @@ async def file_with_choices(
     *,
     text: str,
     kind: str = "Complaint",
-    topic: str = "Communal services",
+    topic: str = "Street lighting",
     location: tuple[float, float] | None = None,
     publish: bool = False,
     confidential: bool = False,
@@ -88,14 +88,6 @@ async def file_with_choices(
     await chat.tap("Continue")
     await chat.tap("Submit")
     assert "Your appeal is registered." in chat.text, chat.text
-
-
-async def answer(executor: Chat, index: str, result: str) -> None:
-    await executor.send(f"/answer {index}")
-    await executor.send("The answer text.")
-    await executor.tap("Done")
-    await executor.tap(result)
-    await executor.tap("Send the answer")
 
 
 async def rate(
@@ -131,13 +123,13 @@ async def seed_register(
         citizen, text=PUBLISHED_TEXT, location=(50.74723, 25.32541), publish=True
     )
     await file_with_choices(
-        citizen, text=CONFIDENTIAL_TEXT, kind="Proposal", topic="Transport", confidential=True
+        citizen, text=CONFIDENTIAL_TEXT, kind="Proposal", topic="Public transport", confidential=True
     )
     await file_with_choices(
         other,
         text=HIDDEN_TEXT,
         kind="Application",
-        topic="Housing",
+        topic="My building",
         name="Коваль Катерина Іванівна",
         residence="м. Луцьк, вул. Рівненська, 7",
         phone="+380671234567",
@@ -154,9 +146,9 @@ async def seed_register(
     await operator.send("/extend К-3 15.01.2027 an on-site inspection is needed")
     assert "extended to 15 January 2027" in operator.text, operator.text
     clock.advance(days=2)
-    await answer(zhkh, "Ш-1", "resolved positively")
+    await answer(zhkh, "Ш-1", "resolved positively", approver=operator)
     clock.advance(days=2)
-    await answer(transport, "Ш-2", "explained")
+    await answer(transport, "Ш-2", "explained", approver=operator)
     await rate(sessions, citizen, "Ш-1", "4")
     await rate(sessions, citizen, "Ш-2", "2")
     return Register(operator, citizen, other)

@@ -247,7 +247,7 @@ async def test_a_post_registers_an_appeal_the_operators_see_in_their_queue(
     assert "М-6" not in body  # the index goes only to the author's own contact
     assert "М-6" in mail.payload["body"]
     assert (appeal.residence, appeal.patronymic) == ("м. Луцьк, вул. Винниченка, 12", "Петрівна")
-    assert appeal.receipt_form == "1.6"
+    assert appeal.receipt_form == "1.1"  # electronic, as filed in the bots
     assert shown[0]["description"] is None  # not published unless the author asked
     await operator.send("/queue")
     assert "М-6" in operator.text

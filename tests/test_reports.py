@@ -18,7 +18,7 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.attachments import AttachmentStore
-from tests.desk_kit import SIGNATORY, action_of, make_staff, outbox_for
+from tests.desk_kit import action_of, answer, make_staff, outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,11 +72,9 @@ async def known_set(
     await operator.send("/assign К-3 zhkh")
     await zhkh.send("/take К-3")
     clock.advance(days=2)
-    await answer(zhkh, "Ш-1", "resolved positively")
-    await operator.send("/approve Ш-1")
+    await answer(zhkh, "Ш-1", "resolved positively", approver=operator)
     clock.advance(days=2)
-    await answer(transport, "Ш-2", "explained")
-    await operator.send("/approve Ш-2")
+    await answer(transport, "Ш-2", "explained", approver=operator)
     for index, score in (("Ш-1", "4"), ("Ш-2", "2")):
         answers = [
             m
@@ -85,15 +83,6 @@ async def known_set(
         ]
         await citizen.press(action_of(answers[-1], score))
     return operator
-
-
-async def answer(executor: Chat, index: str, result: str) -> None:
-    await executor.send(f"/answer {index}")
-    await executor.send("The answer text.")
-    await executor.tap("Done")
-    await executor.tap(result)
-    await executor.send(SIGNATORY)
-    await executor.tap("Send the answer")
 
 
 async def test_stats_in_the_bot_with_a_chart(known_set: Chat, store: AttachmentStore) -> None:
