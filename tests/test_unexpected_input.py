@@ -77,7 +77,7 @@ async def test_a_button_from_an_old_message_is_answered_politely(chat: Chat) -> 
     await chat.tap("Complaint")
     await chat.press(old_kind_button)
     assert "That button belongs to an earlier message" in chat.text
-    assert "Which area does your appeal concern?" in chat.text
+    assert "What is your appeal about?" in chat.text
 
 
 async def test_a_forged_button_does_nothing(chat: Chat) -> None:
@@ -200,7 +200,7 @@ async def test_typing_a_buttons_label_is_the_same_as_tapping_it(chat: Chat) -> N
     await chat.send("new appeal")
     assert "What kind of appeal is it?" in chat.text
     await chat.send("  COMPLAINT ")
-    assert "Which area does your appeal concern?" in chat.text
+    assert "What is your appeal about?" in chat.text
 
 
 async def test_a_toggled_option_may_replace_its_own_message(chat: Chat) -> None:

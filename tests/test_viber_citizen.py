@@ -137,7 +137,7 @@ async def test_typing_works_where_the_share_button_does_not(
         await user.tap("Погоджуюся")
         await user.tap("Нове звернення")
         await user.tap("Заява")
-        await user.tap("Житлова")
+        await user.tap("Мій будинок")
         await user.say("Прошу відремонтувати дах над під'їздом, тече під час дощу.")
         await user.tap("Готово")
         await user.tap("Пропустити")

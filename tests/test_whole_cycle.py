@@ -211,8 +211,10 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
             lambda: "\n".join(telegram.texts(OPERATOR)).count("очікує Вашої перевірки") == 2
         )
 
+        before = len(telegram.texts(OPERATOR))
         await operator.say("/appeal Ш-1")
-        assert "Відповідь, що очікує перевірки:" in operator.last
+        # The card, then the answer's file as a document of its own.
+        assert "Відповідь, що очікує перевірки:" in "\n".join(telegram.texts(OPERATOR)[before:])
         await operator.tap("Погодити й надіслати")
         assert "погоджено й надіслано громадянинові" in operator.last
 
