@@ -119,9 +119,7 @@ async def register_by_phone(operator: Chat, phone: str) -> None:
 SIGNATORY = "Олена Ковальчук; начальник управління"
 
 
-async def answer(
-    executor: Chat, index: str, result: str, *, approver: Chat | None = None
-) -> None:
+async def answer(executor: Chat, index: str, result: str, *, approver: Chat | None = None) -> None:
     """The executor answers `index` with `result`, signing it the first time they are asked;
     `approver`, an operator, then approves it for the citizen (CNAP's control)."""
     await executor.send(f"/answer {index}")

@@ -123,7 +123,11 @@ async def seed_register(
         citizen, text=PUBLISHED_TEXT, location=(50.74723, 25.32541), publish=True
     )
     await file_with_choices(
-        citizen, text=CONFIDENTIAL_TEXT, kind="Proposal", topic="Public transport", confidential=True
+        citizen,
+        text=CONFIDENTIAL_TEXT,
+        kind="Proposal",
+        topic="Public transport",
+        confidential=True,
     )
     await file_with_choices(
         other,
