@@ -85,11 +85,12 @@ async def submit(
     updated = await ctx.uow.appeals.get(appeal.id)
     assert updated is not None
     if not control:
-        await send_to_citizen(ctx, updated, event.id, event.id)
+        left = await send_to_citizen(ctx, updated, event.id, event.id)
         return Reply(
             ctx._("The answer to appeal {index} is sent to the citizen.").format(
                 index=appeal.reg_index
             )
+            + not_answered_jointly(ctx, left)
         )
 
     def for_operator(view: Ctx) -> Reply:
@@ -140,12 +141,22 @@ async def approve(ctx: Ctx, appeal: AppealRecord) -> Reply:
     )
     updated = await ctx.uow.appeals.get(appeal.id)
     assert updated is not None
-    await send_to_citizen(ctx, updated, submitted[-1] if submitted else event.id, event.id)
+    left = await send_to_citizen(ctx, updated, submitted[-1] if submitted else event.id, event.id)
     return Reply(
         ctx._("The answer to appeal {index} is approved and sent to the citizen.").format(
             index=appeal.reg_index
         )
+        + not_answered_jointly(ctx, left)
     )
+
+
+def not_answered_jointly(ctx: Ctx, left: list[str]) -> str:
+    if not left:
+        return ""
+    return "\n" + ctx._(
+        "Joined to it but not answered with it, as their kind needs another answer (for "
+        "example, a complaint's signatory): {indexes}. Answer them separately."
+    ).format(indexes=", ".join(left))
 
 
 async def rework(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
@@ -238,9 +249,11 @@ def sent_now(ctx: Ctx, appeal: AppealRecord) -> AppealChanges:
 
 async def send_to_citizen(
     ctx: Ctx, appeal: AppealRecord, files_event: int, answer_event: int
-) -> None:
+) -> list[str]:
     """The answer leaves the council: it gets its outgoing number and date, its files follow
-    it to the history line the citizen sees, and it is queued to the citizen."""
+    it to the history line the citizen sees, and it is queued to the citizen, and to the
+    authors of the appeals joined to this one. Returns the joined appeals it could not
+    answer (their kind needs another answer)."""
     if files_event != answer_event:
         await ctx.uow.appeals.move_attachments(appeal.id, files_event, answer_event)
     files = tuple(
@@ -248,6 +261,48 @@ async def send_to_citizen(
         for a in await ctx.uow.appeals.attachments(appeal.id)
         if a.event_id == answer_event
     )
+    await deliver(ctx, appeal, files)
+    return await answer_joined(ctx, appeal, files)
+
+
+async def answer_joined(
+    ctx: Ctx, lead: AppealRecord, files: tuple[OutgoingFile, ...]
+) -> list[str]:
+    """Each appeal joined to `lead` and still awaiting its answer gets the same answer, under
+    its own outgoing number, with the same files; each author rates their own."""
+    left: list[str] = []
+    result = Result(lead.result or Result.EXPLAINED.value)
+    for joined in await ctx.uow.appeals.joined_to(lead.id):
+        status = Status(joined.status)
+        if status not in (Status.ASSIGNED, Status.IN_PROGRESS):
+            continue
+        signatory = signatory_of(lead)
+        if answer_problem(joined.kind, result, lead.refusal_grounds, signatory) is not None:
+            left.append(joined.reg_index)
+            continue
+        changes = AppealChanges(
+            answer_text=lead.answer_text or "",
+            result=result.value,
+            refusal_grounds=lead.refusal_grounds,
+            signatory_name=lead.signatory_name or "",
+            signatory_position=lead.signatory_position or "",
+            executor_id=lead.executor_id,
+        )
+        changes.update(sent_now(ctx, joined))
+        await ctx.uow.appeals.transition(
+            joined.id,
+            status,
+            Status.ANSWERED,
+            act.by_employee(ctx, "answered_jointly", data={"joined_to": lead.reg_index}),
+            **changes,
+        )
+        updated = await ctx.uow.appeals.get(joined.id)
+        assert updated is not None
+        await deliver(ctx, updated, files)
+    return left
+
+
+async def deliver(ctx: Ctx, appeal: AppealRecord, files: tuple[OutgoingFile, ...]) -> None:
     citizen = await notify.reader(ctx, appeal.author_id)
     rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
     await notify.citizen(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from handlers import feedback, linking, staff_card, staff_commands, staff_flow
+from handlers import feedback, joining, linking, staff_card, staff_commands, staff_flow
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
 from handlers.file_gate import accepts_files
@@ -19,6 +19,7 @@ from handlers.offer import OFFERED, keep_words
 from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import (
     Act,
+    JoinTo,
     ListKind,
     Menu,
     MenuItem,
@@ -234,6 +235,8 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         result = await feedback.on_feedback(ctx, payload)
     elif isinstance(payload, OpenCard | Act):
         result = await staff_flow.on_button(ctx, payload)
+    elif isinstance(payload, JoinTo):
+        result = await joining.on_join(ctx, payload) if is_staff(staff_card.role_of(ctx)) else None
     elif isinstance(payload, TurnPage):
         result = await turn_page(ctx, payload)
     if result is not None:

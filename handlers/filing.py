@@ -2,6 +2,7 @@
 
 import secrets
 
+from handlers import duplicates
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.file_checks import keep_file
@@ -63,6 +64,13 @@ async def advance(ctx: Ctx, current: str, *before: Reply) -> list[Reply]:
     draft = ctx.draft
     if draft.get("editing"):
         return await ctx.goto("summary", *before)
+    if current == "location":
+        offered = await duplicates.for_draft(ctx)
+        draft["similar"] = offered.id if offered else None
+        draft.pop("joined_to", None)
+        if offered is not None:
+            return await ctx.goto("similar", *before)
+    current = "location" if current == "similar" else current
     if (
         current == "location"
         and ctx.person.has_profile

@@ -7,6 +7,7 @@ from handlers import (
     correction,
     feedback,
     filing,
+    me_too,
     menu,
     my_appeals,
     offer,
@@ -91,6 +92,11 @@ STEPS: dict[str, Step] = {
         numbered("profile", filing.ask_profile),
         filing.answer_profile,
         N_("Please answer with a button whether to use your saved details."),
+    ),
+    "similar": Step(
+        me_too.ask_similar,
+        me_too.answer_similar,
+        N_("Please answer with a button: is it the same problem as the one reported nearby?"),
     ),
     "name": Step(
         numbered("name", filing.ask_name),
@@ -241,6 +247,7 @@ FILING_STEPS = frozenset(
         "topic",
         "text",
         "location",
+        "similar",
         "profile",
         "name",
         "residence",

@@ -166,6 +166,19 @@ class TurnPage(Payload):
         return self.page < 100_000
 
 
+class SimilarAnswer(StrEnum):
+    JOIN = "join"
+    OWN = "own"
+
+
+@dataclass(frozen=True)
+class SimilarChoice(Payload):
+    """Join the open appeal about the same problem nearby, or file one's own."""
+
+    prefix = "same"
+    answer: SimilarAnswer
+
+
 # --- staff -------------------------------------------------------------------------------------
 
 
@@ -198,6 +211,15 @@ class Act(Payload):
     prefix = "sa"
     action: CardAction
     appeal_id: int
+
+
+@dataclass(frozen=True)
+class JoinTo(Payload):
+    """Join an appeal to an open one about the same problem (its answer reaches both)."""
+
+    prefix = "jn"
+    appeal_id: int
+    lead_id: int
 
 
 @dataclass(frozen=True)
@@ -307,7 +329,7 @@ CHANGE = Change().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.
-GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act, TurnPage)
+GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act, JoinTo, TurnPage)
 
 
 def global_payload(action: str | None) -> Payload | None:

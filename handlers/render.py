@@ -41,6 +41,8 @@ EVENT_NAMES: dict[str, str] = {
     "text_hidden": N_("the text's publication changed by an operator"),
     "approved": N_("answer approved and sent"),
     "rework": N_("answer returned for rework"),
+    "joined": N_("joined to an appeal about the same problem"),
+    "answered_jointly": N_("answered with the appeal it is joined to"),
 }
 
 
@@ -145,6 +147,8 @@ def event_line(ctx: Ctx, event: EventRecord) -> str:
         what = ctx._("Registered.")
     elif event.kind == "supplemented":
         what = ctx._("You added information.")
+    elif event.kind == "joined":
+        what = ctx._("Considered together with other residents' appeals about the same problem.")
     elif event.kind == "withdrawn":
         what = ctx._("You withdrew the appeal.")
     elif event.to_status:

@@ -60,12 +60,22 @@ async def ask_answer(ctx: Ctx) -> Reply:
     templates = (
         await ctx.uow.templates.of_department(appeal.department_id) if appeal is not None else []
     )
+    joined = await ctx.uow.appeals.joined_to(appeal.id) if appeal is not None else []
+    text = ctx._(
+        "Write the answer to appeal {index}: text in one or more messages, and files if "
+        "needed. Then tap “Done”."
+    ).format(index=appeal.reg_index if appeal else "")
+    if joined:
+        # The same words go to every joined author: a name or a flat number would disclose them.
+        text += "\n" + ctx.ngettext(
+            "The answer also goes to the author of {count} appeal joined to this one: do not "
+            "address it to one person by name.",
+            "The answer also goes to the authors of {count} appeals joined to this one: do not "
+            "address it to one person by name.",
+            len(joined),
+        ).format(count=len(joined))
     return Reply(
-        ctx._(
-            "Write the answer to appeal {index}: text in one or more messages, and files if "
-            "needed. Then tap “Done”."
-        ).format(index=appeal.reg_index if appeal else "")
-        + ("\n" + ctx._("Or start from a template of your department:") if templates else ""),
+        text + ("\n" + ctx._("Or start from a template of your department:") if templates else ""),
         (
             *(Button(t.title, UseTemplate(t.id).pack()) for t in templates[:TEMPLATE_BUTTONS]),
             Button(ctx._("Done"), DONE),

@@ -1,5 +1,6 @@
 """What staff see: an appeal's card within their role, and lists of appeals."""
 
+from handlers import duplicates
 from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.paging import page_buttons, page_line
@@ -107,6 +108,8 @@ def _event_line(ctx: Ctx, event: EventRecord) -> str:
     parts = [moment(ctx, event.at), role_name(ctx, event.actor_role), event_name(ctx, event.kind)]
     if event.to_status and event.kind != event.to_status:
         parts.append(status_name(ctx, event.to_status))
+    if event.data.get("joined_to"):
+        parts.append(ctx._("to appeal {index}").format(index=event.data["joined_to"]))
     if event.data.get("earlier"):
         parts.append(ctx._("the earlier appeal {index}").format(index=event.data["earlier"]))
     if event.data.get("authority"):
@@ -229,6 +232,10 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 ctx._("Repeated; the earlier appeal: {index}").format(index=parent.reg_index)
             )
     lines += place_lines(ctx, appeal)
+    same, join_buttons = await duplicates.card_lines(
+        ctx, appeal, can(role_of(ctx), Permission.TRIAGE)
+    )
+    lines += same
     lines += ["", appeal.text]
     if appeal.status == Status.ON_REVIEW.value and appeal.answer_text:
         lines += ["", ctx._("The answer awaiting review:"), appeal.answer_text]
@@ -246,7 +253,7 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         OutgoingFile(a.storage_key, a.name, a.mime, a.size)
         for a in await ctx.uow.appeals.attachments(appeal.id)
     )
-    return Reply("\n".join(lines), actions(ctx, appeal), files=files, columns=2)
+    return Reply("\n".join(lines), (*actions(ctx, appeal), *join_buttons), files=files, columns=2)
 
 
 def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:

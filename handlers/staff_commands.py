@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from handlers import answer_control, staff_templates
+from handlers import answer_control, joining, staff_templates
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.payloads import CardAction, ListKind
@@ -335,6 +335,16 @@ async def answer(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
     return await start_answer(ctx, appeal)
 
 
+async def merge(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
+    words = rest.split()
+    if len(words) != 1:
+        return command.usage_reply(ctx)
+    lead = await visible(ctx, words[0])
+    if lead is None:
+        return [not_found(ctx, words[0])]
+    return [await joining.join(ctx, appeal, lead)]
+
+
 async def classify(
     ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str
 ) -> list[Reply]:
@@ -619,6 +629,17 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             aliases=("/призначити",),
             on_appeal=assign,
             card_action=CardAction.ASSIGN,
+        ),
+        StaffCommand(
+            "/merge",
+            Permission.TRIAGE,
+            N_(
+                "/merge INDEX EARLIER — join an appeal to an open one about the same problem: "
+                "one answer reaches both authors"
+            ),
+            N_("Usage: /merge INDEX EARLIER, for example /merge Ш-14 К-9"),
+            aliases=("/приєднати",),
+            on_appeal=merge,
         ),
         StaffCommand(
             "/extend",

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from handlers import notify
+from handlers import joining, notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
@@ -63,6 +63,11 @@ def summary_text(ctx: Ctx) -> str:
         ctx._("Text: {value}").format(value=preview(ctx, draft_text(ctx)) or missing),
         ctx._("Files: {count}").format(count=len(d.get("attachments", []))),
         ctx._("Place of the problem: {value}").format(value=location),
+        *(
+            [ctx._("Joined to the appeal about the same problem nearby: yes")]
+            if d.get("joined_to")
+            else []
+        ),
         ctx._("Author: {value}").format(value=name),
         ctx._("Place of residence: {value}").format(value=d.get("residence") or missing),
         ctx._("Phone: {value}").format(value=phone),
@@ -223,6 +228,8 @@ async def submit(ctx: Ctx) -> list[Reply]:
     appeal = await register_appeal(
         ctx, replace(new, attachment_ids=tuple(d.get("attachments", [])))
     )
+    if d.get("joined_to"):
+        appeal = await joining.join_filed(ctx, appeal, int(d["joined_to"]))
     await ctx.uow.people.save_profile(ctx.person.id, draft_profile(ctx), ctx.now)
     ctx.discard_draft()
     ctx.state.step = "menu"
@@ -389,6 +396,11 @@ def registered_reply(ctx: Ctx, appeal: AppealRecord, *, on_behalf: bool = False)
         received=day(ctx, appeal.received_on),
         due=day(ctx, appeal.due_on),
     )
+    if appeal.joined_to_id:
+        text += "\n\n" + ctx._(
+            "It is joined to the appeal about the same problem nearby, which a department is "
+            "already working on: the answer to it will come to you as well."
+        )
     if after_hours(appeal.submitted_at, appeal.received_on, ctx.config.calendar):
         # The receipt date is a later day than the citizen's own: say why (a setting).
         text += "\n\n" + ctx._(

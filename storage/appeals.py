@@ -11,7 +11,16 @@ from reception.statuses import Status, ensure_transition
 from storage.convert import to_record
 from storage.errors import Conflict
 from storage.inserts import insert_once
-from storage.listings import DueBetween, Listing, OfAuthor, Overdue, Queue, Search
+from storage.listings import (
+    DueBetween,
+    JoinedTo,
+    Listing,
+    OfAuthor,
+    Overdue,
+    Queue,
+    Search,
+    Similar,
+)
 from storage.models import Appeal, AppealCounter, AppealEvent, Attachment
 from storage.records import (
     AppealChanges,
@@ -262,6 +271,12 @@ class AppealRepository:
         self, today: date, department_id: int | None, limit: int = 50
     ) -> list[AppealRecord]:
         return (await self.page(Overdue(today, department_id), 0, limit, False)).items
+
+    async def similar(self, similar: "Similar", limit: int = 3) -> list[AppealRecord]:
+        return (await self.page(similar, 0, limit, counted=False)).items
+
+    async def joined_to(self, lead_id: int, limit: int = 500) -> list[AppealRecord]:
+        return (await self.page(JoinedTo(lead_id), 0, limit, counted=False)).items
 
     async def page(
         self, listing: "Listing", offset: int, limit: int, counted: bool = True

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from sqlalchemy import and_, false, or_
+
 from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES, Status
 from storage.convert import values_of
 from storage.models import Appeal
@@ -157,3 +159,61 @@ class Near:
 
     def order(self) -> Sequence[Any]:
         return [Appeal.submitted_at.desc(), Appeal.id.desc()]
+
+
+#: A typed address shorter than this says too little to match another appeal's place.
+MIN_ADDRESS_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Similar:
+    """Open appeals that may be about the same problem: the same topic (and everyday category,
+    where both have one: roads and lighting share a topic), at about the same place
+    (within `metres` of the point, or naming the address typed), and not themselves joined to
+    another. The oldest first: it is the one the others join."""
+
+    topic: str
+    latitude: float | None
+    longitude: float | None
+    address: str | None
+    metres: int
+    exclude_id: int | None = None
+    category: str | None = None
+
+    def where(self) -> Sequence[Any]:
+        same_category = (
+            [or_(Appeal.category.is_(None), Appeal.category == self.category)]
+            if self.category
+            else []
+        )
+        places = []
+        if self.latitude is not None and self.longitude is not None:
+            near = Near(self.latitude, self.longitude, self.metres, None)
+            places.append(and_(*near.where()))
+        address = (self.address or "").strip().casefold()
+        if len(address) >= MIN_ADDRESS_CHARS:
+            places.append(Appeal.search_public.contains(address, autoescape=True))
+        return [
+            Appeal.status.in_(values_of(OPEN_STATUSES)),
+            Appeal.topic == self.topic,
+            *same_category,
+            Appeal.joined_to_id.is_(None),
+            Appeal.id != (self.exclude_id or 0),
+            or_(*places) if places else false(),
+        ]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at, Appeal.id]
+
+
+@dataclass(frozen=True)
+class JoinedTo:
+    """The appeals joined to one: its answer reaches their authors too."""
+
+    lead_id: int
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.joined_to_id == self.lead_id]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at, Appeal.id]

@@ -125,6 +125,8 @@ class Appeal(Base):
     draft_key: Mapped[str] = mapped_column(String(40), unique=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    #: The appeal about the same problem whose answer this one receives (duplicates joined).
+    joined_to_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str] = mapped_column(String(8))
     coauthors: Mapped[int] = mapped_column(Integer, default=1)

@@ -81,6 +81,8 @@ class NewAppeal:
     receipt_sign: str
     attachment_ids: tuple[int, ...] = ()
     parent_id: int | None = None
+    #: An open appeal about the same problem the author chose to join ("me too").
+    joined_to_id: int | None = None
     #: The everyday category chosen (CATEGORIES_FILE); None when filed another way.
     category: str | None = None
     coauthor_names: str | None = None
@@ -146,6 +148,7 @@ class AppealRecord:
     outgoing_number: str | None = None
     outgoing_date: date | None = None
     closed_at: datetime | None = None
+    joined_to_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class AppealChanges(TypedDict, total=False):
     signatory_position: str
     outgoing_number: str
     outgoing_date: date
+    joined_to_id: int | None
 
 
 class Classification(TypedDict, total=False):

@@ -1,0 +1,147 @@
+"""An operator joins an appeal to an open one about the same problem (see `duplicates`)."""
+
+from handlers import duplicates, notify
+from handlers import staff_actions as act
+from handlers.context import Ctx
+from handlers.duplicates import JOINABLE, LEADS
+from handlers.payloads import JoinTo
+from handlers.render import day
+from handlers.staff_card import card, visible_by_id
+from handlers.types import Reply
+from reception.roles import Permission, Role
+from reception.statuses import Status
+from storage.records import AppealRecord
+
+
+def _refused(
+    ctx: Ctx, message: str, appeal: AppealRecord, lead: AppealRecord
+) -> act.ActionRefused:
+    return act.ActionRefused(
+        Reply(ctx._(message).format(index=appeal.reg_index, lead=lead.reg_index))
+    )
+
+
+async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
+    """An operator joins `appeal` to `lead` (or to the appeal `lead` is itself joined to)."""
+    act.require(ctx, Permission.TRIAGE)
+    if lead.joined_to_id:
+        lead = await ctx.uow.appeals.get(lead.joined_to_id) or lead
+    if lead.id == appeal.id or appeal.joined_to_id == lead.id:
+        raise _refused(ctx, "Appeal {index} is already joined to {lead}.", appeal, lead)
+    if Status(appeal.status) not in JOINABLE:
+        raise _refused(
+            ctx,
+            "Appeal {index} is no longer awaiting an answer: it cannot be joined.",
+            appeal,
+            lead,
+        )
+    if Status(lead.status) not in LEADS or lead.department_id is None:
+        raise _refused(
+            ctx,
+            "Appeal {lead} is not being worked on by a department: assign it first, then join "
+            "{index} to it.",
+            appeal,
+            lead,
+        )
+    if await ctx.uow.appeals.joined_to(appeal.id):
+        raise _refused(
+            ctx,
+            "Other appeals are joined to {index}: join {lead} to {index} instead.",
+            appeal,
+            lead,
+        )
+    await attach(ctx, appeal, lead)
+    return Reply(
+        ctx._(
+            "Appeal {index} is joined to {lead}: the answer to {lead} reaches its author too. "
+            "Each keeps its own index and due date."
+        ).format(index=appeal.reg_index, lead=lead.reg_index)
+    )
+
+
+async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealRecord:
+    """The citizen chose "me too" while filing: joined if that appeal still fits (open, with a
+    department, the same topic and place); otherwise it waits for the operators like any other."""
+    lead = await ctx.uow.appeals.get(lead_id)
+    if lead is None or Status(lead.status) not in LEADS or lead.department_id is None:
+        return appeal
+    fitting = await duplicates.candidates(
+        ctx,
+        appeal.topic,
+        appeal.latitude,
+        appeal.longitude,
+        appeal.location_text,
+        appeal.id,
+        appeal.category,
+    )
+    if lead.id not in {a.id for a in fitting}:
+        return appeal
+    await attach(ctx, appeal, lead, tell_author=False)
+    return await ctx.uow.appeals.get(appeal.id) or appeal
+
+
+async def attach(
+    ctx: Ctx, appeal: AppealRecord, lead: AppealRecord, *, tell_author: bool = True
+) -> None:
+    """The appeal goes to the lead's department and executor; its author (unless they chose it
+    themselves) and that department's executors are told."""
+    await ctx.uow.appeals.transition(
+        appeal.id,
+        Status(appeal.status),
+        Status.ASSIGNED,
+        act.by_employee(ctx, "joined", data={"joined_to": lead.reg_index}, internal=False),
+        department_id=lead.department_id,
+        executor_id=lead.executor_id,
+        joined_to_id=lead.id,
+    )
+    updated = await ctx.uow.appeals.get(appeal.id)
+    assert updated is not None
+    assert lead.department_id is not None
+    department = await ctx.uow.departments.get(lead.department_id)
+    assert department is not None
+    citizen = await notify.reader(ctx, appeal.author_id)
+    if tell_author:
+        await notify.citizen(
+            ctx,
+            updated,
+            "joined",
+            Reply(
+                citizen._(
+                    "Your appeal {index} is considered together with other residents' appeals about "
+                    "the same problem, by {department}. You will receive the answer here; your "
+                    "appeal keeps its index and its due date, {due}."
+                ).format(
+                    index=appeal.reg_index,
+                    department=department.name(citizen.locale),
+                    due=day(citizen, appeal.due_on),
+                )
+            ),
+        )
+
+    def for_executor(view: Ctx) -> Reply:
+        return Reply(
+            view._(
+                "Appeal {index} is joined to {lead} about the same problem: the answer to {lead} "
+                "reaches both authors."
+            ).format(index=appeal.reg_index, lead=lead.reg_index),
+            (notify.appeal_button(view, updated),),
+        )
+
+    await notify.staff_of(
+        ctx, (Role.EXECUTOR,), lead.department_id, "joined", updated, for_executor
+    )
+
+
+async def on_join(ctx: Ctx, payload: JoinTo) -> list[Reply] | None:
+    """The card's "Join to …" button."""
+    appeal = await visible_by_id(ctx, str(payload.appeal_id))
+    lead = await visible_by_id(ctx, str(payload.lead_id))
+    if appeal is None or lead is None:
+        return None
+    ctx.state.step = "menu"
+    try:
+        done = await join(ctx, appeal, lead)
+    except act.ActionRefused as refused:
+        return [refused.reply]
+    updated = await ctx.uow.appeals.get(appeal.id)
+    return [done, *([await card(ctx, updated)] if updated else [])]
