@@ -193,8 +193,8 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
     if appeal.coauthors > 1:
         lines.append(
             ctx.ngettext(
-                "Collective appeal: {count} signatory",
-                "Collective appeal: {count} signatories",
+                "Collective appeal: {count} co-author",
+                "Collective appeal: {count} co-authors",
                 appeal.coauthors,
             ).format(count=appeal.coauthors)
         )
