@@ -13,6 +13,7 @@ from handlers.render import (
     topic_name,
 )
 from handlers.staff_card import back_to_card, card, pending_appeal
+from handlers.staff_words import canonical
 from handlers.types import Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, TOPICS, ReceiptForm
 from reception.kinds import AppealKind, ReceiptSign
@@ -194,9 +195,9 @@ async def reclassify(ctx: Ctx, appeal: AppealRecord, field: ClassField, code: st
 async def typed(ctx: Ctx, appeal: AppealRecord, rest: str) -> list[Reply] | None:
     """`/classify INDEX FIELD CODE`, or None when the words are not that."""
     words = rest.split()
-    if len(words) != 2 or words[0].lower() not in FIELD_WORDS:
+    if len(words) != 2 or canonical(words[0]) not in FIELD_WORDS:
         return None
-    field = FIELD_WORDS[words[0].lower()]
+    field = FIELD_WORDS[canonical(words[0])]
     if words[1] not in codes(field):
         return None
     reply = await reclassify(ctx, appeal, field, words[1])

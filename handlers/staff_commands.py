@@ -20,6 +20,7 @@ from handlers.staff_classify import start_classify
 from handlers.staff_classify import typed as classify_typed
 from handlers.staff_register import WAY_WORDS
 from handlers.staff_register import begin as begin_register
+from handlers.staff_words import canonical
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -198,21 +199,8 @@ def period(today: date, name: str, previous: bool = False) -> tuple[date, date] 
     return None
 
 
-#: The period words staff may type in Ukrainian.
-PERIOD_WORDS = {
-    "тиждень": "week",
-    "місяць": "month",
-    "квартал": "quarter",
-    "рік": "year",
-    "усе": "all",
-    "все": "all",
-    "попередній": "previous",
-}
-
-
 def period_words(arguments: str) -> list[str]:
-    words = [word.lower() for word in arguments.split()]
-    return [PERIOD_WORDS.get(word, word) for word in words]
+    return [canonical(word) for word in arguments.split()]
 
 
 async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
@@ -295,7 +283,7 @@ async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]
 async def assign(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     words = rest.split()
     # Art. 7 part 4, Art. 15: an assignment the law frowns on is made only when confirmed.
-    confirmed = len(words) > 1 and words[-1].lower() == "confirm"
+    confirmed = len(words) > 1 and canonical(words[-1]) == "confirm"
     if confirmed:
         words = words[:-1]
     if not words or len(words) > 2 or (len(words) == 2 and words[1] not in ("15", "30")):
@@ -357,7 +345,7 @@ async def classify(
 async def register(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     if not arguments:
         return await ctx.goto("staff_register_way")
-    way = WAY_WORDS.get(arguments.lower())
+    way = WAY_WORDS.get(canonical(arguments.strip()))
     return await begin_register(ctx, way) if way else command.usage_reply(ctx)
 
 
@@ -387,7 +375,7 @@ async def send_back(
     ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str
 ) -> list[Reply]:
     ground, _, explanation = rest.partition(" ")
-    if ground.lower() == "art7":
+    if canonical(ground) == "art7":
         if not explanation.strip():
             return command.usage_reply(ctx)
         return [await act.send_back(ctx, appeal, explanation.strip(), lacking_data=True)]
@@ -397,6 +385,7 @@ async def send_back(
 @bounded
 async def reject(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     code, _, comment = rest.partition(" ")
+    code = canonical(code)
     if code not in {reason.value for reason in NotConsidered}:
         return command.usage_reply(ctx)
     reason = NotConsidered(code)
@@ -438,7 +427,7 @@ async def templates(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Rep
 
 async def invite(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     words = arguments.split()
-    role = words[0].lower() if words else ""
+    role = canonical(words[0]) if words else ""
     if role not in ("operator", "admin", "executor") or (role == "executor") != (len(words) == 2):
         return command.usage_reply(ctx)
     department_id = None
@@ -510,7 +499,7 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
 async def hide(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     """Keep an appeal's text off the public page whatever the author chose (it may name
     someone, for one); `off` shows it again."""
-    words = rest.lower().split()
+    words = [canonical(word) for word in rest.split()]
     if words not in ([], ["off"]):
         return command.usage_reply(ctx)
     hidden = not words
@@ -785,14 +774,19 @@ ALIASES: dict[str, str] = {
 }
 
 
+def help_line(ctx: Ctx, command: StaffCommand) -> str:
+    """The command as the help shows it: a Ukrainian help names the Ukrainian command with
+    Ukrainian arguments; the English one adds the Ukrainian aliases after it."""
+    line = ctx._(command.help)
+    if line.startswith(command.aliases):
+        return line
+    return line + "".join(f" · {alias}" for alias in command.aliases)
+
+
 def staff_help(ctx: Ctx) -> str:
     role = role_of(ctx)
     lines = [ctx._("You work in the reception as: {role}.").format(role=role_name(ctx, role))]
-    lines += [
-        ctx._(c.help) + "".join(f" · {alias}" for alias in c.aliases)
-        for c in STAFF_COMMANDS.values()
-        if can(role, c.permission)
-    ]
+    lines += [help_line(ctx, c) for c in STAFF_COMMANDS.values() if can(role, c.permission)]
     lines.append(
         ctx._(
             "An appeal's card has buttons for every action: send only the index, for example "

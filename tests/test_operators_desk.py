@@ -1,5 +1,7 @@
 """CNAP operators and executive-body staff work an appeal's whole life from the bot."""
 
+import re
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -410,6 +412,32 @@ async def test_staff_type_ukrainian_command_words_and_choose_the_rest_with_butto
     assert "/queue — appeals waiting for you · /черга" in operator.text
     await chat.send("/мої")  # the citizen's commands have Ukrainian words too
     assert "Ш-1" in chat.text
+
+
+async def test_the_ukrainian_staff_help_has_no_latin_and_its_words_work(
+    desk: None, chat: Chat, operator: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async def status_of(index: str) -> str | None:
+        async with sessions() as session:
+            return await session.scalar(select(Appeal.status).where(Appeal.reg_index == index))
+
+    await file_appeal(chat)
+    await file_appeal(chat)
+    await operator.send("/lang")
+    await operator.tap("Українська")
+    await operator.send("/help")
+    staff_part = operator.text[operator.text.index("Ваша роль у приймальні") :]
+    latin = [line for line in staff_part.splitlines() if re.search(r"[A-Za-z]", line)]
+    assert not latin, latin
+    assert "/призначити ІНДЕКС — передати виконавчому органу" in staff_part
+    await operator.send("/нерозглядати Ш-1 анонімне")
+    assert "Ш-1" in operator.text
+    assert await status_of("Ш-1") == "not_considered"
+    await operator.send("/призначити Ш-2 zhkh 15 підтвердити")
+    assert await status_of("Ш-2") == "assigned"
+    await operator.send("/приховати Ш-2")
+    await operator.send("/приховати Ш-2 показати")
+    assert "знову" in operator.text, operator.text
 
 
 async def test_a_department_keeps_answer_templates(

@@ -100,9 +100,8 @@ async def test_two_neighbours_one_answer_each_rates_their_own(
         assert "approved and sent" in operator.everything()
 
         for citizen, index, score in ((first, "Ш-1", "4"), (neighbour, "К-2", "5")):
-            await eventually(
-                lambda c=citizen, i=index: f"The answer to your appeal {i}" in c.everything()
-            )
+            expected = f"The answer to your appeal {index}"
+            await eventually(lambda: expected in citizen.everything())  # noqa: B023
             assert "The lamp was replaced on 3 December." in citizen.everything()
             await citizen.tap(score)
             assert f"Thank you for your rating. Appeal {index} is closed." in citizen.everything()
