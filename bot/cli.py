@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report" and args.format == "csv":
             print(write_open_data(args, asyncio.run(read_open_data(settings, args))))
         elif args.command == "report":
-            print(write_report(settings, args, asyncio.run(read_rows(settings, args))))
+            rows, departments = asyncio.run(read_rows(settings, args))
+            print(write_report(settings, args, rows, departments))
         elif args.command == "staff":
             print(asyncio.run(run_staff(settings, args)))
         elif args.command == "apikey":

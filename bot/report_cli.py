@@ -68,22 +68,32 @@ def write_open_data(args: argparse.Namespace, appeals: list[PublicAppeal]) -> st
     return f"{output} ({len(appeals)} appeals)"
 
 
-async def read_rows(settings: Settings, args: argparse.Namespace) -> list[ReportRow]:
+async def read_rows(
+    settings: Settings, args: argparse.Namespace
+) -> tuple[list[ReportRow], dict[str, str]]:
+    """The period's rows, and each department's name in the report's language."""
     if args.last < args.first:
         raise StartupError("--to is earlier than --from")
     engine = create_engine(settings.database_url)
     try:
         async with unit_of_work(create_sessionmaker(engine)) as uow:
-            return await uow.reports.rows(args.first, args.last, progress=progress)
+            rows = await uow.reports.rows(args.first, args.last, progress=progress)
+            names = {d.code: d.name(args.locale) for d in await uow.departments.all()}
+            return rows, names
     finally:
         await engine.dispose()
 
 
-def write_report(settings: Settings, args: argparse.Namespace, rows: list[ReportRow]) -> str:
+def write_report(
+    settings: Settings,
+    args: argparse.Namespace,
+    rows: list[ReportRow],
+    departments: dict[str, str],
+) -> str:
     output: Path = args.output or Path(
         f"report-{args.first.isoformat()}-{args.last.isoformat()}.{args.format}"
     )
     print(f"\r{len(rows)} appeals read; writing {output}", file=sys.stderr, flush=True)
     files = ReportFiles(settings.catalogs())
-    output.write_bytes(files.workbook(rows, args.first, args.last, args.locale))
+    output.write_bytes(files.workbook(rows, args.first, args.last, args.locale, departments))
     return f"{output} ({len(rows)} appeals)"

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from handlers.i18n import Catalogs
@@ -85,7 +85,19 @@ class ReportFiles:
             return _(STATUS_NAMES[Status(code)])
         return code
 
-    def workbook(self, rows: list[ReportRow], first: date, last: date, locale: str) -> bytes:
+    def _department(self, locale: str, code: str, departments: Mapping[str, str]) -> str:
+        if code == "-":
+            return self._catalogs.get(locale).gettext("not assigned")
+        return departments.get(code, code)
+
+    def workbook(
+        self,
+        rows: list[ReportRow],
+        first: date,
+        last: date,
+        locale: str,
+        departments: Mapping[str, str],
+    ) -> bytes:
         from openpyxl import Workbook
         from openpyxl.styles import Font
 
@@ -130,7 +142,7 @@ class ReportFiles:
                 counts = table[department]
                 page.append(
                     [
-                        department if department != "-" else _("not assigned"),
+                        self._department(locale, department, departments),
                         *[counts.get(c, 0) for c in codes],
                         sum(counts.values()),
                     ]
@@ -142,7 +154,9 @@ class ReportFiles:
         book.save(buffer)
         return buffer.getvalue()
 
-    def chart(self, summary: Summary, title: str, locale: str) -> bytes:
+    def chart(
+        self, summary: Summary, title: str, locale: str, departments: Mapping[str, str]
+    ) -> bytes:
         import matplotlib
 
         matplotlib.use("Agg")
@@ -158,10 +172,10 @@ class ReportFiles:
         )
         left.set_title(_("By status"))
         left.invert_yaxis()
-        departments = list(summary.by_department.items())[:10]
+        names, by_department = departments, list(summary.by_department.items())[:10]
         right.barh(
-            [d if d != "-" else _("not assigned") for d, _n in departments],
-            [n for _d, n in departments],
+            [self._department(locale, d, names) for d, _n in by_department],
+            [n for _d, n in by_department],
             color="#f2b705",
         )
         right.set_title(_("By department"))

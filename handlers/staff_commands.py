@@ -242,7 +242,7 @@ async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     files: tuple[OutgoingFile, ...] = ()
     reports, store = ctx.config.reports, ctx.config.files
     if reports is not None and store is not None and rows:
-        key = store.save_bytes(reports.chart(summary, title, ctx.locale))
+        key = store.save_bytes(reports.chart(summary, title, ctx.locale, names))
         files = (
             OutgoingFile(key, f"stats-{first.isoformat()}-{last.isoformat()}.png", "image/png"),
         )
@@ -262,7 +262,8 @@ async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]
     if reports is None or store is None:
         return [Reply(ctx._("Reports are not available in this installation."))]
     rows = await ctx.uow.reports.rows(first, last)
-    data = reports.workbook(rows, first, last, ctx.locale)
+    names = {d.code: d.name(ctx.locale) for d in await ctx.uow.departments.all()}
+    data = reports.workbook(rows, first, last, ctx.locale, names)
     name = f"report-{first.isoformat()}-{last.isoformat()}.xlsx"
     file = OutgoingFile(
         store.save_bytes(data),

@@ -111,7 +111,7 @@ async def test_the_email_the_reports_and_another_persons_mydata_hold_no_confiden
     assert not leaks(csv_text)
     book = load_workbook(
         io.BytesIO(
-            ReportFiles(catalogs).workbook(rows, date(2026, 1, 1), date(2026, 12, 31), "uk")
+            ReportFiles(catalogs).workbook(rows, date(2026, 1, 1), date(2026, 12, 31), "uk", {})
         )
     )
     cells = " ".join(

@@ -117,8 +117,8 @@ async def test_the_months_report_as_a_spreadsheet(known_set: Chat, store: Attach
     header = [c.value for c in kinds[1]]
     assert header == ["Department", "3.1 Proposal", "3.2 Application", "3.3 Complaint", "Total"]
     table = {row[0].value: [c.value for c in row[1:]] for row in kinds.iter_rows(min_row=2)}
-    assert table["zhkh"] == [0, 1, 1, 2]
-    assert table["transport"] == [1, 0, 0, 1]
+    assert table["Department of Housing and Communal Services"] == [0, 1, 1, 2]
+    assert table["Transport and Communications Office"] == [1, 0, 0, 1]
     assert table["not assigned"] == [0, 0, 1, 1]
     assert table["Total"] == [1, 1, 2, 4]
     results = {
@@ -152,9 +152,16 @@ async def test_the_command_line_writes_xlsx_and_open_data_without_personal_data(
     assert lines[0][:6] == ["number", "received_on", "kind", "topic", "status", "department"]
     assert sorted(line[2] for line in lines[1:]) == ["3.1", "3.2", "3.3", "3.3"]
     assert {line[-1] for line in lines[1:]} == {""}  # nobody chose to publish a text
-    rows = await read_rows(settings, argparse.Namespace(**base, format="xlsx"))
+    rows, departments = await read_rows(settings, argparse.Namespace(**base, format="xlsx"))
     for personal in ("Шевченко", "Коваль", "+380", "Лесі Українки", "Тарас", "roof", "Ш-1"):
         assert personal not in content
     book_path = tmp_path / "report.xlsx"
-    write_report(settings, argparse.Namespace(**base, format="xlsx", output=book_path), rows)
-    assert load_workbook(book_path)["Summary"]["B2"].value == 4
+    write_report(
+        settings, argparse.Namespace(**base, format="xlsx", output=book_path), rows, departments
+    )
+    book = load_workbook(book_path)
+    assert book["Summary"]["B2"].value == 4
+    # Each breakdown names the departments as the council knows them, not by their codes.
+    first_column = [row[0] for row in book["Kinds (3.x)"].iter_rows(values_only=True)]
+    assert "Department of Housing and Communal Services" in first_column
+    assert "zhkh" not in first_column
