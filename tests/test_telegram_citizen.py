@@ -387,3 +387,23 @@ async def test_a_voice_message_attaches_and_a_sentence_of_text_is_asked_for(
     async with db() as session:
         names = list(await session.scalars(select(Attachment.name)))
     assert names == ["voice-v1.ogg"]
+
+
+async def test_words_at_first_contact_in_telegram_become_the_appeals_text(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    """No /start, no language question (Telegram says uk): the person just writes."""
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, USER)
+    async with running_bot(settings):
+        await user.say("У підʼїзді на Рівненській, 5 не світить лампочка вже тиждень")
+        said = user.everything()
+        assert "оберіть мову" not in said
+        assert "Please choose your language" not in said
+        assert "Чи погоджуєтеся Ви" in said
+        await user.tap("Погоджуюся")
+        assert "Бажаєте подати звернення з цим текстом?" in user.everything()
+        await user.tap("Так, подати")
+        await user.tap("Скарга")
+        await user.tap("Освітлення вулиць")
+        assert "текст звернення (60 символів) збережено" in user.last
