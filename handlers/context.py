@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.config import ConversationConfig
 from handlers.i18n import Catalogs
+from handlers.steps import StepName
 from handlers.types import Incoming, Reply
 from storage.records import AccountRecord, PersonRecord, StateRecord
 from storage.uow import UnitOfWork
@@ -36,7 +37,7 @@ class Ctx:
     state: StateRecord
     config: ConversationConfig
     catalogs: Catalogs
-    steps: Mapping[str, Step]
+    steps: Mapping[StepName, Step]
     now: datetime
     locale: str = "uk"
     t: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
@@ -72,20 +73,25 @@ class Ctx:
     def discard_draft(self) -> None:
         self.state.data.pop("draft", None)
 
-    async def goto(self, step: str, *before: Reply) -> list[Reply]:
+    async def goto(self, step: StepName, *before: Reply) -> list[Reply]:
         """Move to `step` and ask its question, after any replies given."""
         self.state.step = step
         return [*before, await self.steps[step].ask(self)]
 
     async def ask_again(self, *before: Reply) -> list[Reply]:
-        return await self.goto(self.state.step, *before)
+        return await self.goto(self.step, *before)
+
+    @property
+    def step(self) -> StepName:
+        """The step the person is at (the conversation resets an unknown saved one)."""
+        return StepName(self.state.step)
 
 
 def system_ctx(
     uow: UnitOfWork,
     config: ConversationConfig,
     catalogs: Catalogs,
-    steps: Mapping[str, Step],
+    steps: Mapping[StepName, Step],
     now: datetime,
 ) -> Ctx:
     """A context for scheduled jobs: nobody wrote, the reception itself acts."""
@@ -96,7 +102,7 @@ def system_ctx(
         incoming=Incoming("system", "system"),
         account=account,
         person=person,
-        state=StateRecord("menu"),
+        state=StateRecord(StepName.MENU),
         config=config,
         catalogs=catalogs,
         steps=steps,

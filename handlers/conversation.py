@@ -29,6 +29,7 @@ from handlers.payloads import (
     TurnPage,
     global_payload,
 )
+from handlers.steps import StepName
 from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
@@ -147,9 +148,9 @@ class Conversation:
                 return None
             turn = await uow.turn(incoming.channel, incoming.external_user_id, now)
             account, person = turn.account, turn.person
-            state = turn.state or StateRecord("menu")
+            state = turn.state or StateRecord(StepName.MENU)
             if state.step not in STEPS:
-                state.step = "menu"
+                state.step = StepName.MENU
             incoming = typed_label_as_tap(incoming, state)
             step_before = state.step
             ctx = Ctx(
@@ -203,7 +204,11 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         if hinted is None:
             if command is None:
                 keep_words(ctx)
-            return await answer(ctx) if step == "language" else await ctx.goto("language")
+            return (
+                await answer(ctx)
+                if step == StepName.LANGUAGE
+                else await ctx.goto(StepName.LANGUAGE)
+            )
         # The messenger says the person reads one of our languages: no question to answer.
         await set_language(ctx, hinted)
         note = ctx._("The language is set: English. To change it, send /lang.")
@@ -212,22 +217,24 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
             return [Reply(note)]
         return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
     if command == "/lang":
-        if step != "language":
+        if step != StepName.LANGUAGE:
             ctx.state.data["return_to"] = step
-        return await ctx.goto("language")
-    if step == "language" and command is None:
+        return await ctx.goto(StepName.LANGUAGE)
+    if step == StepName.LANGUAGE and command is None:
         return await answer(ctx)
     if not await has_consent(ctx):
         if command is None and await never_answered(ctx) and keep_words(ctx):
             kept = ctx._("Your text is kept: right after this question you can file it.")
-            return await ctx.goto("consent", *([Reply(kept)] if step == "consent" else []))
-        if step == "consent" and command is None:
+            return await ctx.goto(
+                StepName.CONSENT, *([Reply(kept)] if step == StepName.CONSENT else [])
+            )
+        if step == StepName.CONSENT and command is None:
             return await answer(ctx)
-        return await ctx.goto("consent")
+        return await ctx.goto(StepName.CONSENT)
     if command is not None:
         return await run_command(ctx, command)
     location = ctx.incoming.location
-    if location is not None and step == "menu" and is_staff(staff_card.role_of(ctx)):
+    if location is not None and step == StepName.MENU and is_staff(staff_card.role_of(ctx)):
         return await staff_commands.near(ctx, location.latitude, location.longitude)
     payload = global_payload(ctx.incoming.action)
     result = None
@@ -257,7 +264,7 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
     if command in staff_commands.STAFF_COMMANDS:
         if not is_staff(staff_card.role_of(ctx)):
             # A citizen learns nothing about staff commands: the menu, as for any other text.
-            return await ctx.goto("menu")
+            return await ctx.goto(StepName.MENU)
         by_buttons = staff_commands.asks_by_buttons(command, arguments)
         if by_buttons is not None:
             action, index = by_buttons
@@ -273,9 +280,9 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
         return await linking.link(ctx, arguments)
     if command == "/start":
         if ctx.has_draft:
-            return await ctx.goto("resume")
+            return await ctx.goto(StepName.RESUME)
         return await ctx.goto(
-            "menu",
+            StepName.MENU,
             Reply(
                 ctx._("Welcome to the internet reception of {council}.").format(
                     council=ctx.config.council_name(ctx.locale)
@@ -284,33 +291,33 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
         )
     if command == "/new":
         if ctx.has_draft:
-            return await ctx.goto("resume")
+            return await ctx.goto(StepName.RESUME)
         start_draft(ctx)
-        return await ctx.goto("kind")
+        return await ctx.goto(StepName.KIND)
     if command == "/cancel":
         if ctx.state.step in FILING_STEPS:
             return await ctx.goto(
-                "menu",
+                StepName.MENU,
                 Reply(
                     ctx._(
                         "Stopped. Your draft is kept: tap “Continue the draft” when you are ready."
                     )
                 ),
             )
-        return await ctx.goto("menu")
+        return await ctx.goto(StepName.MENU)
     if command == "/my":
         ctx.state.data["my_page"] = 0
-        return await ctx.goto("my_list")
+        return await ctx.goto(StepName.MY_LIST)
     if command == "/menu":
         ctx.state.data.pop(OFFERED, None)
-        return await ctx.goto("menu")
+        return await ctx.goto(StepName.MENU)
     if command == "/help":
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         if is_staff(staff_card.role_of(ctx)):
             return [help_reply(ctx), Reply(staff_commands.staff_help(ctx))]
         return [help_reply(ctx)]
     if command == "/mydata":
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [await my_data_reply(ctx)]
     return await ctx.ask_again(
         Reply(ctx._("There is no such command. Type /help to see what the reception can do."))
@@ -334,7 +341,7 @@ async def answer(ctx: Ctx) -> list[Reply]:
                 )
             )
         )
-    result = await ctx.steps[step].answer(ctx)
+    result = await ctx.steps[ctx.step].answer(ctx)
     if result is not None:
         return result
     if incoming.action:
@@ -346,4 +353,4 @@ async def answer(ctx: Ctx) -> list[Reply]:
                 )
             )
         )
-    return await ctx.ask_again(Reply(ctx._(ctx.steps[step].hint)))
+    return await ctx.ask_again(Reply(ctx._(ctx.steps[ctx.step].hint)))

@@ -5,17 +5,18 @@ from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.my_data import my_data_reply
 from handlers.payloads import BACK, SKIP, Back, CorrectDetail, Detail, Skip
+from handlers.steps import StepName
 from handlers.types import Ask, Button, Reply
 from reception.validation import ResidenceProblem, check_residence, clean_text
 
 #: A settlement typed alone, kept until the street comes (as in filing).
 KEPT_RESIDENCE = "correct_residence_part"
 
-STEP_OF: dict[Detail, str] = {
-    Detail.NAME: "correct_name",
-    Detail.RESIDENCE: "correct_residence",
-    Detail.PHONE: "correct_phone",
-    Detail.EMAIL: "correct_email",
+STEP_OF: dict[Detail, StepName] = {
+    Detail.NAME: StepName.CORRECT_NAME,
+    Detail.RESIDENCE: StepName.CORRECT_RESIDENCE,
+    Detail.PHONE: StepName.CORRECT_PHONE,
+    Detail.EMAIL: StepName.CORRECT_EMAIL,
 }
 
 
@@ -35,7 +36,7 @@ async def _saved(ctx: Ctx, values: dict[str, str | None], detail: Detail) -> lis
         ctx.person.id, "corrected", ctx.now, {"detail": detail.value}
     )
     ctx.person = await ctx.uow.people.get(ctx.person.id)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [
         Reply(
             ctx._(
@@ -49,7 +50,7 @@ async def _saved(ctx: Ctx, values: dict[str, str | None], detail: Detail) -> lis
 
 
 async def _to_my_data(ctx: Ctx) -> list[Reply]:
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [await my_data_reply(ctx)]
 
 
@@ -90,7 +91,7 @@ async def ask_correct_name(ctx: Ctx) -> Reply:
 
 async def answer_correct_name(ctx: Ctx) -> list[Reply] | None:
     if Back.parse(ctx.incoming.action):
-        return await ctx.goto("correct")
+        return await ctx.goto(StepName.CORRECT)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
     name = read_name(ctx, ctx.incoming.text)
@@ -117,7 +118,7 @@ async def ask_correct_residence(ctx: Ctx) -> Reply:
 
 async def answer_correct_residence(ctx: Ctx) -> list[Reply] | None:
     if Back.parse(ctx.incoming.action):
-        return await ctx.goto("correct")
+        return await ctx.goto(StepName.CORRECT)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
     kept = ctx.state.data.get(KEPT_RESIDENCE)
@@ -149,7 +150,7 @@ async def ask_correct_phone(ctx: Ctx) -> Reply:
 
 async def answer_correct_phone(ctx: Ctx) -> list[Reply] | None:
     if Back.parse(ctx.incoming.action):
-        return await ctx.goto("correct")
+        return await ctx.goto(StepName.CORRECT)
     phone = await read_phone(ctx)
     if phone is None:
         return None
@@ -168,7 +169,7 @@ async def ask_correct_email(ctx: Ctx) -> Reply:
 
 async def answer_correct_email(ctx: Ctx) -> list[Reply] | None:
     if Back.parse(ctx.incoming.action):
-        return await ctx.goto("correct")
+        return await ctx.goto(StepName.CORRECT)
     if Skip.parse(ctx.incoming.action):
         return await _saved(ctx, {"email": None}, Detail.EMAIL)
     if ctx.incoming.action or not ctx.incoming.text:

@@ -8,6 +8,7 @@ from handlers.filing import text_problem
 from handlers.menu import menu_buttons
 from handlers.my_appeals import own_appeal
 from handlers.payloads import MAIN_MENU, NotSolved, Rate
+from handlers.steps import StepName
 from handlers.submission import register_appeal, registered_reply
 from handlers.types import Button, Reply
 from reception.kinds import AppealKind, ReceiptSign
@@ -36,7 +37,7 @@ async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None
             rating=payload.score,
             closed_at=ctx.now,
         )
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [
             Reply(
                 ctx._("Thank you for your rating. Appeal {index} is closed.").format(
@@ -51,7 +52,7 @@ async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None
     if appeal is None:
         return None
     ctx.state.data["unresolved"] = appeal.id
-    return await ctx.goto("unresolved_kind")
+    return await ctx.goto(StepName.UNRESOLVED_KIND)
 
 
 async def ask_unresolved_kind(ctx: Ctx) -> Reply:
@@ -74,7 +75,7 @@ async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
     if action not in ("again:repeat", "again:complaint"):
         return None
     ctx.state.data["unresolved_kind"] = action.removeprefix("again:")
-    return await ctx.goto("unresolved_text")
+    return await ctx.goto(StepName.UNRESOLVED_TEXT)
 
 
 async def ask_unresolved_text(ctx: Ctx) -> Reply:
@@ -100,7 +101,7 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
         )
     first = await answered_appeal(ctx, str(ctx.state.data.get("unresolved", "")))
     if first is None:
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [Reply(ctx._("This action is no longer possible."), menu_buttons(ctx))]
     complaint = ctx.state.data.get("unresolved_kind") == "complaint"
     appeal = await register_appeal(
@@ -141,5 +142,5 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
     )
     for key in ("unresolved", "unresolved_kind"):
         ctx.state.data.pop(key, None)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [registered_reply(ctx, appeal)]

@@ -8,6 +8,7 @@ from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.file_checks import keep_file
 from handlers.payloads import ChooseCategory
 from handlers.render import category_name
+from handlers.steps import StepName
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE
 from reception.files import (
@@ -33,16 +34,16 @@ from reception.validation import (
 )
 
 ORDER = (
-    "kind",
-    "topic",
-    "text",
-    "location",
-    "name",
-    "residence",
-    "phone",
-    "email",
-    "options",
-    "summary",
+    StepName.KIND,
+    StepName.TOPIC,
+    StepName.TEXT,
+    StepName.LOCATION,
+    StepName.NAME,
+    StepName.RESIDENCE,
+    StepName.PHONE,
+    StepName.EMAIL,
+    StepName.OPTIONS,
+    StepName.SUMMARY,
 )
 MAX_COAUTHORS = 100_000
 VOICE_ATTACHED = N_(
@@ -59,25 +60,25 @@ def start_draft(ctx: Ctx) -> None:
     ctx.state.data["draft"] = {"key": secrets.token_hex(16), "parts": [], "attachments": []}
 
 
-async def advance(ctx: Ctx, current: str, *before: Reply) -> list[Reply]:
+async def advance(ctx: Ctx, current: StepName, *before: Reply) -> list[Reply]:
     """The next question; back to the summary when the person was changing one field."""
     draft = ctx.draft
     if draft.get("editing"):
-        return await ctx.goto("summary", *before)
-    if current == "location":
+        return await ctx.goto(StepName.SUMMARY, *before)
+    if current == StepName.LOCATION:
         offered = await duplicates.for_draft(ctx)
         draft["similar"] = offered.id if offered else None
         draft.pop("joined_to", None)
         if offered is not None:
-            return await ctx.goto("similar", *before)
-    current = "location" if current == "similar" else current
+            return await ctx.goto(StepName.SIMILAR, *before)
+    current = StepName.LOCATION if current == StepName.SIMILAR else current
     if (
-        current == "location"
+        current == StepName.LOCATION
         and ctx.person.has_profile
         and not draft.get("surname")
         and not draft.get("on_behalf")
     ):
-        return await ctx.goto("profile", *before)
+        return await ctx.goto(StepName.PROFILE, *before)
     return await ctx.goto(ORDER[ORDER.index(current) + 1], *before)
 
 
@@ -108,7 +109,7 @@ async def answer_kind(ctx: Ctx) -> list[Reply] | None:
     }:
         return None
     ctx.draft["kind"] = code
-    return await advance(ctx, "kind")
+    return await advance(ctx, StepName.KIND)
 
 
 async def ask_topic(ctx: Ctx) -> Reply:
@@ -127,7 +128,7 @@ async def answer_topic(ctx: Ctx) -> list[Reply] | None:
         return None
     # The everyday words the person chose, and the classifier's topic they are filed under.
     ctx.draft.update(topic=category.topic, everyday=category.code)
-    return await advance(ctx, "topic")
+    return await advance(ctx, StepName.TOPIC)
 
 
 # --- the text and files ---------------------------------------------------------------------
@@ -254,7 +255,7 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
                     )
                 )
             )
-        return await advance(ctx, "text")
+        return await advance(ctx, StepName.TEXT)
     text = clean_text(incoming.text or "")
     if incoming.action or not (text or incoming.files):
         return None
@@ -309,13 +310,13 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
     incoming, draft = ctx.incoming, ctx.draft
     if incoming.action == "skip":
         draft.update(location_text=None, latitude=None, longitude=None)
-        return await advance(ctx, "location")
+        return await advance(ctx, StepName.LOCATION)
     if incoming.location is not None:
         lat, lon = incoming.location.latitude, incoming.location.longitude
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
         draft.update(location_text=None, latitude=lat, longitude=lon)
-        return await advance(ctx, "location", Reply(ctx._("The location is saved.")))
+        return await advance(ctx, StepName.LOCATION, Reply(ctx._("The location is saved.")))
     text = clean_text(incoming.text or "").replace("\n", ", ")
     if incoming.action or not text:
         return None
@@ -329,7 +330,9 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
         )
     draft.update(location_text=text, latitude=None, longitude=None)
     return await advance(
-        ctx, "location", Reply(ctx._("The address is saved: {address}").format(address=text))
+        ctx,
+        StepName.LOCATION,
+        Reply(ctx._("The address is saved: {address}").format(address=text)),
     )
 
 
@@ -366,10 +369,10 @@ async def answer_profile(ctx: Ctx) -> list[Reply] | None:
             phone=person.phone or "",
             email=person.email,
         )
-        return await ctx.goto("options")
+        return await ctx.goto(StepName.OPTIONS)
     if ctx.incoming.action == "profile:new":
         ctx.draft["new_details"] = True
-        return await ctx.goto("name")
+        return await ctx.goto(StepName.NAME)
     return None
 
 
@@ -403,7 +406,7 @@ async def answer_name(ctx: Ctx) -> list[Reply] | None:
     ctx.draft.update(
         surname=result.surname, given_name=result.given_name, patronymic=result.patronymic
     )
-    return await advance(ctx, "name")
+    return await advance(ctx, StepName.NAME)
 
 
 async def ask_residence(ctx: Ctx) -> Reply:
@@ -431,7 +434,7 @@ async def answer_residence(ctx: Ctx) -> list[Reply] | None:
         return await ctx.ask_again(result)
     ctx.draft.pop("residence_part", None)
     ctx.draft["residence"] = result
-    return await advance(ctx, "residence")
+    return await advance(ctx, StepName.RESIDENCE)
 
 
 #: The phone step's button for "no phone": the answer comes in this chat (Art. 5 accepts the
@@ -467,10 +470,10 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == NO_PHONE:
         ctx.draft["phone"] = ""
         if ctx.draft.get("on_behalf"):
-            return await advance(ctx, "phone")
+            return await advance(ctx, StepName.PHONE)
         return await advance(
             ctx,
-            "phone",
+            StepName.PHONE,
             Reply(ctx._("No phone then: the answer will come here in the chat.")),
         )
     phone = await read_phone(ctx, on_behalf=bool(ctx.draft.get("on_behalf")))
@@ -480,7 +483,7 @@ async def answer_phone(ctx: Ctx) -> list[Reply] | None:
         return await ctx.ask_again(phone)
     ctx.draft["phone"] = phone
     return await advance(
-        ctx, "phone", Reply(ctx._("The phone number is saved: {phone}").format(phone=phone))
+        ctx, StepName.PHONE, Reply(ctx._("The phone number is saved: {phone}").format(phone=phone))
     )
 
 
@@ -501,14 +504,14 @@ async def ask_email(ctx: Ctx) -> Reply:
 async def answer_email(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "skip":
         ctx.draft["email"] = None
-        return await advance(ctx, "email")
+        return await advance(ctx, StepName.EMAIL)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
     email = read_email(ctx, ctx.incoming.text)
     if isinstance(email, Reply):
         return await ctx.ask_again(email)
     ctx.draft["email"] = email
-    return await advance(ctx, "email")
+    return await advance(ctx, StepName.EMAIL)
 
 
 # --- options --------------------------------------------------------------------------------
@@ -571,7 +574,7 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
         if draft.get("collective"):
             draft.update(collective=False, coauthors=1, coauthor_names=None)
             return await ctx.ask_again()
-        return await ctx.goto("coauthors")
+        return await ctx.goto(StepName.COAUTHORS)
     if action == "opt:confidential":
         draft["confidential"] = not draft.get("confidential")
         return await ctx.ask_again()
@@ -582,10 +585,10 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
         if draft.get("privileged"):
             draft.update(privileged=False, category=None)
             return await ctx.ask_again()
-        return await ctx.goto("category")
+        return await ctx.goto(StepName.CATEGORY)
     if action == "opt:done":
         draft.pop("editing", None)
-        return await ctx.goto("summary")
+        return await ctx.goto(StepName.SUMMARY)
     return None
 
 
@@ -598,7 +601,7 @@ async def ask_coauthors(ctx: Ctx) -> Reply:
 
 async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "back":
-        return await ctx.goto("options")
+        return await ctx.goto(StepName.OPTIONS)
     text = clean_text(ctx.incoming.text or "")
     if ctx.incoming.action or not text:
         return None
@@ -612,7 +615,7 @@ async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
             )
         )
     ctx.draft.update(collective=True, coauthors=int(text))
-    return await ctx.goto("coauthor_names")
+    return await ctx.goto(StepName.COAUTHOR_NAMES)
 
 
 async def ask_coauthor_names(ctx: Ctx) -> Reply:
@@ -632,7 +635,7 @@ async def ask_coauthor_names(ctx: Ctx) -> Reply:
 async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "skip":
         ctx.draft["coauthor_names"] = None
-        return await ctx.goto("options")
+        return await ctx.goto(StepName.OPTIONS)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
     names: list[str] = []
@@ -660,7 +663,7 @@ async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
             )
         )
     ctx.draft["coauthor_names"] = "\n".join(names)
-    return await ctx.goto("options")
+    return await ctx.goto(StepName.OPTIONS)
 
 
 async def ask_category(ctx: Ctx) -> Reply:
@@ -677,9 +680,9 @@ async def ask_category(ctx: Ctx) -> Reply:
 async def answer_category(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
     if action == "back":
-        return await ctx.goto("options")
+        return await ctx.goto(StepName.OPTIONS)
     code = action.removeprefix("cat:")
     if not action.startswith("cat:") or code not in AUTHOR_CATEGORIES_BY_CODE:
         return None
     ctx.draft.update(privileged=True, category=code)
-    return await ctx.goto("options")
+    return await ctx.goto(StepName.OPTIONS)

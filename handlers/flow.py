@@ -20,220 +20,221 @@ from handlers import (
 )
 from handlers.context import Step
 from handlers.progress import numbered
+from handlers.steps import StepName
 from reception.markers import N_
 
-STEPS: dict[str, Step] = {
-    "language": Step(
+STEPS: dict[StepName, Step] = {
+    StepName.LANGUAGE: Step(
         onboarding.ask_language,
         onboarding.answer_language,
         N_("Please choose a language with a button."),
     ),
-    "consent": Step(
+    StepName.CONSENT: Step(
         onboarding.ask_consent,
         onboarding.answer_consent,
         N_("Please answer with a button: do you agree to the processing of your personal data?"),
     ),
-    "menu": Step(
+    StepName.MENU: Step(
         menu.ask_menu,
         offer.answer_menu,
         N_("Please choose what to do with a button, or type /help."),
     ),
-    "correct": Step(
+    StepName.CORRECT: Step(
         correction.ask_correct,
         correction.answer_correct,
         N_("Please choose with a button which detail to correct."),
     ),
-    "correct_name": Step(
+    StepName.CORRECT_NAME: Step(
         correction.ask_correct_name,
         correction.answer_correct_name,
         N_("Please type your surname, first name and patronymic, or tap “Back”."),
     ),
-    "correct_residence": Step(
+    StepName.CORRECT_RESIDENCE: Step(
         correction.ask_correct_residence,
         correction.answer_correct_residence,
         N_("Please type your place of residence, or tap “Back”."),
     ),
-    "correct_phone": Step(
+    StepName.CORRECT_PHONE: Step(
         correction.ask_correct_phone,
         correction.answer_correct_phone,
         N_("Please share your phone number or type it, or tap “Back”."),
     ),
-    "correct_email": Step(
+    StepName.CORRECT_EMAIL: Step(
         correction.ask_correct_email,
         correction.answer_correct_email,
         N_("Please type your e-mail address, or tap “Back”."),
     ),
-    "resume": Step(
+    StepName.RESUME: Step(
         submission.ask_resume,
         submission.answer_resume,
         N_("Please choose with a button whether to continue your draft."),
     ),
-    "kind": Step(
-        numbered("kind", filing.ask_kind),
+    StepName.KIND: Step(
+        numbered(StepName.KIND, filing.ask_kind),
         filing.answer_kind,
         N_("Please choose the kind of appeal with a button."),
     ),
-    "topic": Step(
-        numbered("topic", filing.ask_topic),
+    StepName.TOPIC: Step(
+        numbered(StepName.TOPIC, filing.ask_topic),
         filing.answer_topic,
         N_("Please choose the topic with a button."),
     ),
-    "text": Step(
-        numbered("text", filing.ask_text),
+    StepName.TEXT: Step(
+        numbered(StepName.TEXT, filing.ask_text),
         filing.answer_text,
         N_("Please send the text of the appeal, a photo or a document, or tap “Done”."),
     ),
-    "location": Step(
-        numbered("location", filing.ask_location),
+    StepName.LOCATION: Step(
+        numbered(StepName.LOCATION, filing.ask_location),
         filing.answer_location,
         N_("Please type the address, share a location, or tap “Skip”."),
     ),
-    "profile": Step(
-        numbered("profile", filing.ask_profile),
+    StepName.PROFILE: Step(
+        numbered(StepName.PROFILE, filing.ask_profile),
         filing.answer_profile,
         N_("Please answer with a button whether to use your saved details."),
     ),
-    "similar": Step(
+    StepName.SIMILAR: Step(
         me_too.ask_similar,
         me_too.answer_similar,
         N_("Please answer with a button: is it the same problem as the one reported nearby?"),
     ),
-    "name": Step(
-        numbered("name", filing.ask_name),
+    StepName.NAME: Step(
+        numbered(StepName.NAME, filing.ask_name),
         filing.answer_name,
         N_("Please type your surname, first name and patronymic."),
     ),
-    "residence": Step(
-        numbered("residence", filing.ask_residence),
+    StepName.RESIDENCE: Step(
+        numbered(StepName.RESIDENCE, filing.ask_residence),
         filing.answer_residence,
         N_("Please type your place of residence."),
     ),
-    "phone": Step(
-        numbered("phone", filing.ask_phone),
+    StepName.PHONE: Step(
+        numbered(StepName.PHONE, filing.ask_phone),
         filing.answer_phone,
         N_("Please share your phone number or type it."),
     ),
-    "email": Step(
-        numbered("email", filing.ask_email),
+    StepName.EMAIL: Step(
+        numbered(StepName.EMAIL, filing.ask_email),
         filing.answer_email,
         N_("Please type your e-mail address or tap “Skip”."),
     ),
-    "options": Step(
-        numbered("options", filing.ask_options),
+    StepName.OPTIONS: Step(
+        numbered(StepName.OPTIONS, filing.ask_options),
         filing.answer_options,
         N_("Please use the buttons to change an option, then tap “Continue”."),
     ),
-    "coauthors": Step(
+    StepName.COAUTHORS: Step(
         filing.ask_coauthors, filing.answer_coauthors, N_("Please type the number of co-authors.")
     ),
-    "coauthor_names": Step(
+    StepName.COAUTHOR_NAMES: Step(
         filing.ask_coauthor_names,
         filing.answer_coauthor_names,
         N_("Please type the co-authors' names, one per line, or tap “Skip”."),
     ),
-    "category": Step(
+    StepName.CATEGORY: Step(
         filing.ask_category,
         filing.answer_category,
         N_("Please choose your category with a button."),
     ),
-    "summary": Step(
+    StepName.SUMMARY: Step(
         submission.ask_summary,
         submission.answer_summary,
         N_("Please check the summary and choose with a button: submit, change or cancel."),
     ),
-    "edit": Step(
+    StepName.EDIT: Step(
         submission.ask_edit,
         submission.answer_edit,
         N_("Please choose with a button what to change."),
     ),
-    "discard": Step(
+    StepName.DISCARD: Step(
         submission.ask_discard, submission.answer_discard, N_("Please answer with a button.")
     ),
-    "my_list": Step(
+    StepName.MY_LIST: Step(
         my_appeals.ask_my_list,
         my_appeals.answer_my_list,
         N_("Please choose an appeal with a button."),
     ),
-    "my_appeal": Step(
+    StepName.MY_APPEAL: Step(
         my_appeals.ask_my_appeal,
         my_appeals.answer_my_appeal,
         N_("Please choose an action with a button."),
     ),
-    "add_info": Step(
+    StepName.ADD_INFO: Step(
         my_appeals.ask_add_info,
         my_appeals.answer_add_info,
         N_("Please send text, a photo or a document, or tap “Back”."),
     ),
-    "withdraw": Step(
+    StepName.WITHDRAW: Step(
         my_appeals.ask_withdraw, my_appeals.answer_withdraw, N_("Please answer with a button.")
     ),
-    "unresolved_kind": Step(
+    StepName.UNRESOLVED_KIND: Step(
         feedback.ask_unresolved_kind,
         feedback.answer_unresolved_kind,
         N_("Please choose with a button."),
     ),
-    "unresolved_text": Step(
+    StepName.UNRESOLVED_TEXT: Step(
         feedback.ask_unresolved_text,
         feedback.answer_unresolved_text,
         N_("Please describe what remains unsolved."),
     ),
-    "staff_department": Step(
+    StepName.STAFF_DEPARTMENT: Step(
         staff_flow.ask_department,
         staff_flow.answer_department,
         N_("Please choose the department with a button."),
     ),
-    "staff_term": Step(
+    StepName.STAFF_TERM: Step(
         staff_flow.ask_term, staff_flow.answer_term, N_("Please choose the term with a button.")
     ),
-    "staff_input": Step(
+    StepName.STAFF_INPUT: Step(
         staff_flow.ask_input, staff_flow.answer_input, N_("Please type the text.")
     ),
-    "staff_reason": Step(
+    StepName.STAFF_REASON: Step(
         staff_flow.ask_reason,
         staff_flow.answer_reason,
         N_("Please choose the reason with a button."),
     ),
-    "staff_classify": Step(
+    StepName.STAFF_CLASSIFY: Step(
         staff_classify.ask_field,
         staff_classify.answer_field,
         N_("Please choose with a button what to correct, or tap “Done”."),
     ),
-    "staff_classify_code": Step(
+    StepName.STAFF_CLASSIFY_CODE: Step(
         staff_classify.ask_code,
         staff_classify.answer_code,
         N_("Please choose the new value with a button."),
     ),
-    "staff_register_way": Step(
+    StepName.STAFF_REGISTER_WAY: Step(
         staff_register.ask_way,
         staff_register.answer_way,
         N_("Please choose with a button how the appeal was received."),
     ),
-    "staff_answer": Step(
+    StepName.STAFF_ANSWER: Step(
         staff_answer.ask_answer,
         staff_answer.answer_answer,
         N_("Please send the text or files of the answer, or tap “Done”."),
     ),
-    "staff_result": Step(
+    StepName.STAFF_RESULT: Step(
         staff_answer.ask_result,
         staff_answer.answer_result,
         N_("Please choose the result with a button."),
     ),
-    "staff_grounds": Step(
+    StepName.STAFF_GROUNDS: Step(
         staff_answer.ask_grounds,
         staff_answer.answer_grounds,
         N_("Please type the grounds for the refusal."),
     ),
-    "staff_signatory": Step(
+    StepName.STAFF_SIGNATORY: Step(
         staff_answer.ask_signatory,
         staff_answer.answer_signatory,
         N_("Please type the name and the position separated by a semicolon."),
     ),
-    "staff_assign_confirm": Step(
+    StepName.STAFF_ASSIGN_CONFIRM: Step(
         staff_flow.ask_assign_confirm,
         staff_flow.answer_assign_confirm,
         N_("Please answer with a button."),
     ),
-    "staff_confirm": Step(
+    StepName.STAFF_CONFIRM: Step(
         staff_answer.ask_confirm,
         staff_answer.answer_confirm,
         N_("Please confirm or cancel the answer with a button."),
@@ -243,25 +244,25 @@ STEPS: dict[str, Step] = {
 #: Steps that belong to filing a draft: leaving one of them remembers where to come back.
 FILING_STEPS = frozenset(
     {
-        "kind",
-        "topic",
-        "text",
-        "location",
-        "similar",
-        "profile",
-        "name",
-        "residence",
-        "phone",
-        "email",
-        "options",
-        "coauthors",
-        "coauthor_names",
-        "category",
-        "summary",
-        "edit",
-        "discard",
+        StepName.KIND,
+        StepName.TOPIC,
+        StepName.TEXT,
+        StepName.LOCATION,
+        StepName.SIMILAR,
+        StepName.PROFILE,
+        StepName.NAME,
+        StepName.RESIDENCE,
+        StepName.PHONE,
+        StepName.EMAIL,
+        StepName.OPTIONS,
+        StepName.COAUTHORS,
+        StepName.COAUTHOR_NAMES,
+        StepName.CATEGORY,
+        StepName.SUMMARY,
+        StepName.EDIT,
+        StepName.DISCARD,
     }
 )
 
 #: Steps in which a file may come: elsewhere a file is answered with where it belongs.
-FILE_STEPS = frozenset({"text", "add_info", "staff_answer"})
+FILE_STEPS = frozenset({StepName.TEXT, StepName.ADD_INFO, StepName.STAFF_ANSWER})

@@ -7,6 +7,7 @@ from handlers.duplicates import JOINABLE, LEADS
 from handlers.payloads import JoinTo
 from handlers.render import day
 from handlers.staff_card import card, visible_by_id
+from handlers.steps import StepName
 from handlers.types import Reply
 from reception.roles import Permission, Role
 from reception.statuses import Status
@@ -138,7 +139,7 @@ async def on_join(ctx: Ctx, payload: JoinTo) -> list[Reply] | None:
     lead = await visible_by_id(ctx, str(payload.lead_id))
     if appeal is None or lead is None:
         return None
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     try:
         done = await join(ctx, appeal, lead)
     except act.ActionRefused as refused:

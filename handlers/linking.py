@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from handlers.context import Ctx
+from handlers.steps import StepName
 from handlers.throttle import asked_too_often, record_wrong_guess, too_many_guesses
 from handlers.types import Reply
 
@@ -92,7 +93,7 @@ async def redeem(ctx: Ctx, code: str) -> Reply:
     ctx.account = (await ctx.uow.people.account_by_id(ctx.account.id)) or ctx.account
     if ctx.person.locale:
         ctx.set_locale(ctx.person.locale)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return Reply(
         ctx._(
             "Done: this messenger is linked to your data. Your appeals and answers are now "

@@ -6,6 +6,7 @@ from handlers import duplicates
 from handlers.context import Ctx
 from handlers.filing import advance
 from handlers.payloads import SimilarAnswer, SimilarChoice
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 
 #: The draft's key for the appeal offered, and for the one the citizen chose to join.
@@ -41,4 +42,4 @@ async def answer_similar(ctx: Ctx) -> list[Reply] | None:
     else:
         d[JOINED] = None
         said = ctx._("Understood: your appeal will be considered on its own.")
-    return await advance(ctx, "similar", Reply(said))
+    return await advance(ctx, StepName.SIMILAR, Reply(said))

@@ -19,6 +19,7 @@ from handlers.render import (
     term_line,
     topic_name,
 )
+from handlers.steps import StepName
 from handlers.types import Button, OutgoingFile, Reply
 from reception.files import MAX_FILES_PER_APPEAL, safe_name
 from reception.roles import Role
@@ -56,7 +57,7 @@ async def ask_my_list(ctx: Ctx) -> Reply:
 
 async def turn_my_page(ctx: Ctx, number: int) -> list[Reply]:
     ctx.state.data["my_page"] = number
-    return await ctx.goto("my_list")
+    return await ctx.goto(StepName.MY_LIST)
 
 
 async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
@@ -75,7 +76,7 @@ async def answer_my_list(ctx: Ctx) -> list[Reply] | None:
     if appeal is None:
         return None
     ctx.state.data["appeal_id"] = appeal.id
-    return await ctx.goto("my_appeal")
+    return await ctx.goto(StepName.MY_APPEAL)
 
 
 async def current_appeal(ctx: Ctx) -> AppealRecord | None:
@@ -151,15 +152,15 @@ async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
         return None
     ctx.state.data["appeal_id"] = appeal.id
     if kind == "ap":
-        return await ctx.goto("my_appeal")
+        return await ctx.goto(StepName.MY_APPEAL)
     if kind == "pub":
         return await toggle_publication(ctx, appeal)
     if not is_open(Status(appeal.status)):
         return await ctx.goto(
-            "my_appeal",
+            StepName.MY_APPEAL,
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
-    return await ctx.goto("add_info" if kind == "add" else "withdraw")
+    return await ctx.goto(StepName.ADD_INFO if kind == "add" else StepName.WITHDRAW)
 
 
 async def ask_add_info(ctx: Ctx) -> Reply:
@@ -176,12 +177,12 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     appeal = await current_appeal(ctx)
     if appeal is None or incoming.action == "back":
-        return await ctx.goto("my_appeal")
+        return await ctx.goto(StepName.MY_APPEAL)
     if incoming.action or not (incoming.text or incoming.files):
         return None
     if not is_open(Status(appeal.status)):
         return await ctx.goto(
-            "my_appeal",
+            StepName.MY_APPEAL,
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
     text = clean_text(incoming.text or "")
@@ -217,7 +218,7 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
     replies.append(
         Reply(ctx._("The information is added to appeal {index}.").format(index=appeal.reg_index))
     )
-    return await ctx.goto("my_appeal", *replies)
+    return await ctx.goto(StepName.MY_APPEAL, *replies)
 
 
 async def ask_withdraw(ctx: Ctx) -> Reply:
@@ -233,12 +234,12 @@ async def ask_withdraw(ctx: Ctx) -> Reply:
 async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
     appeal = await current_appeal(ctx)
     if appeal is None or ctx.incoming.action == "back":
-        return await ctx.goto("my_appeal")
+        return await ctx.goto(StepName.MY_APPEAL)
     if ctx.incoming.action != "wd:yes":
         return None
     if not is_open(Status(appeal.status)):
         return await ctx.goto(
-            "my_appeal",
+            StepName.MY_APPEAL,
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
     await ctx.uow.appeals.transition(
@@ -250,7 +251,8 @@ async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
     )
     await notify.citizen_changed(ctx, appeal, "withdrawn")
     return await ctx.goto(
-        "my_appeal", Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index))
+        StepName.MY_APPEAL,
+        Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index)),
     )
 
 
@@ -275,4 +277,4 @@ async def toggle_publication(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
         if publish
         else ctx._("The text of appeal {index} is no longer published.")
     )
-    return await ctx.goto("my_appeal", Reply(said.format(index=appeal.reg_index)))
+    return await ctx.goto(StepName.MY_APPEAL, Reply(said.format(index=appeal.reg_index)))

@@ -7,6 +7,7 @@ from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU, DataRight, MyData
 from handlers.places import place_lines
 from handlers.render import day, moment, status_name
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 
 EXCERPT_CHARS = 300
@@ -111,7 +112,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         return None
     right = request.right
     if right is DataRight.CORRECT:
-        return await ctx.goto("correct")
+        return await ctx.goto(StepName.CORRECT)
     if right is DataRight.WITHDRAW:
         await ctx.uow.people.record_consent(
             ctx.person.id,
@@ -122,7 +123,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
             now=ctx.now,
         )
         return await ctx.goto(
-            "consent",
+            StepName.CONSENT,
             Reply(
                 ctx._(
                     "Your consent is withdrawn. Your registered appeals are still considered "
@@ -137,7 +138,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
             [a.id for a in appeals if a.publish_text], False, ctx.now
         )
         return await ctx.goto(
-            "menu", Reply(ctx._("The texts of your appeals are no longer published."))
+            StepName.MENU, Reply(ctx._("The texts of your appeals are no longer published."))
         )
     if right is DataRight.ERASE:
         return [
@@ -172,7 +173,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         ctx.discard_draft()
         ctx.person = await ctx.uow.people.get(ctx.person.id)
         return await ctx.goto(
-            "consent",
+            StepName.CONSENT,
             Reply(
                 ctx._(
                     "Done: your details, drafts and unregistered files are deleted. Registered "

@@ -6,6 +6,7 @@ from handlers import my_data
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.payloads import CONFIRM, MAIN_MENU, Confirm
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.validation import MAX_APPEAL_CHARS, clean_text, has_substance
 
@@ -57,10 +58,10 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         if not ctx.has_draft:
             start_draft(ctx)
             ctx.draft["parts"] = [text]
-            return await ctx.goto("kind")
+            return await ctx.goto(StepName.KIND)
         if len(draft_text(ctx)) + len(text) <= MAX_APPEAL_CHARS:
             ctx.draft.setdefault("parts", []).append(text)
-        return await ctx.goto("resume")
+        return await ctx.goto(StepName.RESUME)
     if not keep_words(ctx):
         return None
     reply = offer(ctx)

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from handlers.context import Ctx
 from handlers.offer import OFFERED, offer
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.markers import N_
 
@@ -31,9 +32,10 @@ async def answer_language(ctx: Ctx) -> list[Reply] | None:
     await set_language(ctx, locale)
     done = Reply(ctx._("The language is set: English."))
     if not await has_consent(ctx):
-        return await ctx.goto("consent", done)
+        return await ctx.goto(StepName.CONSENT, done)
     return_to = ctx.state.data.pop("return_to", None)
-    return await ctx.goto(return_to if return_to in ctx.steps else "menu", done)
+    back = StepName(return_to) if return_to in set(StepName) else StepName.MENU
+    return await ctx.goto(back, done)
 
 
 async def set_language(ctx: Ctx, locale: str) -> None:
@@ -141,9 +143,9 @@ async def answer_consent(ctx: Ctx) -> list[Reply] | None:
         )
         offered = offer(ctx)
         if offered is not None:  # the person wrote their problem before the screens
-            ctx.state.step = "menu"
+            ctx.state.step = StepName.MENU
             return [welcome, offered]
-        return await ctx.goto("menu", welcome)
+        return await ctx.goto(StepName.MENU, welcome)
     ctx.state.data.pop(OFFERED, None)
     return [
         Reply(

@@ -5,15 +5,33 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from handlers.context import Ctx
+from handlers.steps import StepName
 from handlers.types import Reply
 
 Ask = Callable[[Ctx], Awaitable[Reply]]
 
-FULL = ("kind", "topic", "text", "location", "name", "residence", "phone", "email", "options")
-WITH_SAVED_DETAILS = ("kind", "topic", "text", "location", "profile", "options")
+FULL = (
+    StepName.KIND,
+    StepName.TOPIC,
+    StepName.TEXT,
+    StepName.LOCATION,
+    StepName.NAME,
+    StepName.RESIDENCE,
+    StepName.PHONE,
+    StepName.EMAIL,
+    StepName.OPTIONS,
+)
+WITH_SAVED_DETAILS = (
+    StepName.KIND,
+    StepName.TOPIC,
+    StepName.TEXT,
+    StepName.LOCATION,
+    StepName.PROFILE,
+    StepName.OPTIONS,
+)
 
 
-def position(ctx: Ctx, step: str) -> tuple[int, int] | None:
+def position(ctx: Ctx, step: StepName) -> tuple[int, int] | None:
     saved = ctx.person.has_profile and not ctx.draft.get("new_details")
     order = WITH_SAVED_DETAILS if saved and step in WITH_SAVED_DETAILS else FULL
     if step not in order:
@@ -21,7 +39,7 @@ def position(ctx: Ctx, step: str) -> tuple[int, int] | None:
     return order.index(step) + 1, len(order)
 
 
-def numbered(step: str, ask: Ask) -> Ask:
+def numbered(step: StepName, ask: Ask) -> Ask:
     """The step's question with its number; none while one field is being changed from the
     summary, where the person is not going through the steps."""
 

@@ -8,6 +8,7 @@ from handlers.filing import file_refusal, text_problem
 from handlers.payloads import BACK, CHANGE, CONFIRM, DONE, ChooseResult, UseTemplate
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.answers import Signatory, heads_a_body, parse_signatory
 from reception.classifier import ANSWER_RESULTS, Result
@@ -32,7 +33,7 @@ async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
         "parts": [],
         "files": [],
     }
-    return await ctx.goto("staff_answer")
+    return await ctx.goto(StepName.STAFF_ANSWER)
 
 
 def answer_so_far(ctx: Ctx) -> str:
@@ -92,7 +93,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
     if incoming.action == DONE:
         if not answer_so_far(ctx).strip():
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
-        return await ctx.goto("staff_result")
+        return await ctx.goto(StepName.STAFF_RESULT)
     if incoming.action == CLEAR_ANSWER:
         pending["parts"] = []
         ctx.state.data["pending"] = pending
@@ -157,7 +158,7 @@ async def answer_result(ctx: Ctx) -> list[Reply] | None:
     pending = ctx.state.data.setdefault("pending", {})
     pending["result"] = chosen.result.value
     if chosen.result is Result.REFUSED:
-        return await ctx.goto("staff_grounds")
+        return await ctx.goto(StepName.STAFF_GROUNDS)
     pending.pop("grounds", None)
     return await after_grounds(ctx)
 
@@ -169,8 +170,8 @@ async def after_grounds(ctx: Ctx) -> list[Reply]:
     saved = saved_signatory(ctx)
     if saved is not None and appeal is not None and may_sign(appeal, saved):
         pending["signatory"] = [saved.name, saved.position]
-        return await ctx.goto("staff_confirm")
-    return await ctx.goto("staff_signatory")
+        return await ctx.goto(StepName.STAFF_CONFIRM)
+    return await ctx.goto(StepName.STAFF_SIGNATORY)
 
 
 def saved_signatory(ctx: Ctx) -> Signatory | None:
@@ -248,7 +249,7 @@ async def answer_signatory(ctx: Ctx) -> list[Reply] | None:
             )
         )
     ctx.state.data.setdefault("pending", {})["signatory"] = [signatory.name, signatory.position]
-    return await ctx.goto("staff_confirm")
+    return await ctx.goto(StepName.STAFF_CONFIRM)
 
 
 async def ask_confirm(ctx: Ctx) -> Reply:
@@ -287,7 +288,7 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
     if ctx.incoming.action == CHANGE:
-        return await ctx.goto("staff_signatory")
+        return await ctx.goto(StepName.STAFF_SIGNATORY)
     if ctx.incoming.action != CONFIRM:
         return None
     pending = ctx.state.data.get("pending") or {}
@@ -295,7 +296,7 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
     appeal = await pending_appeal(ctx)
     text = answer_so_far(ctx)
     ctx.state.data.pop("pending", None)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     if appeal is None or signatory is None:
         return [Reply(ctx._("This action is no longer possible."))]
     try:

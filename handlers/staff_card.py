@@ -21,6 +21,7 @@ from handlers.render import (
     term_phrase,
     topic_name,
 )
+from handlers.steps import StepName
 from handlers.types import Button, OutgoingFile, Reply
 from reception.classifier import head_considers
 from reception.roles import Permission, Role, can, sees_appeal
@@ -299,5 +300,5 @@ async def pending_appeal(ctx: Ctx) -> AppealRecord | None:
 async def back_to_card(ctx: Ctx) -> list[Reply]:
     appeal = await pending_appeal(ctx)
     ctx.state.data.pop("pending", None)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [await card(ctx, appeal)] if appeal else [Reply(ctx._("Cancelled."))]

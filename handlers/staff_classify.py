@@ -14,6 +14,7 @@ from handlers.render import (
 )
 from handlers.staff_card import back_to_card, card, pending_appeal
 from handlers.staff_words import canonical
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE, TOPICS, ReceiptForm
 from reception.kinds import AppealKind, ReceiptSign
@@ -90,7 +91,7 @@ def classification_text(ctx: Ctx, appeal: AppealRecord) -> str:
 async def start_classify(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
     act.require(ctx, Permission.CLASSIFY)
     ctx.state.data["pending"] = {"action": "classify", "appeal_id": appeal.id}
-    return await ctx.goto("staff_classify")
+    return await ctx.goto(StepName.STAFF_CLASSIFY)
 
 
 async def ask_field(ctx: Ctx) -> Reply:
@@ -112,7 +113,7 @@ async def answer_field(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     ctx.state.data.setdefault("pending", {})["field"] = chosen.field.value
-    return await ctx.goto("staff_classify_code")
+    return await ctx.goto(StepName.STAFF_CLASSIFY_CODE)
 
 
 def pending_field(ctx: Ctx) -> ClassField:
@@ -134,7 +135,7 @@ async def ask_code(ctx: Ctx) -> Reply:
 
 async def answer_code(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
-        return await ctx.goto("staff_classify")
+        return await ctx.goto(StepName.STAFF_CLASSIFY)
     chosen = ChooseCode.parse(ctx.incoming.action)
     field = pending_field(ctx)
     if chosen is None or chosen.code not in codes(field):
@@ -142,13 +143,13 @@ async def answer_code(ctx: Ctx) -> list[Reply] | None:
     appeal = await pending_appeal(ctx)
     if appeal is None:
         ctx.state.data.pop("pending", None)
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [Reply(ctx._("This action is no longer possible."))]
     try:
         done = await reclassify(ctx, appeal, field, chosen.code)
     except act.ActionRefused as refused:
-        return await ctx.goto("staff_classify", refused.reply)
-    return await ctx.goto("staff_classify", done)
+        return await ctx.goto(StepName.STAFF_CLASSIFY, refused.reply)
+    return await ctx.goto(StepName.STAFF_CLASSIFY, done)
 
 
 async def reclassify(ctx: Ctx, appeal: AppealRecord, field: ClassField, code: str) -> Reply:

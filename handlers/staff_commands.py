@@ -21,6 +21,7 @@ from handlers.staff_classify import typed as classify_typed
 from handlers.staff_register import WAY_WORDS
 from handlers.staff_register import begin as begin_register
 from handlers.staff_words import canonical
+from handlers.steps import StepName
 from handlers.throttle import record_wrong_guess, too_many_guesses
 from handlers.types import OutgoingFile, Reply
 from reception.deadlines import Term
@@ -345,7 +346,7 @@ async def classify(
 
 async def register(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     if not arguments:
-        return await ctx.goto("staff_register_way")
+        return await ctx.goto(StepName.STAFF_REGISTER_WAY)
     way = WAY_WORDS.get(canonical(arguments.strip()))
     return await begin_register(ctx, way) if way else command.usage_reply(ctx)
 
@@ -493,7 +494,7 @@ async def join(ctx: Ctx, arguments: str) -> list[Reply]:
         ]
     await ctx.uow.staff.set_role(ctx.person.id, role, department_id)
     ctx.person = await ctx.uow.people.get(ctx.person.id)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [Reply(ctx._("Welcome to the reception's staff.") + "\n\n" + staff_help(ctx))]
 
 
@@ -810,7 +811,7 @@ def asks_by_buttons(name: str, arguments: str) -> tuple[CardAction, str] | None:
 
 
 async def run_command(ctx: Ctx, name: str, arguments: str) -> list[Reply]:
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     command = STAFF_COMMANDS[name]
     if not can(role_of(ctx), command.permission):
         return [Reply(ctx._("Your role does not allow this."))]

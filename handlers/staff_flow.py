@@ -18,6 +18,7 @@ from handlers.staff_answer import start_answer
 from handlers.staff_card import back_to_card, card, pending_appeal, role_of, visible_by_id
 from handlers.staff_classify import start_classify
 from handlers.staff_commands import for_card_action
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.classifier import head_considers
 from reception.deadlines import Term
@@ -34,7 +35,7 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
         appeal = await visible_by_id(ctx, str(payload.appeal_id))
         if appeal is None:
             return None
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [await card(ctx, appeal)]
     action = payload.action
     appeal = await visible_by_id(ctx, str(payload.appeal_id))
@@ -45,10 +46,10 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
         if action is CardAction.CLASSIFY:
             return await start_classify(ctx, appeal)
         if action is CardAction.TAKE:
-            ctx.state.step = "menu"
+            ctx.state.step = StepName.MENU
             return [await act.take(ctx, appeal)]
         if action is CardAction.APPROVE:
-            ctx.state.step = "menu"
+            ctx.state.step = StepName.MENU
             return [await answer_control.approve(ctx, appeal)]
         if action is CardAction.ANSWER:
             act.require(ctx, Permission.ANSWER)
@@ -56,15 +57,15 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
         if action is CardAction.ASSIGN:
             act.require(ctx, Permission.TRIAGE)
             ctx.state.data["pending"] = pending
-            return await ctx.goto("staff_department")
+            return await ctx.goto(StepName.STAFF_DEPARTMENT)
         if action is CardAction.REJECT:
             act.require(ctx, Permission.TRIAGE)
             ctx.state.data["pending"] = pending
-            return await ctx.goto("staff_reason")
+            return await ctx.goto(StepName.STAFF_REASON)
         if action in INPUT_PROMPTS:
             act.require(ctx, for_card_action(action).permission)
             ctx.state.data["pending"] = pending
-            return await ctx.goto("staff_input")
+            return await ctx.goto(StepName.STAFF_INPUT)
     except act.ActionRefused as refused:
         return [refused.reply]
     return None
@@ -106,7 +107,7 @@ async def answer_department(ctx: Ctx) -> list[Reply] | None:
     if department is None or not department.active:
         return None
     ctx.state.data.setdefault("pending", {})["department_id"] = department.id
-    return await ctx.goto("staff_term")
+    return await ctx.goto(StepName.STAFF_TERM)
 
 
 async def ask_term(ctx: Ctx) -> Reply:
@@ -133,7 +134,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
     appeal = await pending_appeal(ctx)
     pending = ctx.state.data.pop("pending", {})
     department = await ctx.uow.departments.get(int(pending.get("department_id", 0)))
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     if appeal is None or department is None:
         return [Reply(ctx._("This action is no longer possible."))]
     try:
@@ -146,7 +147,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
             "term": chosen.term.value,
             "warning": warning.reply.text.split("\n/assign")[0],
         }
-        return await ctx.goto("staff_assign_confirm")
+        return await ctx.goto(StepName.STAFF_ASSIGN_CONFIRM)
     except act.ActionRefused as refused:
         return [refused.reply]
 
@@ -167,7 +168,7 @@ async def answer_assign_confirm(ctx: Ctx) -> list[Reply] | None:
     appeal = await pending_appeal(ctx)
     pending = ctx.state.data.pop("pending", {})
     department = await ctx.uow.departments.get(int(pending.get("department_id", 0)))
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     term = str(pending.get("term", ""))
     if appeal is None or department is None or term not in set(Term):
         return [Reply(ctx._("This action is no longer possible."))]
@@ -236,7 +237,7 @@ async def answer_input(ctx: Ctx) -> list[Reply] | None:
         return None
     appeal = await pending_appeal(ctx)
     ctx.state.data.pop("pending", None)
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     if appeal is None:
         return [Reply(ctx._("This action is no longer possible."))]
     text = "" if skip else (ctx.incoming.text or "")
@@ -268,4 +269,4 @@ async def answer_reason(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     ctx.state.data.setdefault("pending", {})["reason"] = chosen.reason.value
-    return await ctx.goto("staff_input")
+    return await ctx.goto(StepName.STAFF_INPUT)

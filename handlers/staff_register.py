@@ -5,6 +5,7 @@ receipt form follows from the way in (a setting each, Classifier 858 1.x)."""
 from handlers.context import Ctx
 from handlers.filing import start_draft
 from handlers.payloads import BACK, ChooseWay
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.classifier import Channel
 from reception.markers import N_
@@ -27,7 +28,7 @@ async def begin(ctx: Ctx, way: Channel) -> list[Reply]:
     start_draft(ctx)
     ctx.draft["on_behalf"] = way.value
     return await ctx.goto(
-        "kind",
+        StepName.KIND,
         Reply(
             ctx._(
                 "Registering an appeal received {way}. Answer the questions with the "
@@ -44,7 +45,7 @@ async def ask_way(ctx: Ctx) -> Reply:
 
 async def answer_way(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
-        ctx.state.step = "menu"
+        ctx.state.step = StepName.MENU
         return [Reply(ctx._("Cancelled."))]
     chosen = ChooseWay.parse(ctx.incoming.action)
     if chosen is None or chosen.way not in WAY_NAMES:

@@ -9,6 +9,7 @@ from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU
 from handlers.places import map_link
 from handlers.render import category_name, day, kind_name, preview, topic_name
+from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.classifier import Channel
 from reception.deadlines import after_hours, due_date, received_on
@@ -23,13 +24,13 @@ from storage.records import AppealRecord, NewAppeal, NewEvent
 #: empty (the answer then comes in the chat, Art. 5), but its question must have been answered.
 REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
 MAY_BE_EMPTY = frozenset({"phone"})
-FIELD_STEPS = {
-    "kind": "kind",
-    "topic": "topic",
-    "parts": "text",
-    "surname": "name",
-    "residence": "residence",
-    "phone": "phone",
+FIELD_STEPS: dict[str, StepName] = {
+    "kind": StepName.KIND,
+    "topic": StepName.TOPIC,
+    "parts": StepName.TEXT,
+    "surname": StepName.NAME,
+    "residence": StepName.RESIDENCE,
+    "phone": StepName.PHONE,
 }
 
 
@@ -112,22 +113,22 @@ async def answer_summary(ctx: Ctx) -> list[Reply] | None:
     if action == "submit":
         return await submit(ctx)
     if action == "edit":
-        return await ctx.goto("edit")
+        return await ctx.goto(StepName.EDIT)
     if action == "discard":
-        return await ctx.goto("discard")
+        return await ctx.goto(StepName.DISCARD)
     return None
 
 
-EDITABLE = {
-    "kind": "kind",
-    "topic": "topic",
-    "text": "text",
-    "location": "location",
-    "name": "name",
-    "residence": "residence",
-    "phone": "phone",
-    "email": "email",
-    "options": "options",
+EDITABLE: dict[str, StepName] = {
+    "kind": StepName.KIND,
+    "topic": StepName.TOPIC,
+    "text": StepName.TEXT,
+    "location": StepName.LOCATION,
+    "name": StepName.NAME,
+    "residence": StepName.RESIDENCE,
+    "phone": StepName.PHONE,
+    "email": StepName.EMAIL,
+    "options": StepName.OPTIONS,
 }
 
 
@@ -154,7 +155,7 @@ async def ask_edit(ctx: Ctx) -> Reply:
 async def answer_edit(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action or ""
     if action == "back":
-        return await ctx.goto("summary")
+        return await ctx.goto(StepName.SUMMARY)
     field = action.removeprefix("edit:")
     if not action.startswith("edit:") or field not in EDITABLE:
         return None
@@ -175,9 +176,9 @@ async def ask_discard(ctx: Ctx) -> Reply:
 async def answer_discard(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "discard:yes":
         ctx.discard_draft()
-        return await ctx.goto("menu", Reply(ctx._("The draft is deleted.")))
+        return await ctx.goto(StepName.MENU, Reply(ctx._("The draft is deleted.")))
     if ctx.incoming.action == "discard:no":
-        return await ctx.goto("summary")
+        return await ctx.goto(StepName.SUMMARY)
     return None
 
 
@@ -202,10 +203,11 @@ async def ask_resume(ctx: Ctx) -> Reply:
 
 async def answer_resume(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == "resume:continue":
-        return await ctx.goto(ctx.state.data.get("draft_step") or "kind")
+        saved = ctx.state.data.get("draft_step")
+        return await ctx.goto(StepName(saved) if saved in set(StepName) else StepName.KIND)
     if ctx.incoming.action == "resume:restart":
         start_draft(ctx)
-        return await ctx.goto("kind")
+        return await ctx.goto(StepName.KIND)
     return None
 
 
@@ -232,7 +234,7 @@ async def submit(ctx: Ctx) -> list[Reply]:
         appeal = await joining.join_filed(ctx, appeal, int(d["joined_to"]))
     await ctx.uow.people.save_profile(ctx.person.id, draft_profile(ctx), ctx.now)
     ctx.discard_draft()
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [registered_reply(ctx, appeal)]
 
 
@@ -338,7 +340,7 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
             )
         )
     ctx.discard_draft()
-    ctx.state.step = "menu"
+    ctx.state.step = StepName.MENU
     return [Reply("\n".join(lines))]
 
 

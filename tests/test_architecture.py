@@ -1,9 +1,13 @@
 """DESIGN rule 1: the conversation, the law and storage never touch a messenger library."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
+
+from handlers.flow import STEPS
+from handlers.steps import StepName
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("aiogram", "viberbot", "aiohttp")
@@ -60,3 +64,12 @@ def test_models_stay_inside_storage() -> None:
         for path in (ROOT / package).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             assert "storage.models" not in text, path
+
+
+def test_the_flow_document_lists_every_step_of_the_table() -> None:
+    """A step added to the table and not to `docs/citizen-flow.md` (or one left there after it
+    was removed) fails here."""
+    document = (ROOT / "docs" / "citizen-flow.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", document, flags=re.M))
+    assert listed == {str(name) for name in STEPS}
+    assert set(STEPS) == set(StepName)
