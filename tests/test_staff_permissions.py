@@ -19,6 +19,7 @@ COMMANDS = [
     "/queue",
     "/appeal {index}",
     "/assign {index} zhkh 15",
+    "/merge {index} {index}",
     "/take {index}",
     "/answer {index}",
     "/extend {index} 10.01.2027 reason",
@@ -65,6 +66,7 @@ BUTTONS = [
     "rate:{id}:5",
     "unres:{id}",
     "pg:queue:1",
+    "jn:{id}:{id}",
 ]
 
 
@@ -161,6 +163,7 @@ async def test_an_executor_cannot_triage_even_in_their_own_department(
     before = await snapshot(sessions)
     for command in (
         "/assign Ш-1 social",
+        "/merge Ш-1 Ш-1",
         "/forward Ш-1 X; y",
         "/return Ш-1 x",
         "/reject Ш-1 late",
