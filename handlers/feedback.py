@@ -7,7 +7,7 @@ from handlers.context import Ctx
 from handlers.filing import text_problem
 from handlers.menu import menu_buttons
 from handlers.my_appeals import own_appeal
-from handlers.payloads import MAIN_MENU, NotSolved, Rate
+from handlers.payloads import MAIN_MENU, AgainKind, FileAgain, NotSolved, Rate
 from handlers.steps import StepName
 from handlers.submission import register_appeal, registered_reply
 from handlers.types import Button, Reply
@@ -63,18 +63,18 @@ async def ask_unresolved_kind(ctx: Ctx) -> Reply:
             "considered by a higher body or official; you keep the right to go to court."
         ),
         (
-            Button(ctx._("Repeated appeal"), "again:repeat"),
-            Button(ctx._("Complaint about the answer"), "again:complaint"),
+            Button(ctx._("Repeated appeal"), FileAgain(AgainKind.REPEAT).pack()),
+            Button(ctx._("Complaint about the answer"), FileAgain(AgainKind.COMPLAINT).pack()),
             Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
 
 async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action
-    if action not in ("again:repeat", "again:complaint"):
+    chosen = FileAgain.parse(ctx.incoming.action)
+    if chosen is None:
         return None
-    ctx.state.data["unresolved_kind"] = action.removeprefix("again:")
+    ctx.state.data["unresolved_kind"] = chosen.kind.value
     return await ctx.goto(StepName.UNRESOLVED_TEXT)
 
 

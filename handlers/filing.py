@@ -6,7 +6,20 @@ from handlers import duplicates
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.file_checks import keep_file
-from handlers.payloads import ChooseCategory
+from handlers.payloads import (
+    BACK,
+    CLEAR,
+    DONE,
+    ENTER_NEW,
+    NO_PHONE,
+    SKIP,
+    USE_SAVED,
+    ChooseCategory,
+    ChooseKind,
+    ChoosePrivilege,
+    FilingOption,
+    ToggleOption,
+)
 from handlers.render import category_name
 from handlers.steps import StepName
 from handlers.types import Ask, Button, Reply
@@ -98,17 +111,17 @@ async def ask_kind(ctx: Ctx) -> Reply:
     lines = [ctx._("What kind of appeal is it?")]
     for kind in AppealKind:
         lines.append(f"• {ctx._(KIND_NAMES[kind])} — {ctx._(KIND_EXPLANATIONS[kind])}")
-    buttons = tuple(Button(ctx._(KIND_NAMES[kind]), f"kind:{kind.value}") for kind in AppealKind)
+    buttons = tuple(
+        Button(ctx._(KIND_NAMES[kind]), ChooseKind(kind).pack()) for kind in AppealKind
+    )
     return Reply("\n".join(lines), buttons)
 
 
 async def answer_kind(ctx: Ctx) -> list[Reply] | None:
-    code = (ctx.incoming.action or "").removeprefix("kind:")
-    if not (ctx.incoming.action or "").startswith("kind:") or code not in {
-        k.value for k in AppealKind
-    }:
+    chosen = ChooseKind.parse(ctx.incoming.action)
+    if chosen is None:
         return None
-    ctx.draft["kind"] = code
+    ctx.draft["kind"] = chosen.kind.value
     return await advance(ctx, StepName.KIND)
 
 
@@ -151,7 +164,7 @@ async def ask_text(ctx: Ctx) -> Reply:
                 "replace the text.",
                 len(text),
             ).format(count=len(text)),
-            (Button(ctx._("Done"), "done"), Button(ctx._("Write again"), "text:clear")),
+            (Button(ctx._("Done"), DONE), Button(ctx._("Write again"), CLEAR)),
         )
     return Reply(
         ctx._(
@@ -160,7 +173,7 @@ async def ask_text(ctx: Ctx) -> Reply:
             "photos or documents (PDF, DOC, DOCX, ODT, TXT, JPG, PNG) and voice messages. Tap "
             "“Done” when you have finished."
         ).format(limit=MAX_MESSAGE_CHARS),
-        (Button(ctx._("Done"), "done"),),
+        (Button(ctx._("Done"), DONE),),
     )
 
 
@@ -242,10 +255,10 @@ def text_problem(ctx: Ctx, text: str, total_so_far: int) -> str | None:
 async def answer_text(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     draft = ctx.draft
-    if incoming.action == "text:clear":
+    if incoming.action == CLEAR:
         draft["parts"] = []
         return await ctx.ask_again()
-    if incoming.action == "done":
+    if incoming.action == DONE:
         if not has_substance(draft_text(ctx)):
             return await ctx.ask_again(
                 Reply(
@@ -278,7 +291,7 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
     last = replies.pop()
     replies.append(
         Reply(
-            last.text + "\n" + ctx._("Send more, or tap “Done”."), (Button(ctx._("Done"), "done"),)
+            last.text + "\n" + ctx._("Send more, or tap “Done”."), (Button(ctx._("Done"), DONE),)
         )
     )
     return replies
@@ -300,7 +313,7 @@ async def ask_location(ctx: Ctx) -> Reply:
             ),
             current,
         ),
-        (Button(ctx._("Skip"), "skip"),),
+        (Button(ctx._("Skip"), SKIP),),
         ask=Ask.LOCATION,
         ask_label=ctx._("Share the location"),
     )
@@ -308,7 +321,7 @@ async def ask_location(ctx: Ctx) -> Reply:
 
 async def answer_location(ctx: Ctx) -> list[Reply] | None:
     incoming, draft = ctx.incoming, ctx.draft
-    if incoming.action == "skip":
+    if incoming.action == SKIP:
         draft.update(location_text=None, latitude=None, longitude=None)
         return await advance(ctx, StepName.LOCATION)
     if incoming.location is not None:
@@ -352,15 +365,15 @@ async def ask_profile(ctx: Ctx) -> Reply:
     return Reply(
         "\n".join(lines),
         (
-            Button(ctx._("Yes, use them"), "profile:use"),
-            Button(ctx._("Enter new details"), "profile:new"),
+            Button(ctx._("Yes, use them"), USE_SAVED),
+            Button(ctx._("Enter new details"), ENTER_NEW),
         ),
     )
 
 
 async def answer_profile(ctx: Ctx) -> list[Reply] | None:
     person = ctx.person
-    if ctx.incoming.action == "profile:use":
+    if ctx.incoming.action == USE_SAVED:
         ctx.draft.update(
             surname=person.surname,
             given_name=person.given_name or "",
@@ -370,7 +383,7 @@ async def answer_profile(ctx: Ctx) -> list[Reply] | None:
             email=person.email,
         )
         return await ctx.goto(StepName.OPTIONS)
-    if ctx.incoming.action == "profile:new":
+    if ctx.incoming.action == ENTER_NEW:
         ctx.draft["new_details"] = True
         return await ctx.goto(StepName.NAME)
     return None
@@ -439,7 +452,6 @@ async def answer_residence(ctx: Ctx) -> list[Reply] | None:
 
 #: The phone step's button for "no phone": the answer comes in this chat (Art. 5 accepts the
 #: messenger as the contact of an electronic appeal).
-NO_PHONE = "phone:none"
 
 
 async def ask_phone(ctx: Ctx) -> Reply:
@@ -497,12 +509,12 @@ async def ask_email(ctx: Ctx) -> Reply:
             ),
             ctx.draft.get("email"),
         ),
-        (Button(ctx._("Skip"), "skip"),),
+        (Button(ctx._("Skip"), SKIP),),
     )
 
 
 async def answer_email(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "skip":
+    if ctx.incoming.action == SKIP:
         ctx.draft["email"] = None
         return await advance(ctx, StepName.EMAIL)
     if ctx.incoming.action or not ctx.incoming.text:
@@ -552,17 +564,23 @@ async def ask_options(ctx: Ctx) -> Reply:
             ctx._("Category: {category}").format(category=category_name(ctx, draft["category"]))
         )
     buttons = (
-        Button(f"{_mark(collective)} " + ctx._("Collective"), "opt:collective"),
+        Button(
+            f"{_mark(collective)} " + ctx._("Collective"),
+            ToggleOption(FilingOption.COLLECTIVE).pack(),
+        ),
         Button(
             f"{_mark(bool(draft.get('confidential')))} " + ctx._("Confidential"),
-            "opt:confidential",
+            ToggleOption(FilingOption.CONFIDENTIAL).pack(),
         ),
-        Button(f"{_mark(privileged)} " + ctx._("Privileges"), "opt:privileged"),
+        Button(
+            f"{_mark(privileged)} " + ctx._("Privileges"),
+            ToggleOption(FilingOption.PRIVILEGED).pack(),
+        ),
         Button(
             f"{_mark(bool(draft.get('publish_text')))} " + ctx._("Publish the text"),
-            "opt:publish",
+            ToggleOption(FilingOption.PUBLISH).pack(),
         ),
-        Button(ctx._("Continue"), "opt:done"),
+        Button(ctx._("Continue"), ToggleOption(FilingOption.DONE).pack()),
     )
     return Reply("\n".join(lines), buttons)
 
@@ -570,23 +588,23 @@ async def ask_options(ctx: Ctx) -> Reply:
 async def answer_options(ctx: Ctx) -> list[Reply] | None:
     draft = ctx.draft
     action = ctx.incoming.action
-    if action == "opt:collective":
+    if action == ToggleOption(FilingOption.COLLECTIVE).pack():
         if draft.get("collective"):
             draft.update(collective=False, coauthors=1, coauthor_names=None)
             return await ctx.ask_again()
         return await ctx.goto(StepName.COAUTHORS)
-    if action == "opt:confidential":
+    if action == ToggleOption(FilingOption.CONFIDENTIAL).pack():
         draft["confidential"] = not draft.get("confidential")
         return await ctx.ask_again()
-    if action == "opt:publish":
+    if action == ToggleOption(FilingOption.PUBLISH).pack():
         draft["publish_text"] = not draft.get("publish_text")
         return await ctx.ask_again()
-    if action == "opt:privileged":
+    if action == ToggleOption(FilingOption.PRIVILEGED).pack():
         if draft.get("privileged"):
             draft.update(privileged=False, category=None)
             return await ctx.ask_again()
         return await ctx.goto(StepName.CATEGORY)
-    if action == "opt:done":
+    if action == ToggleOption(FilingOption.DONE).pack():
         draft.pop("editing", None)
         return await ctx.goto(StepName.SUMMARY)
     return None
@@ -595,12 +613,12 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
 async def ask_coauthors(ctx: Ctx) -> Reply:
     return Reply(
         ctx._("How many people signed the appeal, you included? Type a number from 2."),
-        (Button(ctx._("Back"), "back"),),
+        (Button(ctx._("Back"), BACK),),
     )
 
 
 async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "back":
+    if ctx.incoming.action == BACK:
         return await ctx.goto(StepName.OPTIONS)
     text = clean_text(ctx.incoming.text or "")
     if ctx.incoming.action or not text:
@@ -628,12 +646,12 @@ async def ask_coauthor_names(ctx: Ctx) -> Reply:
             ),
             ctx.draft.get("coauthor_names"),
         ),
-        (Button(ctx._("Skip"), "skip"),),
+        (Button(ctx._("Skip"), SKIP),),
     )
 
 
 async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "skip":
+    if ctx.incoming.action == SKIP:
         ctx.draft["coauthor_names"] = None
         return await ctx.goto(StepName.OPTIONS)
     if ctx.incoming.action or not ctx.incoming.text:
@@ -667,22 +685,23 @@ async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
 
 
 async def ask_category(ctx: Ctx) -> Reply:
-    buttons = tuple(Button(ctx._(c.name), f"cat:{c.code}") for c in AUTHOR_CATEGORIES)
+    buttons = tuple(
+        Button(ctx._(c.name), ChoosePrivilege(c.code).pack()) for c in AUTHOR_CATEGORIES
+    )
     return Reply(
         ctx._(
             "Which category do you belong to? Appeals from people with statutory privileges "
             "are considered first."
         ),
-        (*buttons, Button(ctx._("Back"), "back")),
+        (*buttons, Button(ctx._("Back"), BACK)),
     )
 
 
 async def answer_category(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    if action == "back":
+    if ctx.incoming.action == BACK:
         return await ctx.goto(StepName.OPTIONS)
-    code = action.removeprefix("cat:")
-    if not action.startswith("cat:") or code not in AUTHOR_CATEGORIES_BY_CODE:
+    chosen = ChoosePrivilege.parse(ctx.incoming.action)
+    if chosen is None or chosen.code not in AUTHOR_CATEGORIES_BY_CODE:
         return None
-    ctx.draft.update(privileged=True, category=code)
+    ctx.draft.update(privileged=True, category=chosen.code)
     return await ctx.goto(StepName.OPTIONS)

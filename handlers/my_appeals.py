@@ -5,7 +5,19 @@ from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.paging import page_buttons, page_line
-from handlers.payloads import MAIN_MENU, MY_APPEALS, NEW_APPEAL, ListKind
+from handlers.payloads import (
+    BACK,
+    CONFIRM,
+    MAIN_MENU,
+    MY_APPEAL_ACTIONS,
+    MY_APPEALS,
+    NEW_APPEAL,
+    AddInformation,
+    ListKind,
+    OpenMyAppeal,
+    TogglePublication,
+    WithdrawAppeal,
+)
 from handlers.places import place_lines
 from handlers.render import (
     appeal_line,
@@ -48,7 +60,7 @@ async def ask_my_list(ctx: Ctx) -> Reply:
     if page.total > len(appeals):
         lines.append(page_line(ctx, page, LIST_LIMIT))
     buttons = tuple(
-        Button(f"{a.reg_index} · {citizen_status_name(ctx, a.status)}", f"ap:{a.id}")
+        Button(f"{a.reg_index} · {citizen_status_name(ctx, a.status)}", OpenMyAppeal(a.id).pack())
         for a in appeals
     )
     turns = page_buttons(ctx, page, ListKind.MINE, LIST_LIMIT)
@@ -69,10 +81,10 @@ async def own_appeal(ctx: Ctx, raw_id: str) -> AppealRecord | None:
 
 
 async def answer_my_list(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    if not action.startswith("ap:"):
+    chosen = OpenMyAppeal.parse(ctx.incoming.action)
+    if chosen is None:
         return None
-    appeal = await own_appeal(ctx, action.removeprefix("ap:"))
+    appeal = await own_appeal(ctx, str(chosen.appeal_id))
     if appeal is None:
         return None
     ctx.state.data["appeal_id"] = appeal.id
@@ -119,8 +131,8 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
     buttons: list[Button] = []
     if is_open(Status(appeal.status)):
         buttons += [
-            Button(ctx._("Add information"), f"add:{appeal.id}"),
-            Button(ctx._("Withdraw the appeal"), f"wd:{appeal.id}"),
+            Button(ctx._("Add information"), AddInformation(appeal.id).pack()),
+            Button(ctx._("Withdraw the appeal"), WithdrawAppeal(appeal.id).pack()),
         ]
     lines.insert(
         7,
@@ -135,7 +147,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
             ctx._("Stop publishing the text")
             if appeal.publish_text
             else ctx._("Publish the text without my name"),
-            f"pub:{appeal.id}",
+            TogglePublication(appeal.id).pack(),
         )
     )
     buttons += [Button(ctx._("All my appeals"), MY_APPEALS), Button(ctx._("Main menu"), MAIN_MENU)]
@@ -143,24 +155,28 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
 
 
 async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    kind, _, raw_id = action.partition(":")
-    if kind not in ("add", "wd", "ap", "pub"):
+    chosen = next(
+        (p for kind in MY_APPEAL_ACTIONS if (p := kind.parse(ctx.incoming.action)) is not None),
+        None,
+    )
+    if chosen is None:
         return None
-    appeal = await own_appeal(ctx, raw_id)
+    appeal = await own_appeal(ctx, str(chosen.appeal_id))
     if appeal is None:
         return None
     ctx.state.data["appeal_id"] = appeal.id
-    if kind == "ap":
+    if isinstance(chosen, OpenMyAppeal):
         return await ctx.goto(StepName.MY_APPEAL)
-    if kind == "pub":
+    if isinstance(chosen, TogglePublication):
         return await toggle_publication(ctx, appeal)
     if not is_open(Status(appeal.status)):
         return await ctx.goto(
             StepName.MY_APPEAL,
             Reply(ctx._("This appeal is no longer under consideration, so it cannot be changed.")),
         )
-    return await ctx.goto(StepName.ADD_INFO if kind == "add" else StepName.WITHDRAW)
+    return await ctx.goto(
+        StepName.ADD_INFO if isinstance(chosen, AddInformation) else StepName.WITHDRAW
+    )
 
 
 async def ask_add_info(ctx: Ctx) -> Reply:
@@ -169,14 +185,14 @@ async def ask_add_info(ctx: Ctx) -> Reply:
         ctx._(
             "Send the additional information for appeal {index}: text, photos or documents."
         ).format(index=appeal.reg_index if appeal else ""),
-        (Button(ctx._("Back"), "back"),),
+        (Button(ctx._("Back"), BACK),),
     )
 
 
 async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
     appeal = await current_appeal(ctx)
-    if appeal is None or incoming.action == "back":
+    if appeal is None or incoming.action == BACK:
         return await ctx.goto(StepName.MY_APPEAL)
     if incoming.action or not (incoming.text or incoming.files):
         return None
@@ -227,15 +243,15 @@ async def ask_withdraw(ctx: Ctx) -> Reply:
         ctx._("Withdraw appeal {index}? It will no longer be considered.").format(
             index=appeal.reg_index if appeal else ""
         ),
-        (Button(ctx._("Yes, withdraw"), "wd:yes"), Button(ctx._("No"), "back")),
+        (Button(ctx._("Yes, withdraw"), CONFIRM), Button(ctx._("No"), BACK)),
     )
 
 
 async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
     appeal = await current_appeal(ctx)
-    if appeal is None or ctx.incoming.action == "back":
+    if appeal is None or ctx.incoming.action == BACK:
         return await ctx.goto(StepName.MY_APPEAL)
-    if ctx.incoming.action != "wd:yes":
+    if ctx.incoming.action != CONFIRM:
         return None
     if not is_open(Status(appeal.status)):
         return await ctx.goto(

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from handlers.context import Ctx
 from handlers.offer import OFFERED, offer
+from handlers.payloads import AGREE, DISAGREE, MORE_ABOUT_DATA, ChooseLanguage
 from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.markers import N_
@@ -18,16 +19,16 @@ async def ask_language(ctx: Ctx) -> Reply:
         for locale in LANGUAGE_NAMES
     ]
     buttons = tuple(
-        Button(ctx.catalogs.get(locale).gettext(name), f"lang:{locale}")
+        Button(ctx.catalogs.get(locale).gettext(name), ChooseLanguage(locale).pack())
         for locale, name in LANGUAGE_NAMES.items()
     )
     return Reply("\n".join(dict.fromkeys(prompts)), buttons, columns=2)
 
 
 async def answer_language(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    locale = action.removeprefix("lang:")
-    if not action.startswith("lang:") or locale not in LANGUAGE_NAMES:
+    chosen = ChooseLanguage.parse(ctx.incoming.action)
+    locale = chosen.locale if chosen is not None else ""
+    if locale not in LANGUAGE_NAMES:
         return None
     await set_language(ctx, locale)
     done = Reply(ctx._("The language is set: English."))
@@ -57,9 +58,9 @@ async def has_consent(ctx: Ctx) -> bool:
 
 async def ask_consent(ctx: Ctx) -> Reply:
     buttons = (
-        Button(ctx._("I agree"), "consent:yes"),
-        Button(ctx._("I do not agree"), "consent:no"),
-        Button(ctx._("More"), "consent:more"),
+        Button(ctx._("I agree"), AGREE),
+        Button(ctx._("I do not agree"), DISAGREE),
+        Button(ctx._("More"), MORE_ABOUT_DATA),
     )
     if ctx.state.data.get("notice_seen") == ctx.config.notice_version:
         # The notice once is enough: asked again, the person gets one line and the buttons.
@@ -114,19 +115,19 @@ def full_notice(ctx: Ctx) -> str:
 
 async def answer_consent(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action
-    if action == "consent:more":
+    if action == MORE_ABOUT_DATA:
         return [
             Reply(
                 full_notice(ctx),
                 (
-                    Button(ctx._("I agree"), "consent:yes"),
-                    Button(ctx._("I do not agree"), "consent:no"),
+                    Button(ctx._("I agree"), AGREE),
+                    Button(ctx._("I do not agree"), DISAGREE),
                 ),
             )
         ]
-    if action not in ("consent:yes", "consent:no"):
+    if action not in (AGREE, DISAGREE):
         return None
-    given = action == "consent:yes"
+    given = action == AGREE
     await ctx.uow.people.record_consent(
         ctx.person.id,
         given=given,
@@ -156,6 +157,6 @@ async def answer_consent(ctx: Ctx) -> list[Reply] | None:
                 "You can file an appeal another way: {offline}.\n\n"
                 "If you change your mind, tap “I agree”."
             ).format(offline=ctx.config.offline_filing(ctx.locale)),
-            (Button(ctx._("I agree"), "consent:yes"),),
+            (Button(ctx._("I agree"), AGREE),),
         )
     ]

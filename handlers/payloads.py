@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Self, get_type_hints
 
 from reception.classifier import ANSWER_RESULTS, Channel, Result
 from reception.deadlines import Term
+from reception.kinds import AppealKind
 from reception.reasons import NotConsidered
 
 #: A database id never has more digits: a longer "id" is forged.
@@ -82,6 +83,204 @@ NEW_APPEAL = Menu(MenuItem.NEW).pack()
 MY_APPEALS = Menu(MenuItem.MY).pack()
 HELP = Menu(MenuItem.HELP).pack()
 MAIN_MENU = Menu(MenuItem.MENU).pack()
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Payload):
+    prefix = "lang"
+    locale: str
+
+
+class ConsentAnswer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    MORE = "more"
+
+
+@dataclass(frozen=True)
+class ConsentChoice(Payload):
+    """The answer to the personal-data notice, or "more" for its full text."""
+
+    prefix = "consent"
+    answer: ConsentAnswer
+
+
+AGREE = ConsentChoice(ConsentAnswer.YES).pack()
+DISAGREE = ConsentChoice(ConsentAnswer.NO).pack()
+MORE_ABOUT_DATA = ConsentChoice(ConsentAnswer.MORE).pack()
+
+
+@dataclass(frozen=True)
+class ChooseKind(Payload):
+    prefix = "kind"
+    kind: AppealKind
+
+
+class ResumeAnswer(StrEnum):
+    CONTINUE = "continue"
+    RESTART = "restart"
+
+
+@dataclass(frozen=True)
+class Resume(Payload):
+    """Continue the draft left unfinished, or start again."""
+
+    prefix = "resume"
+    answer: ResumeAnswer
+
+
+CONTINUE_DRAFT = Resume(ResumeAnswer.CONTINUE).pack()
+RESTART_DRAFT = Resume(ResumeAnswer.RESTART).pack()
+
+
+class ProfileAnswer(StrEnum):
+    USE = "use"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class SavedDetails(Payload):
+    """Use the details saved from the last appeal, or enter new ones."""
+
+    prefix = "profile"
+    answer: ProfileAnswer
+
+
+USE_SAVED = SavedDetails(ProfileAnswer.USE).pack()
+ENTER_NEW = SavedDetails(ProfileAnswer.NEW).pack()
+
+
+@dataclass(frozen=True)
+class NoPhone(Payload):
+    """No phone: the answer comes in the chat (Art. 5 makes the phone optional)."""
+
+    prefix = "nophone"
+
+
+NO_PHONE = NoPhone().pack()
+
+
+class FilingOption(StrEnum):
+    COLLECTIVE = "collective"
+    CONFIDENTIAL = "confidential"
+    PRIVILEGED = "privileged"
+    PUBLISH = "publish"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ToggleOption(Payload):
+    """One of the summary's options switched, or "done" to go on."""
+
+    prefix = "opt"
+    option: FilingOption
+
+
+@dataclass(frozen=True)
+class ChoosePrivilege(Payload):
+    """The author's category with statutory privileges (Classifier 7.x)."""
+
+    prefix = "priv"
+    code: str
+
+
+class DraftField(StrEnum):
+    """What the summary lets the citizen change."""
+
+    KIND = "kind"
+    TOPIC = "topic"
+    TEXT = "text"
+    LOCATION = "location"
+    NAME = "name"
+    RESIDENCE = "residence"
+    PHONE = "phone"
+    EMAIL = "email"
+    OPTIONS = "options"
+
+
+class SummaryAction(StrEnum):
+    SUBMIT = "submit"
+    EDIT = "edit"
+    DISCARD = "discard"
+
+
+@dataclass(frozen=True)
+class AtSummary(Payload):
+    """The summary's choice: submit the appeal, change something, or cancel it."""
+
+    prefix = "sum"
+    action: SummaryAction
+
+
+SUBMIT = AtSummary(SummaryAction.SUBMIT).pack()
+CHANGE_SOMETHING = AtSummary(SummaryAction.EDIT).pack()
+CANCEL_APPEAL = AtSummary(SummaryAction.DISCARD).pack()
+
+
+@dataclass(frozen=True)
+class EditField(Payload):
+    prefix = "edit"
+    field: DraftField
+
+
+@dataclass(frozen=True)
+class Clear(Payload):
+    """Write again: the text collected so far (an appeal's or an answer's) is dropped."""
+
+    prefix = "clear"
+
+
+CLEAR = Clear().pack()
+
+
+@dataclass(frozen=True)
+class OpenMyAppeal(Payload):
+    prefix = "ap"
+    appeal_id: int
+
+
+@dataclass(frozen=True)
+class AddInformation(Payload):
+    prefix = "add"
+    appeal_id: int
+
+
+@dataclass(frozen=True)
+class WithdrawAppeal(Payload):
+    prefix = "wd"
+    appeal_id: int
+
+
+@dataclass(frozen=True)
+class TogglePublication(Payload):
+    """Publish an appeal's text without the author's name, or stop publishing it."""
+
+    prefix = "pub"
+    appeal_id: int
+
+
+#: What the citizen may do with one of their appeals from its card.
+MY_APPEAL_ACTIONS: tuple[
+    type[OpenMyAppeal | AddInformation | WithdrawAppeal | TogglePublication], ...
+] = (
+    OpenMyAppeal,
+    AddInformation,
+    WithdrawAppeal,
+    TogglePublication,
+)
+
+
+class AgainKind(StrEnum):
+    REPEAT = "repeat"
+    COMPLAINT = "complaint"
+
+
+@dataclass(frozen=True)
+class FileAgain(Payload):
+    """The problem is not solved: a repeated appeal, or a complaint about the answer."""
+
+    prefix = "again"
+    kind: AgainKind
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
-from handlers.payloads import BACK, CHANGE, CONFIRM, DONE, ChooseResult, UseTemplate
+from handlers.payloads import BACK, CHANGE, CLEAR, CONFIRM, DONE, ChooseResult, UseTemplate
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
 from handlers.steps import StepName
@@ -21,7 +21,6 @@ from storage.records import AppealRecord
 
 #: Template buttons shown at once; the rest are listed by /templates.
 TEMPLATE_BUTTONS = 8
-CLEAR_ANSWER = "answer:clear"
 
 
 async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
@@ -54,7 +53,7 @@ async def ask_answer(ctx: Ctx) -> Reply:
             ).format(count=len(so_far)),
             (
                 Button(ctx._("Done"), DONE),
-                Button(ctx._("Write again"), CLEAR_ANSWER),
+                Button(ctx._("Write again"), CLEAR),
                 Button(ctx._("Cancel"), BACK),
             ),
         )
@@ -94,7 +93,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         if not answer_so_far(ctx).strip():
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto(StepName.STAFF_RESULT)
-    if incoming.action == CLEAR_ANSWER:
+    if incoming.action == CLEAR:
         pending["parts"] = []
         ctx.state.data["pending"] = pending
         return await ctx.ask_again()

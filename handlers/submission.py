@@ -6,7 +6,18 @@ from handlers import joining, notify
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
-from handlers.payloads import MAIN_MENU
+from handlers.payloads import (
+    BACK,
+    CANCEL_APPEAL,
+    CHANGE_SOMETHING,
+    CONFIRM,
+    CONTINUE_DRAFT,
+    MAIN_MENU,
+    RESTART_DRAFT,
+    SUBMIT,
+    DraftField,
+    EditField,
+)
 from handlers.places import map_link
 from handlers.render import category_name, day, kind_name, preview, topic_name
 from handlers.steps import StepName
@@ -101,83 +112,73 @@ async def ask_summary(ctx: Ctx) -> Reply:
     return Reply(
         summary_text(ctx),
         (
-            Button(ctx._("Submit"), "submit"),
-            Button(ctx._("Change something"), "edit"),
-            Button(ctx._("Cancel the appeal"), "discard"),
+            Button(ctx._("Submit"), SUBMIT),
+            Button(ctx._("Change something"), CHANGE_SOMETHING),
+            Button(ctx._("Cancel the appeal"), CANCEL_APPEAL),
         ),
     )
 
 
 async def answer_summary(ctx: Ctx) -> list[Reply] | None:
     action = ctx.incoming.action
-    if action == "submit":
+    if action == SUBMIT:
         return await submit(ctx)
-    if action == "edit":
+    if action == CHANGE_SOMETHING:
         return await ctx.goto(StepName.EDIT)
-    if action == "discard":
+    if action == CANCEL_APPEAL:
         return await ctx.goto(StepName.DISCARD)
     return None
 
 
-EDITABLE: dict[str, StepName] = {
-    "kind": StepName.KIND,
-    "topic": StepName.TOPIC,
-    "text": StepName.TEXT,
-    "location": StepName.LOCATION,
-    "name": StepName.NAME,
-    "residence": StepName.RESIDENCE,
-    "phone": StepName.PHONE,
-    "email": StepName.EMAIL,
-    "options": StepName.OPTIONS,
-}
+#: Each field the summary lets the citizen change is asked again by the step of the same name.
+EDITABLE: dict[DraftField, StepName] = {field: StepName(field.value) for field in DraftField}
 
 
 async def ask_edit(ctx: Ctx) -> Reply:
     labels = {
-        "kind": ctx._("Kind"),
-        "topic": ctx._("Topic"),
-        "text": ctx._("Text and files"),
-        "location": ctx._("Place of the problem"),
-        "name": ctx._("Name"),
-        "residence": ctx._("Place of residence"),
-        "phone": ctx._("Phone"),
-        "email": ctx._("E-mail"),
-        "options": ctx._("Options"),
+        DraftField.KIND: ctx._("Kind"),
+        DraftField.TOPIC: ctx._("Topic"),
+        DraftField.TEXT: ctx._("Text and files"),
+        DraftField.LOCATION: ctx._("Place of the problem"),
+        DraftField.NAME: ctx._("Name"),
+        DraftField.RESIDENCE: ctx._("Place of residence"),
+        DraftField.PHONE: ctx._("Phone"),
+        DraftField.EMAIL: ctx._("E-mail"),
+        DraftField.OPTIONS: ctx._("Options"),
     }
-    buttons = tuple(Button(label, f"edit:{key}") for key, label in labels.items())
+    buttons = tuple(Button(label, EditField(field).pack()) for field, label in labels.items())
     return Reply(
         ctx._("What would you like to change?"),
-        (*buttons, Button(ctx._("Back to the summary"), "back")),
+        (*buttons, Button(ctx._("Back to the summary"), BACK)),
         columns=2,
     )
 
 
 async def answer_edit(ctx: Ctx) -> list[Reply] | None:
-    action = ctx.incoming.action or ""
-    if action == "back":
+    if ctx.incoming.action == BACK:
         return await ctx.goto(StepName.SUMMARY)
-    field = action.removeprefix("edit:")
-    if not action.startswith("edit:") or field not in EDITABLE:
+    chosen = EditField.parse(ctx.incoming.action)
+    if chosen is None:
         return None
     ctx.draft["editing"] = True
-    return await ctx.goto(EDITABLE[field])
+    return await ctx.goto(EDITABLE[chosen.field])
 
 
 async def ask_discard(ctx: Ctx) -> Reply:
     return Reply(
         ctx._("Cancel this appeal? Everything you entered in it will be deleted."),
         (
-            Button(ctx._("Yes, delete the draft"), "discard:yes"),
-            Button(ctx._("No, keep it"), "discard:no"),
+            Button(ctx._("Yes, delete the draft"), CONFIRM),
+            Button(ctx._("No, keep it"), BACK),
         ),
     )
 
 
 async def answer_discard(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "discard:yes":
+    if ctx.incoming.action == CONFIRM:
         ctx.discard_draft()
         return await ctx.goto(StepName.MENU, Reply(ctx._("The draft is deleted.")))
-    if ctx.incoming.action == "discard:no":
+    if ctx.incoming.action == BACK:
         return await ctx.goto(StepName.SUMMARY)
     return None
 
@@ -194,18 +195,18 @@ async def ask_resume(ctx: Ctx) -> Reply:
     return Reply(
         "\n".join(details),
         (
-            Button(ctx._("Continue"), "resume:continue"),
-            Button(ctx._("Delete it and start again"), "resume:restart"),
+            Button(ctx._("Continue"), CONTINUE_DRAFT),
+            Button(ctx._("Delete it and start again"), RESTART_DRAFT),
             Button(ctx._("Main menu"), MAIN_MENU),
         ),
     )
 
 
 async def answer_resume(ctx: Ctx) -> list[Reply] | None:
-    if ctx.incoming.action == "resume:continue":
+    if ctx.incoming.action == CONTINUE_DRAFT:
         saved = ctx.state.data.get("draft_step")
         return await ctx.goto(StepName(saved) if saved in set(StepName) else StepName.KIND)
-    if ctx.incoming.action == "resume:restart":
+    if ctx.incoming.action == RESTART_DRAFT:
         start_draft(ctx)
         return await ctx.goto(StepName.KIND)
     return None

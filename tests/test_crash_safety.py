@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from handlers.payloads import SUBMIT
 from storage.db import create_sessionmaker
 from storage.models import (
     Appeal,
@@ -206,7 +207,7 @@ async def test_sigkill_at_random_moments_loses_and_doubles_nothing(
             elif step == "summary":
                 while bot.kills < 2:  # the drafts must have lived through restarts
                     await asyncio.sleep(0.1)
-                await send(user, data="submit")
+                await send(user, data=SUBMIT)
             else:
                 raise AssertionError(f"unexpected step {step}")
             await asyncio.sleep(rng.uniform(0.05, 0.4))

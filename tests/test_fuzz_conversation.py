@@ -17,6 +17,7 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.flow import STEPS
 from handlers.i18n import Catalogs
+from handlers.payloads import BACK, SUBMIT
 from handlers.types import Contact, Incoming, IncomingFile, Location, Reply
 from reception.statuses import Status
 from storage.db import create_engine, create_sessionmaker
@@ -55,6 +56,13 @@ ACTIONS = (
     "cat:0",
     "back",
     "submit",
+    "sum:submit",
+    "sum:edit",
+    "sum:discard",
+    "priv:7.1",
+    "nophone",
+    "clear",
+    "confirm",
     "edit",
     "edit:name",
     "edit:kind",
@@ -147,10 +155,10 @@ GOOD_INPUT: dict[str, dict[str, Any]] = {
     "email": {"action": "skip"},
     "options": {"action": "opt:done"},
     "coauthors": {"text": "5"},
-    "category": {"action": "cat:7.1"},
-    "summary": {"action": "submit"},
+    "category": {"action": "priv:7.1"},
+    "summary": {"action": SUBMIT},
     "edit": {"action": "back"},
-    "discard": {"action": "discard:no"},
+    "discard": {"action": BACK},
     "my_list": {"action": "m:menu"},
     "my_appeal": {"action": "m:menu"},
     "add_info": {"text": "Ще одна важлива деталь."},

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from handlers.payloads import SUBMIT
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, InboxUpdate
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
@@ -82,7 +83,7 @@ async def test_the_registration_index_arrives_though_sendmessage_fails_nine_time
     async with running_bot(settings):
         await file_appeal(user, "Шевченко", submit=False)
         fake.failures["sendmessage"] = [Failure(500, "Internal Server Error")] * 9
-        fake.push(fake.callback_update(user.id, "submit"))
+        fake.push(fake.callback_update(user.id, SUBMIT))
         await eventually(
             lambda: any("Реєстраційний індекс" in t for t in fake.delivered(user.id)),
             timeout=90,
