@@ -5,17 +5,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from handlers import feedback, joining, linking, staff_card, staff_commands, staff_flow
+from handlers import feedback, joining, staff_card, staff_commands, staff_flow
+from handlers.citizen_commands import BEFORE_SCREENS, CITIZEN_ALIASES, CITIZEN_COMMANDS
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
 from handlers.file_gate import accepts_files
-from handlers.filing import attach_files, start_draft
+from handlers.filing import attach_files
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
-from handlers.menu import help_reply
 from handlers.my_appeals import turn_my_page
-from handlers.my_data import my_data_reply
-from handlers.offer import OFFERED, keep_words
+from handlers.offer import keep_words
 from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import (
     Act,
@@ -46,18 +45,6 @@ UNSUPPORTED: dict[str, str] = {
     "animation": N_("GIFs cannot be received here."),
     "poll": N_("Polls cannot be received here."),
     "other": N_("This kind of message cannot be read here."),
-}
-
-#: Ukrainian words for the citizen's commands (the messenger's menu shows the Latin ones).
-CITIZEN_ALIASES = {
-    "/нове": "/new",
-    "/мої": "/my",
-    "/меню": "/menu",
-    "/довідка": "/help",
-    "/мова": "/lang",
-    "/моїдані": "/mydata",
-    "/скасувати": "/cancel",
-    "/старт": "/start",
 }
 
 NAVIGATION = {
@@ -189,7 +176,7 @@ def before_screens(ctx: Ctx, command: str | None) -> bool:
     """Commands that work before and regardless of the language and consent screens: /join and
     /link carry a code that would be lost behind them, and staff work is not a citizen's
     personal-data matter."""
-    if command in ("/join", "/link"):
+    if command in BEFORE_SCREENS:
         return True
     return command in staff_commands.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
 
@@ -217,9 +204,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
             return [Reply(note)]
         return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
     if command == "/lang":
-        if step != StepName.LANGUAGE:
-            ctx.state.data["return_to"] = step
-        return await ctx.goto(StepName.LANGUAGE)
+        return await CITIZEN_COMMANDS[command].run(ctx, "")
     if step == StepName.LANGUAGE and command is None:
         return await answer(ctx)
     if not await has_consent(ctx):
@@ -274,51 +259,9 @@ async def run_command(ctx: Ctx, command: str) -> list[Reply]:
                 if started is not None:
                     return started
         return await staff_commands.run_command(ctx, command, arguments)
-    if command == "/join":
-        return await staff_commands.join(ctx, arguments)
-    if command == "/link":
-        return await linking.link(ctx, arguments)
-    if command == "/start":
-        if ctx.has_draft:
-            return await ctx.goto(StepName.RESUME)
-        return await ctx.goto(
-            StepName.MENU,
-            Reply(
-                ctx._("Welcome to the internet reception of {council}.").format(
-                    council=ctx.config.council_name(ctx.locale)
-                )
-            ),
-        )
-    if command == "/new":
-        if ctx.has_draft:
-            return await ctx.goto(StepName.RESUME)
-        start_draft(ctx)
-        return await ctx.goto(StepName.KIND)
-    if command == "/cancel":
-        if ctx.state.step in FILING_STEPS:
-            return await ctx.goto(
-                StepName.MENU,
-                Reply(
-                    ctx._(
-                        "Stopped. Your draft is kept: tap “Continue the draft” when you are ready."
-                    )
-                ),
-            )
-        return await ctx.goto(StepName.MENU)
-    if command == "/my":
-        ctx.state.data["my_page"] = 0
-        return await ctx.goto(StepName.MY_LIST)
-    if command == "/menu":
-        ctx.state.data.pop(OFFERED, None)
-        return await ctx.goto(StepName.MENU)
-    if command == "/help":
-        ctx.state.step = StepName.MENU
-        if is_staff(staff_card.role_of(ctx)):
-            return [help_reply(ctx), Reply(staff_commands.staff_help(ctx))]
-        return [help_reply(ctx)]
-    if command == "/mydata":
-        ctx.state.step = StepName.MENU
-        return [await my_data_reply(ctx)]
+    citizen_command = CITIZEN_COMMANDS.get(command)
+    if citizen_command is not None:
+        return await citizen_command.run(ctx, arguments)
     return await ctx.ask_again(
         Reply(ctx._("There is no such command. Type /help to see what the reception can do."))
     )

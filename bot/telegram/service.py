@@ -33,6 +33,7 @@ from bot.settings import Settings
 from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
 from bot.telegram.responses import keep_response_classes
 from bot.telegram.sender import TelegramSender
+from handlers.citizen_commands import CITIZEN_COMMANDS
 from handlers.i18n import LOCALES, Catalogs
 from handlers.intake_notes import delay_note, failure_note
 from handlers.types import Incoming, MayDownload, Reply
@@ -50,14 +51,12 @@ POLL_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 
 
 def command_menu(catalogs: Catalogs, locale: str) -> list[BotCommand]:
+    """The "/" menu: the citizen commands whose row says so, in the person's language."""
     _ = catalogs.get(locale).gettext
     return [
-        BotCommand(command="start", description=_("Start or continue")),
-        BotCommand(command="new", description=_("File a new appeal")),
-        BotCommand(command="my", description=_("My appeals")),
-        BotCommand(command="help", description=_("Help")),
-        BotCommand(command="lang", description=_("Change the language")),
-        BotCommand(command="cancel", description=_("Stop and return to the menu")),
+        BotCommand(command=c.name.removeprefix("/"), description=_(c.menu))
+        for c in CITIZEN_COMMANDS.values()
+        if c.menu is not None
     ]
 
 
