@@ -87,6 +87,8 @@ async def test_two_neighbours_one_answer_each_rates_their_own(
         assert "Registration index: К-2" in neighbour.everything()
         assert "the answer to it will come to you as well" in neighbour.everything()
 
+        # The executors' notice of the joining comes through the outbox: not in between.
+        await eventually(lambda: "is joined to Ш-1" in executor.everything())
         await executor.say("/answer Ш-1")
         assert "also goes to the author of 1 appeal joined to this one" in executor.last
         await executor.say("The lamp was replaced on 3 December.")
