@@ -1,6 +1,7 @@
 """What staff do to an appeal. Each action checks the role, the law and the status, writes an
 event with its actor, and queues what the citizen, the department and colleagues must learn."""
 
+from collections.abc import Callable
 from datetime import date
 
 from handlers import notify
@@ -325,37 +326,51 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
     return Reply(reply)
 
 
+async def conclude(
+    ctx: Ctx,
+    appeal: AppealRecord,
+    target: Status,
+    event: NewEvent,
+    tell: Callable[[Ctx], str],
+    changes: AppealChanges,
+) -> str:
+    """Consideration ends without an answer on the merits (Art. 7, 5, 8): the status and its
+    history line, the citizen told in their words. Returns a line for the employee naming the
+    appeals joined to this one, which do not follow it and need a decision of their own."""
+    changes["closed_at"] = ctx.now
+    await ctx.uow.appeals.transition(appeal.id, Status(appeal.status), target, event, **changes)
+    citizen = await notify.reader(ctx, appeal.author_id)
+    await notify.citizen(ctx, appeal, target.value, Reply(tell(citizen)))
+    joined = [a for a in await ctx.uow.appeals.joined_to(appeal.id) if is_open(Status(a.status))]
+    if not joined:
+        return ""
+    return "\n" + ctx._(
+        "Appeals joined to it stay open and need a decision of their own: {indexes}."
+    ).format(indexes=", ".join(a.reg_index for a in joined))
+
+
 async def forward(ctx: Ctx, appeal: AppealRecord, body: str, reason: str) -> Reply:
     """Art. 7: outside the council's competence, forwarded within 5 days, the citizen told."""
     require(ctx, Permission.TRIAGE)
     require_transition(ctx, appeal, Status.FORWARDED)
     late = today(ctx) > forward_due(appeal.received_on, ctx.config.calendar)
-    await ctx.uow.appeals.transition(
-        appeal.id,
-        Status(appeal.status),
-        Status.FORWARDED,
-        by_employee(ctx, "forwarded", text=reason, data={"to": body, "late": late}),
-        result=Result.FORWARDED.value,
-        closed_at=ctx.now,
-    )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
+    joined = await conclude(
         ctx,
         appeal,
-        "forwarded",
-        Reply(
-            citizen._(
-                "Your appeal {index} concerns matters outside the council's competence and is forwarded "
-                "to {body} (Art. 7 of the Law “On Citizens' Appeals”). Reason: {reason}"
-            ).format(index=appeal.reg_index, body=body, reason=reason)
-        ),
+        Status.FORWARDED,
+        by_employee(ctx, "forwarded", text=reason, data={"to": body, "late": late}),
+        lambda citizen: citizen._(
+            "Your appeal {index} concerns matters outside the council's competence and is forwarded "
+            "to {body} (Art. 7 of the Law “On Citizens' Appeals”). Reason: {reason}"
+        ).format(index=appeal.reg_index, body=body, reason=reason),
+        AppealChanges(result=Result.FORWARDED.value),
     )
     reply = ctx._("Appeal {index} is forwarded to {body}; the citizen is told.").format(
         index=appeal.reg_index, body=body
     )
     if late:
         reply += "\n" + ctx._("Note: the 5-day term for forwarding has passed.")
-    return Reply(reply)
+    return Reply(reply + joined)
 
 
 async def send_back(
@@ -367,9 +382,9 @@ async def send_back(
     require_transition(ctx, appeal, Status.RETURNED)
     term = return_due(appeal.received_on, ctx.config.calendar, lacking_data=lacking_data)
     late = today(ctx) > term
-    await ctx.uow.appeals.transition(
-        appeal.id,
-        Status(appeal.status),
+    joined = await conclude(
+        ctx,
+        appeal,
         Status.RETURNED,
         by_employee(
             ctx,
@@ -377,27 +392,18 @@ async def send_back(
             text=reason,
             data={"late": late, "ground": "art7" if lacking_data else "art5"},
         ),
-        result=Result.RETURNED.value,
-        closed_at=ctx.now,
-    )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
-        ctx,
-        appeal,
-        "returned",
-        Reply(
-            citizen._(
-                "Your appeal {index} is returned to you with an explanation: {reason}\nYou may file it "
-                "again with what is missing."
-            ).format(index=appeal.reg_index, reason=reason)
-        ),
+        lambda citizen: citizen._(
+            "Your appeal {index} is returned to you with an explanation: {reason}\nYou may file it "
+            "again with what is missing."
+        ).format(index=appeal.reg_index, reason=reason),
+        AppealChanges(result=Result.RETURNED.value),
     )
     reply = ctx._("Appeal {index} is returned to the author.").format(index=appeal.reg_index)
     if late:
         reply += "\n" + ctx._("Note: the term for a return ({date}) has passed.").format(
             date=day(ctx, term)
         )
-    return Reply(reply)
+    return Reply(reply + joined)
 
 
 #: Art. 8: "resolved on the merits" — an answer that resolved, refused or explained.
@@ -494,38 +500,42 @@ async def reject(
         "reason": reason.value,
         "authority": ctx.config.head_title_uk,
     }
-    changes = AppealChanges(result=Result.STOPPED.value, closed_at=ctx.now)
+    changes = AppealChanges(result=Result.STOPPED.value)
     if reason is NotConsidered.REPEATED:
         linked = check_earlier(ctx, appeal, earlier)
         data["earlier"] = linked.reg_index
         changes["parent_id"] = linked.id
     if reason is NotConsidered.LATE:
         data["learned"] = (await check_late(ctx, appeal, learned)).isoformat()
-    await ctx.uow.appeals.transition(
-        appeal.id,
-        Status(appeal.status),
+
+    def explanation(citizen: Ctx) -> str:
+        lines = [
+            citizen._("Your appeal {index} will not be considered: {reason}.").format(
+                index=appeal.reg_index, reason=citizen._(NOT_CONSIDERED_NAMES[reason])
+            )
+        ]
+        if earlier is not None and reason is NotConsidered.REPEATED:
+            lines.append(citizen._("The earlier appeal: {index}.").format(index=earlier.reg_index))
+        lines.append(
+            citizen._("The decision is taken on the authority of {head}.").format(
+                head=citizen.config.head_title(citizen.locale)
+            )
+        )
+        return "\n".join([*lines, *([comment] if comment else [])])
+
+    joined = await conclude(
+        ctx,
+        appeal,
         Status.NOT_CONSIDERED,
         by_employee(ctx, "not_considered", text=comment or None, data=data),
-        **changes,
+        explanation,
+        changes,
     )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    explanation = citizen._("Your appeal {index} will not be considered: {reason}.").format(
-        index=appeal.reg_index, reason=citizen._(NOT_CONSIDERED_NAMES[reason])
-    )
-    if earlier is not None and reason is NotConsidered.REPEATED:
-        explanation += "\n" + citizen._("The earlier appeal: {index}.").format(
-            index=earlier.reg_index
-        )
-    explanation += "\n" + citizen._("The decision is taken on the authority of {head}.").format(
-        head=citizen.config.head_title(citizen.locale)
-    )
-    if comment:
-        explanation += "\n" + comment
-    await notify.citizen(ctx, appeal, "not_considered", Reply(explanation))
     return Reply(
         ctx._("Appeal {index} will not be considered; the citizen is told.").format(
             index=appeal.reg_index
         )
+        + joined
     )
 
 

@@ -181,3 +181,15 @@ async def test_no_offer_for_another_place_or_topic_and_no_join_before_triage(
     assert "already joined" in operator.text
     await operator.send("/merge Ш-4")
     assert "Usage: /merge INDEX EARLIER" in operator.text
+
+
+async def test_a_lead_forwarded_elsewhere_leaves_its_joined_appeals_for_a_decision(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, _executor, _first, neighbour = await desk(conversation, sessions)
+    await file_at(neighbour, NEARBY, name=NEIGHBOUR, me_too=True)
+    await operator.send("/forward Ш-1 Волинська обласна державна адміністрація; not ours")
+    assert "Appeals joined to it stay open and need a decision of their own: К-2" in (
+        operator.text
+    )
+    assert (await appeal(sessions, "К-2")).status == "assigned"
