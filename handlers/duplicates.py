@@ -50,6 +50,19 @@ async def candidates(
     return [a for a in found if Status(a.status) in LEADS][:3]
 
 
+async def like(ctx: Ctx, appeal: AppealRecord) -> list[AppealRecord]:
+    """The open appeals `appeal` may be joined to."""
+    return await candidates(
+        ctx,
+        appeal.topic,
+        appeal.latitude,
+        appeal.longitude,
+        appeal.location_text,
+        appeal.id,
+        appeal.category,
+    )
+
+
 async def card_lines(
     ctx: Ctx, appeal: AppealRecord, may_triage: bool
 ) -> tuple[list[str], list[Button]]:
@@ -82,16 +95,7 @@ async def card_lines(
     )
     if not may_join:
         return lines, buttons
-    found = await candidates(
-        ctx,
-        appeal.topic,
-        appeal.latitude,
-        appeal.longitude,
-        appeal.location_text,
-        appeal.id,
-        appeal.category,
-    )
-    for lead in found:
+    for lead in await like(ctx, appeal):
         lines.append(
             ctx._(
                 "Possibly the same problem: {index}, {where}, {status}, received {date}."

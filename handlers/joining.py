@@ -66,16 +66,7 @@ async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealReco
     lead = await ctx.uow.appeals.get(lead_id)
     if lead is None or Status(lead.status) not in LEADS or lead.department_id is None:
         return appeal
-    fitting = await duplicates.candidates(
-        ctx,
-        appeal.topic,
-        appeal.latitude,
-        appeal.longitude,
-        appeal.location_text,
-        appeal.id,
-        appeal.category,
-    )
-    if lead.id not in {a.id for a in fitting}:
+    if lead.id not in {a.id for a in await duplicates.like(ctx, appeal)}:
         return appeal
     await attach(ctx, appeal, lead, tell_author=False)
     return await ctx.uow.appeals.get(appeal.id) or appeal

@@ -5,22 +5,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from handlers.context import Ctx
+from handlers.filing import ORDER
 from handlers.steps import StepName
 from handlers.types import Reply
 
 Ask = Callable[[Ctx], Awaitable[Reply]]
 
-FULL = (
-    StepName.KIND,
-    StepName.TOPIC,
-    StepName.TEXT,
-    StepName.LOCATION,
-    StepName.NAME,
-    StepName.RESIDENCE,
-    StepName.PHONE,
-    StepName.EMAIL,
-    StepName.OPTIONS,
-)
+#: Filing's questions, the summary not counted.
+FULL = tuple(step for step in ORDER if step is not StepName.SUMMARY)
 WITH_SAVED_DETAILS = (
     StepName.KIND,
     StepName.TOPIC,
