@@ -33,9 +33,14 @@ async def ask_similar(ctx: Ctx) -> Reply:
 
 async def answer_similar(ctx: Ctx) -> list[Reply] | None:
     chosen = SimilarChoice.parse(ctx.incoming.action)
-    if chosen is None:
-        return None
     d = ctx.draft
+    if chosen is None:
+        if ctx.incoming.action or not (ctx.incoming.text or ctx.incoming.contact):
+            return None
+        # Typing on past the offer declines it: the words answer the next question.
+        d[JOINED] = None
+        asked = await advance(ctx, StepName.SIMILAR)
+        return await ctx.steps[ctx.step].answer(ctx) or asked
     if chosen.answer is SimilarAnswer.JOIN:
         d[JOINED] = d.get(OFFERED)
         said = ctx._("Good: your appeal will be joined to it when you submit it.")

@@ -193,3 +193,25 @@ async def test_a_lead_forwarded_elsewhere_leaves_its_joined_appeals_for_a_decisi
         operator.text
     )
     assert (await appeal(sessions, "К-2")).status == "assigned"
+
+
+async def test_typing_on_past_the_offer_declines_it_and_answers_the_next_question(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    _operator, _executor, _first, neighbour = await desk(conversation, sessions)
+    await neighbour.send("/new")
+    await neighbour.tap("Complaint")
+    await neighbour.tap("Street lighting")
+    await neighbour.send(LIGHTING)
+    await neighbour.tap("Done")
+    await neighbour.share_location(*NEARBY)
+    assert "already reported" in neighbour.text
+    await neighbour.send(NEIGHBOUR)  # the name, as if no offer had been made
+    assert "place of residence" in neighbour.text.lower(), neighbour.text
+    await neighbour.send("м. Луцьк, вул. Кравчука, 13")
+    await neighbour.send("050 765 43 21")
+    await neighbour.tap("Skip")
+    await neighbour.tap("Continue")
+    await neighbour.tap("Submit")
+    joined = await appeal(sessions, "К-2")
+    assert (joined.joined_to_id, joined.status) == (None, "registered")
