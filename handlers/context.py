@@ -5,9 +5,9 @@ import gettext
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from handlers.config import ConversationConfig
+from handlers.draft import Draft
 from handlers.i18n import Catalogs
 from handlers.steps import StepName
 from handlers.types import Incoming, Reply
@@ -62,9 +62,12 @@ class Ctx:
         return self.t.ngettext(singular, plural, n)
 
     @property
-    def draft(self) -> dict[str, Any]:
-        draft: dict[str, Any] = self.state.data.setdefault("draft", {})
-        return draft
+    def draft(self) -> Draft:
+        return Draft.from_data(self.state.data.get("draft") or {"key": ""})
+
+    @draft.setter
+    def draft(self, draft: Draft) -> None:
+        self.state.data["draft"] = draft.to_data()
 
     @property
     def has_draft(self) -> bool:

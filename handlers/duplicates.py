@@ -118,15 +118,15 @@ async def card_lines(
 async def for_draft(ctx: Ctx) -> AppealRecord | None:
     """An open appeal of another resident the citizen filing may join ("me too")."""
     d = ctx.draft
-    if d.get("on_behalf") or not d.get("topic"):
+    if d.on_behalf or not d.topic:
         return None
     found = await candidates(
         ctx,
-        d["topic"],
-        d.get("latitude"),
-        d.get("longitude"),
-        d.get("location_text"),
-        category=d.get("everyday"),
+        d.topic,
+        d.latitude,
+        d.longitude,
+        d.location_text,
+        category=d.everyday,
     )
     return next((a for a in found if a.author_id != ctx.person.id), None)
 
@@ -138,7 +138,7 @@ def described(ctx: Ctx, lead: AppealRecord) -> str:
     what = category.name(ctx.locale) if category else topic_name(ctx, lead.topic)
     line = ctx._("{what}, {where}, received {date}, {status}.").format(
         what=what,
-        where=how_far(ctx, ctx.draft.get("latitude"), ctx.draft.get("longitude"), lead),
+        where=how_far(ctx, ctx.draft.latitude, ctx.draft.longitude, lead),
         date=day(ctx, lead.received_on),
         status=citizen_status_name(ctx, lead.status),
     )

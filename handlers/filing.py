@@ -1,10 +1,12 @@
 """Filing a new appeal, one question at a time (Art. 5: what an appeal must contain)."""
 
 import secrets
+from dataclasses import replace
 
 from handlers import duplicates
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
+from handlers.draft import Draft
 from handlers.file_checks import keep_file
 from handlers.payloads import (
     BACK,
@@ -70,33 +72,32 @@ MAX_COAUTHOR_NAMES_CHARS = 5000
 
 
 def start_draft(ctx: Ctx) -> None:
-    ctx.state.data["draft"] = {"key": secrets.token_hex(16), "parts": [], "attachments": []}
+    ctx.draft = Draft(key=secrets.token_hex(16))
 
 
 async def advance(ctx: Ctx, current: StepName, *before: Reply) -> list[Reply]:
     """The next question; back to the summary when the person was changing one field."""
     draft = ctx.draft
-    if draft.get("editing"):
+    if draft.editing:
         return await ctx.goto(StepName.SUMMARY, *before)
     if current == StepName.LOCATION:
         offered = await duplicates.for_draft(ctx)
-        draft["similar"] = offered.id if offered else None
-        draft.pop("joined_to", None)
+        ctx.draft = replace(ctx.draft, similar=offered.id if offered else None, joined_to=None)
         if offered is not None:
             return await ctx.goto(StepName.SIMILAR, *before)
     current = StepName.LOCATION if current == StepName.SIMILAR else current
     if (
         current == StepName.LOCATION
         and ctx.person.has_profile
-        and not draft.get("surname")
-        and not draft.get("on_behalf")
+        and not draft.surname
+        and not draft.on_behalf
     ):
         return await ctx.goto(StepName.PROFILE, *before)
     return await ctx.goto(ORDER[ORDER.index(current) + 1], *before)
 
 
 def _with_current(ctx: Ctx, text: str, current: str | None) -> str:
-    if ctx.draft.get("on_behalf"):
+    if ctx.draft.on_behalf:
         # An operator registering for a citizen (/register): the questions are the citizen's.
         text = ctx._("For the citizen whose appeal you register:") + "\n" + text
     if not current:
@@ -121,7 +122,7 @@ async def answer_kind(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseKind.parse(ctx.incoming.action)
     if chosen is None:
         return None
-    ctx.draft["kind"] = chosen.kind.value
+    ctx.draft = replace(ctx.draft, kind=chosen.kind.value)
     return await advance(ctx, StepName.KIND)
 
 
@@ -140,7 +141,7 @@ async def answer_topic(ctx: Ctx) -> list[Reply] | None:
     if category is None:
         return None
     # The everyday words the person chose, and the classifier's topic they are filed under.
-    ctx.draft.update(topic=category.topic, everyday=category.code)
+    ctx.draft = replace(ctx.draft, topic=category.topic, everyday=category.code)
     return await advance(ctx, StepName.TOPIC)
 
 
@@ -148,7 +149,7 @@ async def answer_topic(ctx: Ctx) -> list[Reply] | None:
 
 
 def draft_text(ctx: Ctx) -> str:
-    return "\n\n".join(ctx.draft.get("parts", []))
+    return "\n\n".join(ctx.draft.parts)
 
 
 async def ask_text(ctx: Ctx) -> Reply:
@@ -180,11 +181,11 @@ async def ask_text(ctx: Ctx) -> Reply:
 async def attach_files(ctx: Ctx) -> list[Reply]:
     """Keep each acceptable file with the draft; say which were refused and why."""
     replies: list[Reply] = []
-    attached = ctx.draft.setdefault("attachments", [])
     for file in ctx.incoming.files:
-        attachment_id, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(attached))
+        room = MAX_FILES_PER_APPEAL - len(ctx.draft.attachments)
+        attachment_id, problem = await keep_file(ctx, file, room)
         if attachment_id is not None:
-            attached.append(attachment_id)
+            ctx.draft = replace(ctx.draft, attachments=(*ctx.draft.attachments, attachment_id))
             if guess_type(file.name) in AUDIO_TYPES:
                 replies.append(Reply(ctx._(VOICE_ATTACHED)))
             else:
@@ -254,9 +255,8 @@ def text_problem(ctx: Ctx, text: str, total_so_far: int) -> str | None:
 
 async def answer_text(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
-    draft = ctx.draft
     if incoming.action == CLEAR:
-        draft["parts"] = []
+        ctx.draft = replace(ctx.draft, parts=())
         return await ctx.ask_again()
     if incoming.action == DONE:
         if not has_substance(draft_text(ctx)):
@@ -278,7 +278,7 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
         if problem:
             replies.append(Reply(problem))
         else:
-            draft.setdefault("parts", []).append(text)
+            ctx.draft = replace(ctx.draft, parts=(*ctx.draft.parts, text))
             replies.append(
                 Reply(
                     ctx.ngettext(
@@ -301,8 +301,8 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
 
 
 async def ask_location(ctx: Ctx) -> Reply:
-    current = ctx.draft.get("location_text")
-    if current is None and ctx.draft.get("latitude") is not None:
+    current = ctx.draft.location_text
+    if current is None and ctx.draft.latitude is not None:
         current = ctx._("a shared location")
     return Reply(
         _with_current(
@@ -320,15 +320,15 @@ async def ask_location(ctx: Ctx) -> Reply:
 
 
 async def answer_location(ctx: Ctx) -> list[Reply] | None:
-    incoming, draft = ctx.incoming, ctx.draft
+    incoming = ctx.incoming
     if incoming.action == SKIP:
-        draft.update(location_text=None, latitude=None, longitude=None)
+        ctx.draft = replace(ctx.draft, location_text=None, latitude=None, longitude=None)
         return await advance(ctx, StepName.LOCATION)
     if incoming.location is not None:
         lat, lon = incoming.location.latitude, incoming.location.longitude
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
-        draft.update(location_text=None, latitude=lat, longitude=lon)
+        ctx.draft = replace(ctx.draft, location_text=None, latitude=lat, longitude=lon)
         return await advance(ctx, StepName.LOCATION, Reply(ctx._("The location is saved.")))
     text = clean_text(incoming.text or "").replace("\n", ", ")
     if incoming.action or not text:
@@ -341,7 +341,7 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    draft.update(location_text=text, latitude=None, longitude=None)
+    ctx.draft = replace(ctx.draft, location_text=text, latitude=None, longitude=None)
     return await advance(
         ctx,
         StepName.LOCATION,
@@ -374,7 +374,8 @@ async def ask_profile(ctx: Ctx) -> Reply:
 async def answer_profile(ctx: Ctx) -> list[Reply] | None:
     person = ctx.person
     if ctx.incoming.action == USE_SAVED:
-        ctx.draft.update(
+        ctx.draft = replace(
+            ctx.draft,
             surname=person.surname,
             given_name=person.given_name or "",
             patronymic=person.patronymic or "",
@@ -384,16 +385,16 @@ async def answer_profile(ctx: Ctx) -> list[Reply] | None:
         )
         return await ctx.goto(StepName.OPTIONS)
     if ctx.incoming.action == ENTER_NEW:
-        ctx.draft["new_details"] = True
+        ctx.draft = replace(ctx.draft, new_details=True)
         return await ctx.goto(StepName.NAME)
     return None
 
 
 def _draft_name(ctx: Ctx) -> str | None:
     draft = ctx.draft
-    if not draft.get("surname"):
+    if not draft.surname:
         return None
-    return full_name(draft["surname"], draft.get("given_name"), draft.get("patronymic"))
+    return full_name(draft.surname, draft.given_name, draft.patronymic)
 
 
 async def ask_name(ctx: Ctx) -> Reply:
@@ -416,8 +417,11 @@ async def answer_name(ctx: Ctx) -> list[Reply] | None:
     result = read_name(ctx, ctx.incoming.text)
     if isinstance(result, Reply):
         return await ctx.ask_again(result)
-    ctx.draft.update(
-        surname=result.surname, given_name=result.given_name, patronymic=result.patronymic
+    ctx.draft = replace(
+        ctx.draft,
+        surname=result.surname,
+        given_name=result.given_name,
+        patronymic=result.patronymic,
     )
     return await advance(ctx, StepName.NAME)
 
@@ -430,7 +434,7 @@ async def ask_residence(ctx: Ctx) -> Reply:
                 "Please type your place of residence: settlement, street, house and flat. The law "
                 "requires it; an appeal without it is not considered."
             ),
-            ctx.draft.get("residence"),
+            ctx.draft.residence,
         )
     )
 
@@ -438,15 +442,15 @@ async def ask_residence(ctx: Ctx) -> Reply:
 async def answer_residence(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action or not ctx.incoming.text:
         return None
-    kept = ctx.draft.get("residence_part")
+    kept = ctx.draft.residence_part
     result = read_residence(ctx, ctx.incoming.text, kept)
     if isinstance(result, Reply):
         if check_residence(ctx.incoming.text) is ResidenceProblem.NO_STREET:
             typed = clean_text(ctx.incoming.text).replace("\n", ", ")
-            ctx.draft["residence_part"] = f"{kept}, {typed}" if kept else typed
+            ctx.draft = replace(ctx.draft, residence_part=f"{kept}, {typed}" if kept else typed)
         return await ctx.ask_again(result)
-    ctx.draft.pop("residence_part", None)
-    ctx.draft["residence"] = result
+    ctx.draft = replace(ctx.draft, residence_part=None)
+    ctx.draft = replace(ctx.draft, residence=result)
     return await advance(ctx, StepName.RESIDENCE)
 
 
@@ -463,12 +467,12 @@ async def ask_phone(ctx: Ctx) -> Reply:
                 "050 123 45 67 or +48 512 345 678. A phone is not required: tap “Answer me "
                 "here” and the answer will come in this chat."
             ),
-            ctx.draft.get("phone"),
+            ctx.draft.phone,
         ),
         (
             Button(
                 ctx._("No phone: answer by post")
-                if ctx.draft.get("on_behalf")
+                if ctx.draft.on_behalf
                 else ctx._("Answer me here"),
                 NO_PHONE,
             ),
@@ -480,20 +484,20 @@ async def ask_phone(ctx: Ctx) -> Reply:
 
 async def answer_phone(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == NO_PHONE:
-        ctx.draft["phone"] = ""
-        if ctx.draft.get("on_behalf"):
+        ctx.draft = replace(ctx.draft, phone="")
+        if ctx.draft.on_behalf:
             return await advance(ctx, StepName.PHONE)
         return await advance(
             ctx,
             StepName.PHONE,
             Reply(ctx._("No phone then: the answer will come here in the chat.")),
         )
-    phone = await read_phone(ctx, on_behalf=bool(ctx.draft.get("on_behalf")))
+    phone = await read_phone(ctx, on_behalf=bool(ctx.draft.on_behalf))
     if phone is None:
         return None
     if isinstance(phone, Reply):
         return await ctx.ask_again(phone)
-    ctx.draft["phone"] = phone
+    ctx.draft = replace(ctx.draft, phone=phone)
     return await advance(
         ctx, StepName.PHONE, Reply(ctx._("The phone number is saved: {phone}").format(phone=phone))
     )
@@ -507,7 +511,7 @@ async def ask_email(ctx: Ctx) -> Reply:
                 "If you would like the answer by e-mail too, type your e-mail address. Otherwise tap "
                 "“Skip”: the answer will come here in the chat."
             ),
-            ctx.draft.get("email"),
+            ctx.draft.email,
         ),
         (Button(ctx._("Skip"), SKIP),),
     )
@@ -515,14 +519,14 @@ async def ask_email(ctx: Ctx) -> Reply:
 
 async def answer_email(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == SKIP:
-        ctx.draft["email"] = None
+        ctx.draft = replace(ctx.draft, email=None)
         return await advance(ctx, StepName.EMAIL)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
     email = read_email(ctx, ctx.incoming.text)
     if isinstance(email, Reply):
         return await ctx.ask_again(email)
-    ctx.draft["email"] = email
+    ctx.draft = replace(ctx.draft, email=email)
     return await advance(ctx, StepName.EMAIL)
 
 
@@ -535,15 +539,15 @@ def _mark(on: bool) -> str:
 
 async def ask_options(ctx: Ctx) -> Reply:
     draft = ctx.draft
-    collective = bool(draft.get("collective"))
-    privileged = bool(draft.get("privileged"))
+    collective = draft.collective
+    privileged = draft.privileged
     lines = [
         ctx._("A few options; tap one to change it, then “Continue”."),
         f"{_mark(collective)} " + ctx._("Collective appeal (signed by several people)"),
-        f"{_mark(bool(draft.get('confidential')))} "
+        f"{_mark(bool(draft.confidential))} "
         + ctx._("Do not disclose my name and address to the body that considers the appeal"),
         f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
-        f"{_mark(bool(draft.get('publish_text')))} "
+        f"{_mark(bool(draft.publish_text))} "
         + ctx._(
             "Publish my appeal's text on the council's public page without my name "
             "(you may withdraw this later)"
@@ -554,14 +558,14 @@ async def ask_options(ctx: Ctx) -> Reply:
             ctx.ngettext(
                 "Signed by {count} person, you included",
                 "Signed by {count} people, you included",
-                draft["coauthors"],
-            ).format(count=draft["coauthors"])
+                draft.coauthors,
+            ).format(count=draft.coauthors)
         )
-        if draft.get("coauthor_names"):
-            lines.append(draft["coauthor_names"])
-    if privileged and draft.get("category"):
+        if draft.coauthor_names:
+            lines.append(draft.coauthor_names)
+    if privileged and draft.category:
         lines.append(
-            ctx._("Category: {category}").format(category=category_name(ctx, draft["category"]))
+            ctx._("Category: {category}").format(category=category_name(ctx, draft.category))
         )
     buttons = (
         Button(
@@ -569,7 +573,7 @@ async def ask_options(ctx: Ctx) -> Reply:
             ToggleOption(FilingOption.COLLECTIVE).pack(),
         ),
         Button(
-            f"{_mark(bool(draft.get('confidential')))} " + ctx._("Confidential"),
+            f"{_mark(bool(draft.confidential))} " + ctx._("Confidential"),
             ToggleOption(FilingOption.CONFIDENTIAL).pack(),
         ),
         Button(
@@ -577,7 +581,7 @@ async def ask_options(ctx: Ctx) -> Reply:
             ToggleOption(FilingOption.PRIVILEGED).pack(),
         ),
         Button(
-            f"{_mark(bool(draft.get('publish_text')))} " + ctx._("Publish the text"),
+            f"{_mark(bool(draft.publish_text))} " + ctx._("Publish the text"),
             ToggleOption(FilingOption.PUBLISH).pack(),
         ),
         Button(ctx._("Continue"), ToggleOption(FilingOption.DONE).pack()),
@@ -589,23 +593,23 @@ async def answer_options(ctx: Ctx) -> list[Reply] | None:
     draft = ctx.draft
     action = ctx.incoming.action
     if action == ToggleOption(FilingOption.COLLECTIVE).pack():
-        if draft.get("collective"):
-            draft.update(collective=False, coauthors=1, coauthor_names=None)
+        if draft.collective:
+            ctx.draft = replace(ctx.draft, collective=False, coauthors=1, coauthor_names=None)
             return await ctx.ask_again()
         return await ctx.goto(StepName.COAUTHORS)
     if action == ToggleOption(FilingOption.CONFIDENTIAL).pack():
-        draft["confidential"] = not draft.get("confidential")
+        ctx.draft = replace(ctx.draft, confidential=not draft.confidential)
         return await ctx.ask_again()
     if action == ToggleOption(FilingOption.PUBLISH).pack():
-        draft["publish_text"] = not draft.get("publish_text")
+        ctx.draft = replace(ctx.draft, publish_text=not draft.publish_text)
         return await ctx.ask_again()
     if action == ToggleOption(FilingOption.PRIVILEGED).pack():
-        if draft.get("privileged"):
-            draft.update(privileged=False, category=None)
+        if draft.privileged:
+            ctx.draft = replace(ctx.draft, privileged=False, category=None)
             return await ctx.ask_again()
         return await ctx.goto(StepName.CATEGORY)
     if action == ToggleOption(FilingOption.DONE).pack():
-        draft.pop("editing", None)
+        ctx.draft = replace(ctx.draft, editing=False)
         return await ctx.goto(StepName.SUMMARY)
     return None
 
@@ -632,7 +636,7 @@ async def answer_coauthors(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    ctx.draft.update(collective=True, coauthors=int(text))
+    ctx.draft = replace(ctx.draft, collective=True, coauthors=int(text))
     return await ctx.goto(StepName.COAUTHOR_NAMES)
 
 
@@ -644,7 +648,7 @@ async def ask_coauthor_names(ctx: Ctx) -> Reply:
                 "If you wish, type the names of the other people who signed the appeal, one per "
                 "line (surname, first name and patronymic). Otherwise tap “Skip”."
             ),
-            ctx.draft.get("coauthor_names"),
+            ctx.draft.coauthor_names,
         ),
         (Button(ctx._("Skip"), SKIP),),
     )
@@ -652,7 +656,7 @@ async def ask_coauthor_names(ctx: Ctx) -> Reply:
 
 async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == SKIP:
-        ctx.draft["coauthor_names"] = None
+        ctx.draft = replace(ctx.draft, coauthor_names=None)
         return await ctx.goto(StepName.OPTIONS)
     if ctx.incoming.action or not ctx.incoming.text:
         return None
@@ -671,7 +675,7 @@ async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         names.append(str(name))
-    limit = min(MAX_NAMED_COAUTHORS, int(ctx.draft.get("coauthors") or 2) - 1)
+    limit = min(MAX_NAMED_COAUTHORS, int(ctx.draft.coauthors or 2) - 1)
     if not names or len(names) > limit or len("\n".join(names)) > MAX_COAUTHOR_NAMES_CHARS:
         return await ctx.ask_again(
             Reply(
@@ -680,7 +684,7 @@ async def answer_coauthor_names(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    ctx.draft["coauthor_names"] = "\n".join(names)
+    ctx.draft = replace(ctx.draft, coauthor_names="\n".join(names))
     return await ctx.goto(StepName.OPTIONS)
 
 
@@ -703,5 +707,5 @@ async def answer_category(ctx: Ctx) -> list[Reply] | None:
     chosen = ChoosePrivilege.parse(ctx.incoming.action)
     if chosen is None or chosen.code not in AUTHOR_CATEGORIES_BY_CODE:
         return None
-    ctx.draft.update(privileged=True, category=chosen.code)
+    ctx.draft = replace(ctx.draft, privileged=True, category=chosen.code)
     return await ctx.goto(StepName.OPTIONS)

@@ -2,6 +2,8 @@
 it while filing. They still get their own index, due date and every notice; the answer to the
 other appeal comes to them as well (see `duplicates`)."""
 
+from dataclasses import replace
+
 from handlers import duplicates
 from handlers.context import Ctx
 from handlers.filing import advance
@@ -9,13 +11,9 @@ from handlers.payloads import SimilarAnswer, SimilarChoice
 from handlers.steps import StepName
 from handlers.types import Button, Reply
 
-#: The draft's key for the appeal offered, and for the one the citizen chose to join.
-OFFERED = "similar"
-JOINED = "joined_to"
-
 
 async def ask_similar(ctx: Ctx) -> Reply:
-    lead = await ctx.uow.appeals.get(int(ctx.draft.get(OFFERED) or 0))
+    lead = await ctx.uow.appeals.get(ctx.draft.similar or 0)
     about = duplicates.described(ctx, lead) if lead is not None else ""
     return Reply(
         ctx._("Other residents have already reported a problem like this nearby:")
@@ -33,18 +31,17 @@ async def ask_similar(ctx: Ctx) -> Reply:
 
 async def answer_similar(ctx: Ctx) -> list[Reply] | None:
     chosen = SimilarChoice.parse(ctx.incoming.action)
-    d = ctx.draft
     if chosen is None:
         if ctx.incoming.action or not (ctx.incoming.text or ctx.incoming.contact):
             return None
         # Typing on past the offer declines it: the words answer the next question.
-        d[JOINED] = None
+        ctx.draft = replace(ctx.draft, joined_to=None)
         asked = await advance(ctx, StepName.SIMILAR)
         return await ctx.steps[ctx.step].answer(ctx) or asked
     if chosen.answer is SimilarAnswer.JOIN:
-        d[JOINED] = d.get(OFFERED)
+        ctx.draft = replace(ctx.draft, joined_to=ctx.draft.similar)
         said = ctx._("Good: your appeal will be joined to it when you submit it.")
     else:
-        d[JOINED] = None
+        ctx.draft = replace(ctx.draft, joined_to=None)
         said = ctx._("Understood: your appeal will be considered on its own.")
     return await advance(ctx, StepName.SIMILAR, Reply(said))

@@ -2,6 +2,8 @@
 answered) are the person's problem in their own words: offer to file them as an appeal rather
 than answer "choose a button"."""
 
+from dataclasses import replace
+
 from handlers import my_data
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
@@ -57,10 +59,10 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
             return None
         if not ctx.has_draft:
             start_draft(ctx)
-            ctx.draft["parts"] = [text]
+            ctx.draft = replace(ctx.draft, parts=(text,))
             return await ctx.goto(StepName.KIND)
         if len(draft_text(ctx)) + len(text) <= MAX_APPEAL_CHARS:
-            ctx.draft.setdefault("parts", []).append(text)
+            ctx.draft = replace(ctx.draft, parts=(*ctx.draft.parts, text))
         return await ctx.goto(StepName.RESUME)
     if not keep_words(ctx):
         return None

@@ -24,7 +24,7 @@ WITH_SAVED_DETAILS = (
 
 
 def position(ctx: Ctx, step: StepName) -> tuple[int, int] | None:
-    saved = ctx.person.has_profile and not ctx.draft.get("new_details")
+    saved = ctx.person.has_profile and not ctx.draft.new_details
     order = WITH_SAVED_DETAILS if saved and step in WITH_SAVED_DETAILS else FULL
     if step not in order:
         return None
@@ -38,7 +38,7 @@ def numbered(step: StepName, ask: Ask) -> Ask:
     async def asked(ctx: Ctx) -> Reply:
         reply = await ask(ctx)
         where = position(ctx, step)
-        if where is None or ctx.draft.get("editing"):
+        if where is None or ctx.draft.editing:
             return reply
         number, total = where
         line = ctx._("Step {number} of {total}").format(number=number, total=total)

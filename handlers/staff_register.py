@@ -2,6 +2,8 @@
 of a citizen. The same questions as the citizen's own filing collect the Art. 5 fields; the
 receipt form follows from the way in (a setting each, Classifier 858 1.x)."""
 
+from dataclasses import replace
+
 from handlers.context import Ctx
 from handlers.filing import start_draft
 from handlers.payloads import BACK, ChooseWay
@@ -26,7 +28,7 @@ WAY_WORDS: dict[str, Channel] = {
 
 async def begin(ctx: Ctx, way: Channel) -> list[Reply]:
     start_draft(ctx)
-    ctx.draft["on_behalf"] = way.value
+    ctx.draft = replace(ctx.draft, on_behalf=way.value)
     return await ctx.goto(
         StepName.KIND,
         Reply(

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from handlers import joining, notify
 from handlers.context import Ctx
+from handlers.draft import Draft
 from handlers.filing import draft_text, start_draft
 from handlers.menu import menu_buttons
 from handlers.payloads import (
@@ -31,84 +32,82 @@ from reception.validation import full_name, has_substance
 from storage.people import Profile
 from storage.records import AppealRecord, NewAppeal, NewEvent
 
-#: The order in which a missing field is asked for again at submission. The phone may be
-#: empty (the answer then comes in the chat, Art. 5), but its question must have been answered.
-REQUIRED = ("kind", "topic", "parts", "surname", "residence", "phone")
-MAY_BE_EMPTY = frozenset({"phone"})
-FIELD_STEPS: dict[str, StepName] = {
-    "kind": StepName.KIND,
-    "topic": StepName.TOPIC,
-    "parts": StepName.TEXT,
-    "surname": StepName.NAME,
-    "residence": StepName.RESIDENCE,
-    "phone": StepName.PHONE,
-}
+
+def first_missing(d: Draft) -> StepName | None:
+    """The step that asks for the first required detail still missing (Art. 5). The phone may
+    be empty (the answer then comes in the chat), but its question must have been answered."""
+    checks = (
+        (bool(d.kind), StepName.KIND),
+        (bool(d.topic), StepName.TOPIC),
+        (has_substance("\n\n".join(d.parts)), StepName.TEXT),
+        (bool(d.surname), StepName.NAME),
+        (bool(d.residence), StepName.RESIDENCE),
+        (d.phone is not None, StepName.PHONE),
+    )
+    return next((step for given, step in checks if not given), None)
+
+
+def given(value: str | None) -> str:
+    """A detail `first_missing` has checked."""
+    if value is None:
+        raise ValueError("a required detail of the draft is missing")
+    return value
 
 
 def summary_text(ctx: Ctx) -> str:
     d = ctx.draft
     missing = ctx._("not given")
     yes, no = ctx._("yes"), ctx._("no")
-    if d.get("location_text"):
-        location = d["location_text"]
-    elif d.get("latitude") is not None:
-        location = map_link(d["latitude"], d["longitude"])
+    if d.location_text:
+        location = d.location_text
+    elif d.latitude is not None and d.longitude is not None:
+        location = map_link(d.latitude, d.longitude)
     else:
         location = missing
-    name = (
-        full_name(d["surname"], d.get("given_name"), d.get("patronymic"))
-        if d.get("surname")
-        else missing
-    )
-    phone = d.get("phone") or (
-        ctx._("not given: the answer comes here in the chat") if "phone" in d else missing
+    name = full_name(d.surname, d.given_name, d.patronymic) if d.surname else missing
+    phone = d.phone or (
+        ctx._("not given: the answer comes here in the chat") if d.phone is not None else missing
     )
     lines = [
         ctx._("Please check your appeal before submitting it."),
         "",
-        ctx._("Kind: {value}").format(
-            value=kind_name(ctx, d["kind"]) if d.get("kind") else missing
-        ),
-        ctx._("Topic: {value}").format(
-            value=topic_name(ctx, d["topic"]) if d.get("topic") else missing
-        ),
+        ctx._("Kind: {value}").format(value=kind_name(ctx, d.kind) if d.kind else missing),
+        ctx._("Topic: {value}").format(value=topic_name(ctx, d.topic) if d.topic else missing),
         ctx._("Text: {value}").format(value=preview(ctx, draft_text(ctx)) or missing),
-        ctx._("Files: {count}").format(count=len(d.get("attachments", []))),
+        ctx._("Files: {count}").format(count=len(d.attachments)),
         ctx._("Place of the problem: {value}").format(value=location),
         *(
             [ctx._("Joined to the appeal about the same problem nearby: yes")]
-            if d.get("joined_to")
+            if d.joined_to
             else []
         ),
         ctx._("Author: {value}").format(value=name),
-        ctx._("Place of residence: {value}").format(value=d.get("residence") or missing),
+        ctx._("Place of residence: {value}").format(value=d.residence or missing),
         ctx._("Phone: {value}").format(value=phone),
-        ctx._("E-mail: {value}").format(value=d.get("email") or missing),
+        ctx._("E-mail: {value}").format(value=d.email or missing),
         ctx._("Collective: {value}").format(
             value=ctx.ngettext(
-                "yes, signed by {count} person", "yes, signed by {count} people", d["coauthors"]
-            ).format(count=d["coauthors"])
-            if d.get("collective")
+                "yes, signed by {count} person", "yes, signed by {count} people", d.coauthors
+            ).format(count=d.coauthors)
+            if d.collective
             else no
         ),
-        *([d["coauthor_names"]] if d.get("collective") and d.get("coauthor_names") else []),
+        *([d.coauthor_names] if d.collective and d.coauthor_names else []),
         ctx._("Do not disclose my name and address to the executor: {value}").format(
-            value=yes if d.get("confidential") else no
+            value=yes if d.confidential else no
         ),
         ctx._("Publish the text without my name: {value}").format(
-            value=yes if d.get("publish_text") else no
+            value=yes if d.publish_text else no
         ),
         ctx._("Statutory privileges: {value}").format(
-            value=category_name(ctx, d["category"])
-            if d.get("privileged") and d.get("category")
-            else no
+            value=category_name(ctx, d.category) if d.privileged and d.category else no
         ),
     ]
     return "\n".join(lines)
 
 
 async def ask_summary(ctx: Ctx) -> Reply:
-    ctx.draft.pop("editing", None)
+    ctx.draft = replace(ctx.draft, editing=False)
     return Reply(
         summary_text(ctx),
         (
@@ -160,7 +159,7 @@ async def answer_edit(ctx: Ctx) -> list[Reply] | None:
     chosen = EditField.parse(ctx.incoming.action)
     if chosen is None:
         return None
-    ctx.draft["editing"] = True
+    ctx.draft = replace(ctx.draft, editing=True)
     return await ctx.goto(EDITABLE[chosen.field])
 
 
@@ -186,8 +185,8 @@ async def answer_discard(ctx: Ctx) -> list[Reply] | None:
 async def ask_resume(ctx: Ctx) -> Reply:
     d = ctx.draft
     details = [ctx._("You have an unfinished appeal.")]
-    if d.get("kind"):
-        details.append(ctx._("Kind: {value}").format(value=kind_name(ctx, d["kind"])))
+    if d.kind:
+        details.append(ctx._("Kind: {value}").format(value=kind_name(ctx, d.kind)))
     text = draft_text(ctx)
     if text:
         details.append(ctx._("Text: {value}").format(value=preview(ctx, text)))
@@ -214,25 +213,22 @@ async def answer_resume(ctx: Ctx) -> list[Reply] | None:
 
 async def submit(ctx: Ctx) -> list[Reply]:
     d = ctx.draft
-    done = await ctx.uow.appeals.by_draft_key(d["key"])
+    done = await ctx.uow.appeals.by_draft_key(d.key)
     if done is not None:
         ctx.discard_draft()
         return [registered_reply(ctx, done)]
-    for key in REQUIRED:
-        given = d.get(key) is not None if key in MAY_BE_EMPTY else bool(d.get(key))
-        if not given or (key == "parts" and not has_substance(draft_text(ctx))):
-            d["editing"] = True
-            return await ctx.goto(
-                FIELD_STEPS[key], Reply(ctx._("Something required is missing; please fill it in."))
-            )
-    if d.get("on_behalf"):
+    missing = first_missing(d)
+    if missing is not None:
+        ctx.draft = replace(ctx.draft, editing=True)
+        return await ctx.goto(
+            missing, Reply(ctx._("Something required is missing; please fill it in."))
+        )
+    if d.on_behalf:
         return await submit_on_behalf(ctx)
     new = new_appeal(ctx, ctx.person.id, ctx.account.channel, Channel.ELECTRONIC, ctx.locale)
-    appeal = await register_appeal(
-        ctx, replace(new, attachment_ids=tuple(d.get("attachments", [])))
-    )
-    if d.get("joined_to"):
-        appeal = await joining.join_filed(ctx, appeal, int(d["joined_to"]))
+    appeal = await register_appeal(ctx, replace(new, attachment_ids=tuple(d.attachments)))
+    if d.joined_to:
+        appeal = await joining.join_filed(ctx, appeal, int(d.joined_to))
     await ctx.uow.people.save_profile(ctx.person.id, draft_profile(ctx), ctx.now)
     ctx.discard_draft()
     ctx.state.step = StepName.MENU
@@ -242,30 +238,30 @@ async def submit(ctx: Ctx) -> list[Reply]:
 def new_appeal(ctx: Ctx, author_id: int, channel: str, form: Channel, locale: str) -> NewAppeal:
     """The draft as the register's card (the files are linked by whoever attached them)."""
     d = ctx.draft
-    collective = bool(d.get("collective"))
+    collective = d.collective
     return NewAppeal(
-        draft_key=d["key"],
+        draft_key=d.key,
         author_id=author_id,
-        kind=d["kind"],
+        kind=given(d.kind),
         subject=(Subject.COLLECTIVE if collective else Subject.INDIVIDUAL).value,
-        coauthors=int(d.get("coauthors") or 1),
-        coauthor_names=d.get("coauthor_names") if collective else None,
-        topic=d["topic"],
-        category=d.get("everyday"),
-        publish_text=bool(d.get("publish_text")),
+        coauthors=d.coauthors,
+        coauthor_names=d.coauthor_names if collective else None,
+        topic=given(d.topic),
+        category=d.everyday,
+        publish_text=d.publish_text,
         text=draft_text(ctx),
-        location_text=d.get("location_text"),
-        latitude=d.get("latitude"),
-        longitude=d.get("longitude"),
-        surname=d["surname"],
-        given_name=d.get("given_name") or "",
-        patronymic=d.get("patronymic") or "",
-        residence=d["residence"],
-        phone=d["phone"] or "",
-        email=d.get("email"),
-        confidential=bool(d.get("confidential")),
-        privileged=bool(d.get("privileged")),
-        author_category=d.get("category") if d.get("privileged") else None,
+        location_text=d.location_text,
+        latitude=d.latitude,
+        longitude=d.longitude,
+        surname=given(d.surname),
+        given_name=d.given_name or "",
+        patronymic=d.patronymic or "",
+        residence=given(d.residence),
+        phone=d.phone or "",
+        email=d.email,
+        confidential=d.confidential,
+        privileged=d.privileged,
+        author_category=d.category if d.privileged else None,
         channel=channel,
         locale=locale,
         receipt_form=ctx.config.receipt_forms[form].value,
@@ -276,12 +272,12 @@ def new_appeal(ctx: Ctx, author_id: int, channel: str, form: Channel, locale: st
 def draft_profile(ctx: Ctx) -> Profile:
     d = ctx.draft
     return Profile(
-        d["surname"],
-        d.get("given_name") or "",
-        d.get("patronymic") or "",
-        d["residence"],
-        d["phone"] or None,
-        d.get("email"),
+        given(d.surname),
+        d.given_name or "",
+        d.patronymic or "",
+        given(d.residence),
+        d.phone or None,
+        d.email,
     )
 
 
@@ -290,8 +286,8 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
     The citizen follows it in the messenger when the phone given is the one their Telegram
     account shared as its own contact (Telegram vouches for it; nothing else does)."""
     d = ctx.draft
-    via = Channel(d["on_behalf"])
-    phone = d.get("phone") or ""
+    via = Channel(given(d.on_behalf))
+    phone = d.phone or ""
     citizen = await ctx.uow.people.by_verified_phone(phone) if phone else None
     if citizen is not None:
         author_id, locale = citizen.id, citizen.locale or ctx.catalogs.default
@@ -311,7 +307,7 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
             data={"on_behalf": via.value},
         ),
     )
-    attachments = tuple(d.get("attachments", []))
+    attachments = tuple(d.attachments)
     if attachments:
         await ctx.uow.appeals.link_attachments(attachments, appeal.id, None, ctx.person.id)
     lines = [

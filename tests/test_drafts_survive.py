@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
+from handlers.draft import Draft
 from handlers.i18n import Catalogs
 from storage.models import Appeal
 from storage.uow import unit_of_work
@@ -121,3 +122,24 @@ async def test_changing_the_language_midway_keeps_the_draft(chat: Chat) -> None:
     await chat.tap("Українська")
     await chat.tap("Готово")
     assert "Де саме" in chat.text or "Пропустити" in chat.buttons
+
+
+def test_a_draft_saved_by_an_earlier_version_is_read_and_kept_field_by_field() -> None:
+    saved = {
+        "key": "abc",
+        "parts": ["Не світить ліхтар."],
+        "attachments": [7],
+        "kind": "3.3",
+        "phone": "",
+        "coauthors": "3",
+        "files_heading": "a key no field has any more",
+    }
+    draft = Draft.from_data(saved)
+    assert (draft.parts, draft.attachments, draft.phone, draft.coauthors) == (
+        ("Не світить ліхтар.",),
+        (7,),
+        "",  # the person chose to be answered in the chat
+        3,
+    )
+    assert Draft.from_data(draft.to_data()) == draft
+    assert "files_heading" not in draft.to_data()
