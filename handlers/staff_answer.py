@@ -1,11 +1,14 @@
 """The answer wizard: the text in one or more messages, files, the result, a confirmation."""
 
-from handlers import answer_control
+from dataclasses import replace
+
+from handlers import answer_control, pending
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
 from handlers.payloads import BACK, CHANGE, CLEAR, CONFIRM, DONE, ChooseResult, UseTemplate
+from handlers.pending import Answering
 from handlers.render import result_name
 from handlers.staff_card import back_to_card, pending_appeal
 from handlers.steps import StepName
@@ -26,17 +29,12 @@ TEMPLATE_BUTTONS = 8
 async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
     act.require(ctx, Permission.ANSWER)
     act.require_transition(ctx, appeal, Status.ANSWERED)
-    ctx.state.data["pending"] = {
-        "action": "answer",
-        "appeal_id": appeal.id,
-        "parts": [],
-        "files": [],
-    }
+    pending.keep(ctx, Answering(appeal.id))
     return await ctx.goto(StepName.STAFF_ANSWER)
 
 
 def answer_so_far(ctx: Ctx) -> str:
-    return "\n\n".join((ctx.state.data.get("pending") or {}).get("parts", []))
+    return "\n\n".join(pending.answering(ctx).parts)
 
 
 async def ask_answer(ctx: Ctx) -> Reply:
@@ -86,7 +84,6 @@ async def ask_answer(ctx: Ctx) -> Reply:
 
 async def answer_answer(ctx: Ctx) -> list[Reply] | None:
     incoming = ctx.incoming
-    pending = ctx.state.data.get("pending") or {}
     if incoming.action == BACK:
         return await back_to_card(ctx)
     if incoming.action == DONE:
@@ -94,16 +91,14 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto(StepName.STAFF_RESULT)
     if incoming.action == CLEAR:
-        pending["parts"] = []
-        ctx.state.data["pending"] = pending
+        pending.keep(ctx, replace(pending.answering(ctx), parts=()))
         return await ctx.ask_again()
     chosen = UseTemplate.parse(incoming.action)
     if chosen is not None:
         template = await ctx.uow.templates.get(chosen.template_id)
         if template is None:
             return None
-        pending["parts"] = [template.body]
-        ctx.state.data["pending"] = pending
+        pending.keep(ctx, replace(pending.answering(ctx), parts=(template.body,)))
         return await ctx.ask_again(
             Reply(
                 ctx._(
@@ -116,11 +111,10 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         return None
     replies: list[Reply] = []
     for file in incoming.files:
-        kept, problem = await keep_file(
-            ctx, file, MAX_FILES_PER_APPEAL - len(pending.get("files", []))
-        )
+        so_far = pending.answering(ctx)
+        kept, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(so_far.files))
         if kept is not None:
-            pending.setdefault("files", []).append(kept)
+            pending.keep(ctx, replace(so_far, files=(*so_far.files, kept)))
             replies.append(
                 Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
             )
@@ -132,9 +126,9 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         if problem:
             replies.append(Reply(problem))
         else:
-            pending.setdefault("parts", []).append(text)
+            so_far = pending.answering(ctx)
+            pending.keep(ctx, replace(so_far, parts=(*so_far.parts, text)))
             replies.append(Reply(ctx._("Added to the answer.")))
-    ctx.state.data["pending"] = pending
     return await ctx.ask_again(*replies)
 
 
@@ -154,30 +148,30 @@ async def answer_result(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseResult.parse(action)
     if chosen is None:
         return None
-    pending = ctx.state.data.setdefault("pending", {})
-    pending["result"] = chosen.result.value
-    if chosen.result is Result.REFUSED:
+    refused = chosen.result is Result.REFUSED
+    so_far = pending.answering(ctx)
+    grounds = so_far.grounds if refused else None
+    pending.keep(ctx, replace(so_far, result=chosen.result.value, grounds=grounds))
+    if refused:
         return await ctx.goto(StepName.STAFF_GROUNDS)
-    pending.pop("grounds", None)
     return await after_grounds(ctx)
 
 
 async def after_grounds(ctx: Ctx) -> list[Reply]:
     """The signatory: asked once, then the one this employee signed with last time."""
-    pending = ctx.state.data.setdefault("pending", {})
     appeal = await pending_appeal(ctx)
     saved = saved_signatory(ctx)
     if saved is not None and appeal is not None and may_sign(appeal, saved):
-        pending["signatory"] = [saved.name, saved.position]
+        signed = (saved.name, saved.position)
+        pending.keep(ctx, replace(pending.answering(ctx), signatory=signed))
         return await ctx.goto(StepName.STAFF_CONFIRM)
     return await ctx.goto(StepName.STAFF_SIGNATORY)
 
 
 def saved_signatory(ctx: Ctx) -> Signatory | None:
-    pending = ctx.state.data.get("pending") or {}
-    chosen = pending.get("signatory")
-    if isinstance(chosen, list) and len(chosen) == 2:
-        return Signatory(str(chosen[0]), str(chosen[1]))
+    chosen = pending.answering(ctx).signatory
+    if chosen is not None:
+        return Signatory(*chosen)
     person = ctx.person
     if person.signatory_name and person.signatory_position:
         return Signatory(person.signatory_name, person.signatory_position)
@@ -211,7 +205,7 @@ async def answer_grounds(ctx: Ctx) -> list[Reply] | None:
                 ctx._("Please keep it within {limit} characters.").format(limit=MAX_REASON_CHARS)
             )
         )
-    ctx.state.data.setdefault("pending", {})["grounds"] = text
+    pending.keep(ctx, replace(pending.answering(ctx), grounds=text))
     return await after_grounds(ctx)
 
 
@@ -247,28 +241,27 @@ async def answer_signatory(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    ctx.state.data.setdefault("pending", {})["signatory"] = [signatory.name, signatory.position]
+    signed = (signatory.name, signatory.position)
+    pending.keep(ctx, replace(pending.answering(ctx), signatory=signed))
     return await ctx.goto(StepName.STAFF_CONFIRM)
 
 
 async def ask_confirm(ctx: Ctx) -> Reply:
-    pending = ctx.state.data.get("pending") or {}
+    so_far = pending.answering(ctx)
     appeal = await pending_appeal(ctx)
     text = ctx._("The citizen will receive this answer to appeal {index}:").format(
         index=appeal.reg_index if appeal else ""
     )
     text += "\n\n" + answer_so_far(ctx) + "\n\n"
-    text += ctx._("Result: {value}").format(value=result_name(ctx, str(pending.get("result"))))
-    if pending.get("grounds"):
-        text += "\n" + ctx._("Grounds for the refusal: {grounds}").format(
-            grounds=pending["grounds"]
-        )
+    text += ctx._("Result: {value}").format(value=result_name(ctx, str(so_far.result)))
+    if so_far.grounds:
+        text += "\n" + ctx._("Grounds for the refusal: {grounds}").format(grounds=so_far.grounds)
     signatory = saved_signatory(ctx)
     if signatory is not None:
         text += "\n" + ctx._("Signed: {name}, {position}").format(
             name=signatory.name, position=signatory.position
         )
-    text += "\n" + ctx._("Files: {count}").format(count=len(pending.get("files", [])))
+    text += "\n" + ctx._("Files: {count}").format(count=len(so_far.files))
     if ctx.config.answer_control:
         text += "\n\n" + ctx._(
             "The citizens' appeals department reviews the answer before the citizen receives it."
@@ -290,11 +283,11 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
         return await ctx.goto(StepName.STAFF_SIGNATORY)
     if ctx.incoming.action != CONFIRM:
         return None
-    pending = ctx.state.data.get("pending") or {}
+    so_far = pending.answering(ctx)
     signatory = saved_signatory(ctx)
     appeal = await pending_appeal(ctx)
     text = answer_so_far(ctx)
-    ctx.state.data.pop("pending", None)
+    pending.drop(ctx)
     ctx.state.step = StepName.MENU
     if appeal is None or signatory is None:
         return [Reply(ctx._("This action is no longer possible."))]
@@ -304,9 +297,9 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
                 ctx,
                 appeal,
                 text,
-                Result(str(pending.get("result"))),
-                list(pending.get("files", [])),
-                pending.get("grounds"),
+                Result(str(so_far.result)),
+                list(so_far.files),
+                so_far.grounds,
                 signatory,
             )
         ]

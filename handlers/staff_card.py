@@ -1,6 +1,6 @@
 """What staff see: an appeal's card within their role, and lists of appeals."""
 
-from handlers import duplicates
+from handlers import duplicates, pending
 from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.paging import page_buttons, page_line
@@ -293,12 +293,12 @@ def actions(ctx: Ctx, appeal: AppealRecord) -> tuple[Button, ...]:
 
 
 async def pending_appeal(ctx: Ctx) -> AppealRecord | None:
-    pending = ctx.state.data.get("pending") or {}
-    return await visible_by_id(ctx, str(pending.get("appeal_id", "")))
+    started = pending.current(ctx)
+    return await visible_by_id(ctx, str(started.appeal_id)) if started else None
 
 
 async def back_to_card(ctx: Ctx) -> list[Reply]:
     appeal = await pending_appeal(ctx)
-    ctx.state.data.pop("pending", None)
+    pending.drop(ctx)
     ctx.state.step = StepName.MENU
     return [await card(ctx, appeal)] if appeal else [Reply(ctx._("Cancelled."))]

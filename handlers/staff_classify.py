@@ -2,9 +2,13 @@
 Instruction No. 348's card) — kind, topic, receipt form, receipt sign, author category — with
 buttons for each closed list; every change is an event row in the appeal's history."""
 
+from dataclasses import replace
+
+from handlers import pending
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.payloads import BACK, ChooseClassField, ChooseCode, ClassField
+from handlers.pending import Classifying
 from handlers.render import (
     category_name,
     kind_name,
@@ -90,7 +94,7 @@ def classification_text(ctx: Ctx, appeal: AppealRecord) -> str:
 
 async def start_classify(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
     act.require(ctx, Permission.CLASSIFY)
-    ctx.state.data["pending"] = {"action": "classify", "appeal_id": appeal.id}
+    pending.keep(ctx, Classifying(appeal.id))
     return await ctx.goto(StepName.STAFF_CLASSIFY)
 
 
@@ -112,12 +116,12 @@ async def answer_field(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseClassField.parse(ctx.incoming.action)
     if chosen is None:
         return None
-    ctx.state.data.setdefault("pending", {})["field"] = chosen.field.value
+    pending.keep(ctx, replace(pending.classifying(ctx), field=chosen.field.value))
     return await ctx.goto(StepName.STAFF_CLASSIFY_CODE)
 
 
 def pending_field(ctx: Ctx) -> ClassField:
-    stored = str((ctx.state.data.get("pending") or {}).get("field", ""))
+    stored = pending.classifying(ctx).field or ""
     return ClassField(stored) if stored in set(ClassField) else ClassField.KIND
 
 
@@ -142,7 +146,7 @@ async def answer_code(ctx: Ctx) -> list[Reply] | None:
         return None
     appeal = await pending_appeal(ctx)
     if appeal is None:
-        ctx.state.data.pop("pending", None)
+        pending.drop(ctx)
         ctx.state.step = StepName.MENU
         return [Reply(ctx._("This action is no longer possible."))]
     try:

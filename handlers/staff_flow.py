@@ -1,6 +1,8 @@
 """The steps that collect a card action's arguments from buttons and messages."""
 
-from handlers import answer_control
+from dataclasses import replace
+
+from handlers import answer_control, pending
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.payloads import (
@@ -14,6 +16,7 @@ from handlers.payloads import (
     ChooseTerm,
     OpenCard,
 )
+from handlers.pending import Assigning, Typing
 from handlers.staff_answer import start_answer
 from handlers.staff_card import back_to_card, card, pending_appeal, role_of, visible_by_id
 from handlers.staff_classify import start_classify
@@ -41,7 +44,6 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
     appeal = await visible_by_id(ctx, str(payload.appeal_id))
     if appeal is None:
         return None
-    pending = {"action": action.value, "appeal_id": appeal.id}
     try:
         if action is CardAction.CLASSIFY:
             return await start_classify(ctx, appeal)
@@ -56,15 +58,15 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
             return await start_answer(ctx, appeal)
         if action is CardAction.ASSIGN:
             act.require(ctx, Permission.TRIAGE)
-            ctx.state.data["pending"] = pending
+            pending.keep(ctx, Assigning(appeal.id))
             return await ctx.goto(StepName.STAFF_DEPARTMENT)
         if action is CardAction.REJECT:
             act.require(ctx, Permission.TRIAGE)
-            ctx.state.data["pending"] = pending
+            pending.keep(ctx, Typing(appeal.id, action.value))
             return await ctx.goto(StepName.STAFF_REASON)
         if action in INPUT_PROMPTS:
             act.require(ctx, for_card_action(action).permission)
-            ctx.state.data["pending"] = pending
+            pending.keep(ctx, Typing(appeal.id, action.value))
             return await ctx.goto(StepName.STAFF_INPUT)
     except act.ActionRefused as refused:
         return [refused.reply]
@@ -106,7 +108,7 @@ async def answer_department(ctx: Ctx) -> list[Reply] | None:
     department = await ctx.uow.departments.get(chosen.department_id)
     if department is None or not department.active:
         return None
-    ctx.state.data.setdefault("pending", {})["department_id"] = department.id
+    pending.keep(ctx, replace(pending.assigning(ctx), department_id=department.id))
     return await ctx.goto(StepName.STAFF_TERM)
 
 
@@ -132,8 +134,9 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     appeal = await pending_appeal(ctx)
-    pending = ctx.state.data.pop("pending", {})
-    department = await ctx.uow.departments.get(int(pending.get("department_id", 0)))
+    started = pending.assigning(ctx)
+    pending.drop(ctx)
+    department = await ctx.uow.departments.get(started.department_id or 0)
     ctx.state.step = StepName.MENU
     if appeal is None or department is None:
         return [Reply(ctx._("This action is no longer possible."))]
@@ -141,21 +144,23 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
         return [await act.assign(ctx, appeal, department, chosen.term)]
     except act.NeedsConfirmation as warning:
         # Art. 7 part 4, Art. 15: lawful only on purpose — ask before assigning.
-        ctx.state.data["pending"] = {
-            **pending,
-            "appeal_id": appeal.id,
-            "term": chosen.term.value,
-            "warning": warning.reply.text.split("\n/assign")[0],
-        }
+        pending.keep(
+            ctx,
+            replace(
+                started,
+                appeal_id=appeal.id,
+                term=chosen.term.value,
+                warning=warning.reply.text.split("\n/assign")[0],
+            ),
+        )
         return await ctx.goto(StepName.STAFF_ASSIGN_CONFIRM)
     except act.ActionRefused as refused:
         return [refused.reply]
 
 
 async def ask_assign_confirm(ctx: Ctx) -> Reply:
-    pending = ctx.state.data.get("pending") or {}
     return Reply(
-        str(pending.get("warning", "")) + "\n\n" + ctx._("Assign it anyway?"),
+        pending.assigning(ctx).warning + "\n\n" + ctx._("Assign it anyway?"),
         (Button(ctx._("Assign anyway"), CONFIRM), Button(ctx._("Cancel"), BACK)),
     )
 
@@ -166,10 +171,11 @@ async def answer_assign_confirm(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action != CONFIRM:
         return None
     appeal = await pending_appeal(ctx)
-    pending = ctx.state.data.pop("pending", {})
-    department = await ctx.uow.departments.get(int(pending.get("department_id", 0)))
+    started = pending.assigning(ctx)
+    pending.drop(ctx)
+    department = await ctx.uow.departments.get(started.department_id or 0)
     ctx.state.step = StepName.MENU
-    term = str(pending.get("term", ""))
+    term = started.term or ""
     if appeal is None or department is None or term not in set(Term):
         return [Reply(ctx._("This action is no longer possible."))]
     try:
@@ -210,13 +216,13 @@ REASON_PROMPTS: dict[NotConsidered, str] = {
 
 def pending_action(ctx: Ctx) -> CardAction:
     """The card action whose words this step collects (a note when the state lost it)."""
-    stored = str((ctx.state.data.get("pending") or {}).get("action", ""))
+    stored = pending.typing(ctx).action
     return CardAction(stored) if stored in set(CardAction) else CardAction.NOTE
 
 
 async def ask_input(ctx: Ctx) -> Reply:
     action = pending_action(ctx)
-    reason = str((ctx.state.data.get("pending") or {}).get("reason", ""))
+    reason = pending.typing(ctx).reason or ""
     prompt = INPUT_PROMPTS.get(action, REJECT_PROMPT)
     if action is CardAction.REJECT and reason in set(NotConsidered):
         prompt = REASON_PROMPTS.get(NotConsidered(reason), REJECT_PROMPT)
@@ -230,19 +236,19 @@ async def ask_input(ctx: Ctx) -> Reply:
 async def answer_input(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
-    pending = ctx.state.data.get("pending") or {}
+    started = pending.typing(ctx)
     action = pending_action(ctx)
     skip = ctx.incoming.action == SKIP and action is CardAction.REJECT
     if not skip and (ctx.incoming.action or not ctx.incoming.text):
         return None
     appeal = await pending_appeal(ctx)
-    ctx.state.data.pop("pending", None)
+    pending.drop(ctx)
     ctx.state.step = StepName.MENU
     if appeal is None:
         return [Reply(ctx._("This action is no longer possible."))]
     text = "" if skip else (ctx.incoming.text or "")
     if action is CardAction.REJECT:
-        text = f"{pending.get('reason', '')} {text}"
+        text = f"{started.reason or ''} {text}"
     command = for_card_action(action)
     assert command.on_appeal is not None
     try:
@@ -268,5 +274,5 @@ async def answer_reason(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseReason.parse(action)
     if chosen is None:
         return None
-    ctx.state.data.setdefault("pending", {})["reason"] = chosen.reason.value
+    pending.keep(ctx, replace(pending.typing(ctx), reason=chosen.reason.value))
     return await ctx.goto(StepName.STAFF_INPUT)

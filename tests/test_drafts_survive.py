@@ -9,6 +9,7 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.draft import Draft
 from handlers.i18n import Catalogs
+from handlers.pending import Answering, Typing, from_data
 from storage.models import Appeal
 from storage.uow import unit_of_work
 from tests.conftest import WORKDAY_MORNING
@@ -143,3 +144,10 @@ def test_a_draft_saved_by_an_earlier_version_is_read_and_kept_field_by_field() -
     )
     assert Draft.from_data(draft.to_data()) == draft
     assert "files_heading" not in draft.to_data()
+
+
+def test_an_employees_unfinished_action_saved_by_an_earlier_version_is_read() -> None:
+    old = {"action": "answer", "appeal_id": 5, "parts": ["Текст."], "files": [3], "result": "9.1"}
+    assert from_data(old) == Answering(5, parts=("Текст.",), files=(3,), result="9.1")
+    assert from_data({"action": "extend", "appeal_id": 5}) == Typing(5, action="extend")
+    assert from_data({"action": "assign", "appeal_id": "5"}) is None  # a forged id
