@@ -2,7 +2,7 @@
 their saved state between messages: one frozen record per kind of action."""
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from handlers.context import Ctx
 
@@ -95,22 +95,11 @@ def drop(ctx: Ctx) -> OnAppeal | None:
     return pending
 
 
-def answering(ctx: Ctx) -> Answering:
-    """The answer being written (an empty one when the state lost it)."""
+P = TypeVar("P", bound="OnAppeal")
+
+
+def started(ctx: Ctx, kind: type[P]) -> P:
+    """The unfinished action of this kind (an empty one, for no appeal, when the state lost
+    it or holds another kind: its steps then say the action is no longer possible)."""
     pending = current(ctx)
-    return pending if isinstance(pending, Answering) else Answering(0)
-
-
-def assigning(ctx: Ctx) -> Assigning:
-    pending = current(ctx)
-    return pending if isinstance(pending, Assigning) else Assigning(0)
-
-
-def typing(ctx: Ctx) -> Typing:
-    pending = current(ctx)
-    return pending if isinstance(pending, Typing) else Typing(0)
-
-
-def classifying(ctx: Ctx) -> Classifying:
-    pending = current(ctx)
-    return pending if isinstance(pending, Classifying) else Classifying(0)
+    return pending if isinstance(pending, kind) else kind(0)

@@ -34,7 +34,7 @@ async def start_answer(ctx: Ctx, appeal: AppealRecord) -> list[Reply]:
 
 
 def answer_so_far(ctx: Ctx) -> str:
-    return "\n\n".join(pending.answering(ctx).parts)
+    return "\n\n".join(pending.started(ctx, Answering).parts)
 
 
 async def ask_answer(ctx: Ctx) -> Reply:
@@ -91,14 +91,14 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
             return await ctx.ask_again(Reply(ctx._("The answer needs a text.")))
         return await ctx.goto(StepName.STAFF_RESULT)
     if incoming.action == CLEAR:
-        pending.keep(ctx, replace(pending.answering(ctx), parts=()))
+        pending.keep(ctx, replace(pending.started(ctx, Answering), parts=()))
         return await ctx.ask_again()
     chosen = UseTemplate.parse(incoming.action)
     if chosen is not None:
         template = await ctx.uow.templates.get(chosen.template_id)
         if template is None:
             return None
-        pending.keep(ctx, replace(pending.answering(ctx), parts=(template.body,)))
+        pending.keep(ctx, replace(pending.started(ctx, Answering), parts=(template.body,)))
         return await ctx.ask_again(
             Reply(
                 ctx._(
@@ -111,7 +111,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         return None
     replies: list[Reply] = []
     for file in incoming.files:
-        so_far = pending.answering(ctx)
+        so_far = pending.started(ctx, Answering)
         kept, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(so_far.files))
         if kept is not None:
             pending.keep(ctx, replace(so_far, files=(*so_far.files, kept)))
@@ -126,7 +126,7 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
         if problem:
             replies.append(Reply(problem))
         else:
-            so_far = pending.answering(ctx)
+            so_far = pending.started(ctx, Answering)
             pending.keep(ctx, replace(so_far, parts=(*so_far.parts, text)))
             replies.append(Reply(ctx._("Added to the answer.")))
     return await ctx.ask_again(*replies)
@@ -149,7 +149,7 @@ async def answer_result(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     refused = chosen.result is Result.REFUSED
-    so_far = pending.answering(ctx)
+    so_far = pending.started(ctx, Answering)
     grounds = so_far.grounds if refused else None
     pending.keep(ctx, replace(so_far, result=chosen.result.value, grounds=grounds))
     if refused:
@@ -163,13 +163,13 @@ async def after_grounds(ctx: Ctx) -> list[Reply]:
     saved = saved_signatory(ctx)
     if saved is not None and appeal is not None and may_sign(appeal, saved):
         signed = (saved.name, saved.position)
-        pending.keep(ctx, replace(pending.answering(ctx), signatory=signed))
+        pending.keep(ctx, replace(pending.started(ctx, Answering), signatory=signed))
         return await ctx.goto(StepName.STAFF_CONFIRM)
     return await ctx.goto(StepName.STAFF_SIGNATORY)
 
 
 def saved_signatory(ctx: Ctx) -> Signatory | None:
-    chosen = pending.answering(ctx).signatory
+    chosen = pending.started(ctx, Answering).signatory
     if chosen is not None:
         return Signatory(*chosen)
     person = ctx.person
@@ -205,7 +205,7 @@ async def answer_grounds(ctx: Ctx) -> list[Reply] | None:
                 ctx._("Please keep it within {limit} characters.").format(limit=MAX_REASON_CHARS)
             )
         )
-    pending.keep(ctx, replace(pending.answering(ctx), grounds=text))
+    pending.keep(ctx, replace(pending.started(ctx, Answering), grounds=text))
     return await after_grounds(ctx)
 
 
@@ -242,12 +242,12 @@ async def answer_signatory(ctx: Ctx) -> list[Reply] | None:
             )
         )
     signed = (signatory.name, signatory.position)
-    pending.keep(ctx, replace(pending.answering(ctx), signatory=signed))
+    pending.keep(ctx, replace(pending.started(ctx, Answering), signatory=signed))
     return await ctx.goto(StepName.STAFF_CONFIRM)
 
 
 async def ask_confirm(ctx: Ctx) -> Reply:
-    so_far = pending.answering(ctx)
+    so_far = pending.started(ctx, Answering)
     appeal = await pending_appeal(ctx)
     text = ctx._("The citizen will receive this answer to appeal {index}:").format(
         index=appeal.reg_index if appeal else ""
@@ -283,7 +283,7 @@ async def answer_confirm(ctx: Ctx) -> list[Reply] | None:
         return await ctx.goto(StepName.STAFF_SIGNATORY)
     if ctx.incoming.action != CONFIRM:
         return None
-    so_far = pending.answering(ctx)
+    so_far = pending.started(ctx, Answering)
     signatory = saved_signatory(ctx)
     appeal = await pending_appeal(ctx)
     text = answer_so_far(ctx)

@@ -116,12 +116,12 @@ async def answer_field(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseClassField.parse(ctx.incoming.action)
     if chosen is None:
         return None
-    pending.keep(ctx, replace(pending.classifying(ctx), field=chosen.field.value))
+    pending.keep(ctx, replace(pending.started(ctx, Classifying), field=chosen.field.value))
     return await ctx.goto(StepName.STAFF_CLASSIFY_CODE)
 
 
 def pending_field(ctx: Ctx) -> ClassField:
-    stored = pending.classifying(ctx).field or ""
+    stored = pending.started(ctx, Classifying).field or ""
     return ClassField(stored) if stored in set(ClassField) else ClassField.KIND
 
 

@@ -108,7 +108,7 @@ async def answer_department(ctx: Ctx) -> list[Reply] | None:
     department = await ctx.uow.departments.get(chosen.department_id)
     if department is None or not department.active:
         return None
-    pending.keep(ctx, replace(pending.assigning(ctx), department_id=department.id))
+    pending.keep(ctx, replace(pending.started(ctx, Assigning), department_id=department.id))
     return await ctx.goto(StepName.STAFF_TERM)
 
 
@@ -134,7 +134,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     appeal = await pending_appeal(ctx)
-    started = pending.assigning(ctx)
+    started = pending.started(ctx, Assigning)
     pending.drop(ctx)
     department = await ctx.uow.departments.get(started.department_id or 0)
     ctx.state.step = StepName.MENU
@@ -160,7 +160,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
 
 async def ask_assign_confirm(ctx: Ctx) -> Reply:
     return Reply(
-        pending.assigning(ctx).warning + "\n\n" + ctx._("Assign it anyway?"),
+        pending.started(ctx, Assigning).warning + "\n\n" + ctx._("Assign it anyway?"),
         (Button(ctx._("Assign anyway"), CONFIRM), Button(ctx._("Cancel"), BACK)),
     )
 
@@ -171,7 +171,7 @@ async def answer_assign_confirm(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action != CONFIRM:
         return None
     appeal = await pending_appeal(ctx)
-    started = pending.assigning(ctx)
+    started = pending.started(ctx, Assigning)
     pending.drop(ctx)
     department = await ctx.uow.departments.get(started.department_id or 0)
     ctx.state.step = StepName.MENU
@@ -216,13 +216,13 @@ REASON_PROMPTS: dict[NotConsidered, str] = {
 
 def pending_action(ctx: Ctx) -> CardAction:
     """The card action whose words this step collects (a note when the state lost it)."""
-    stored = pending.typing(ctx).action
+    stored = pending.started(ctx, Typing).action
     return CardAction(stored) if stored in set(CardAction) else CardAction.NOTE
 
 
 async def ask_input(ctx: Ctx) -> Reply:
     action = pending_action(ctx)
-    reason = pending.typing(ctx).reason or ""
+    reason = pending.started(ctx, Typing).reason or ""
     prompt = INPUT_PROMPTS.get(action, REJECT_PROMPT)
     if action is CardAction.REJECT and reason in set(NotConsidered):
         prompt = REASON_PROMPTS.get(NotConsidered(reason), REJECT_PROMPT)
@@ -236,7 +236,7 @@ async def ask_input(ctx: Ctx) -> Reply:
 async def answer_input(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == BACK:
         return await back_to_card(ctx)
-    started = pending.typing(ctx)
+    started = pending.started(ctx, Typing)
     action = pending_action(ctx)
     skip = ctx.incoming.action == SKIP and action is CardAction.REJECT
     if not skip and (ctx.incoming.action or not ctx.incoming.text):
@@ -274,5 +274,5 @@ async def answer_reason(ctx: Ctx) -> list[Reply] | None:
     chosen = ChooseReason.parse(action)
     if chosen is None:
         return None
-    pending.keep(ctx, replace(pending.typing(ctx), reason=chosen.reason.value))
+    pending.keep(ctx, replace(pending.started(ctx, Typing), reason=chosen.reason.value))
     return await ctx.goto(StepName.STAFF_INPUT)
