@@ -3,32 +3,21 @@ not persisted (its SQLAlchemy store is synchronous and pickles); each run takes 
 effect is claimed in the database, so two instances never do one thing twice."""
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dbwatch import DatabaseWatch
-from handlers import control, retention, throttle
 from handlers.config import ConversationConfig
-from handlers.context import Ctx, system_ctx
-from handlers.flow import STEPS
 from handlers.i18n import Catalogs
+from handlers.jobs import JOBS, run_job
 from storage.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
 CONTROL_EVERY_SECONDS = 60
-
-JOBS: tuple[tuple[str, Callable[[Ctx], Awaitable[int | bool]]], ...] = (
-    ("remind", control.remind),
-    ("overdue", control.escalate_overdue),
-    ("digest", control.digest),
-    ("close_unrated", control.close_unrated),
-    ("anonymise", retention.anonymise_expired),
-    ("forget_attempts", throttle.forget_old_attempts),
-)
 
 
 async def run_control(
@@ -45,7 +34,7 @@ async def run_control(
     for name, job in JOBS:
         try:
             async with unit_of_work(sessions) as uow:
-                done[name] = int(await job(system_ctx(uow, config, catalogs, STEPS, now)))
+                done[name] = await run_job(job, uow, config, catalogs, now)
             watch.ok()
         except Exception as error:
             if watch.failed(error):

@@ -147,7 +147,7 @@ async def file_through_api(
         locale,
         now,
     )
-    ctx = system_ctx(uow, config, catalogs, {}, now)
+    ctx = system_ctx(uow, config, catalogs, now)
     ctx.person = author
     ctx.set_locale(locale)
     form = config.receipt_forms[Channel.ELECTRONIC].value

@@ -91,13 +91,10 @@ class Ctx:
 
 
 def system_ctx(
-    uow: UnitOfWork,
-    config: ConversationConfig,
-    catalogs: Catalogs,
-    steps: Mapping[StepName, Step],
-    now: datetime,
+    uow: UnitOfWork, config: ConversationConfig, catalogs: Catalogs, now: datetime
 ) -> Ctx:
-    """A context for scheduled jobs: nobody wrote, the reception itself acts."""
+    """A context for scheduled jobs and the API: nobody wrote, the reception itself acts, and
+    nobody is asked a question (no steps)."""
     person = PersonRecord(0, "system", None, None, None, None, None, None, None, None)
     account = AccountRecord(0, 0, "system", "system", None, False)
     return Ctx(
@@ -108,6 +105,6 @@ def system_ctx(
         state=StateRecord(StepName.MENU),
         config=config,
         catalogs=catalogs,
-        steps=steps,
+        steps={},
         now=now,
     )
