@@ -77,6 +77,7 @@ async def test_two_neighbours_one_answer_each_rates_their_own(
             first, "Шевченко Тарас Григорович", 50.74723, 25.32541, me_too=False
         )
         assert "Registration index: Ш-1" in first.everything()
+        await eventually(lambda: "New appeal Ш-1" in operator.everything())
         await operator.say("/assign Ш-1 zhkh")
         assert "is assigned to" in operator.last
 

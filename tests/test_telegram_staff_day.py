@@ -78,9 +78,10 @@ async def test_sixty_appeals_paged_ukrainian_commands_and_a_template_answer(
 
         await operator.say("/призначити Ш-1 zhkh")
         assert "is assigned to" in operator.last
+        # The executors' notice comes through the outbox: let it land before their commands.
+        await eventually(lambda: "Appeal Ш-1 is assigned" in executor.everything())
         await executor.say("/шаблони додати Lights repaired: The street lights were repaired.")
         assert "is added" in executor.last
-        await eventually(lambda: "Appeal Ш-1 is assigned" in executor.everything())
         await executor.say("/відповісти Ш-1")
         await executor.tap("Lights repaired")
         assert "The street lights were repaired." in executor.everything()
