@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from handlers import feedback, joining, staff_card, staff_commands, staff_flow
+from handlers import feedback, joining, me_too, staff_card, staff_commands, staff_flow
 from handlers.citizen_commands import BEFORE_SCREENS, CITIZEN_ALIASES, CITIZEN_COMMANDS
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
@@ -25,6 +25,7 @@ from handlers.payloads import (
     NotSolved,
     OpenCard,
     Rate,
+    SimilarChoice,
     TurnPage,
     global_payload,
 )
@@ -229,6 +230,8 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         result = await staff_flow.on_button(ctx, payload)
     elif isinstance(payload, JoinTo):
         result = await joining.on_join(ctx, payload) if is_staff(staff_card.role_of(ctx)) else None
+    elif isinstance(payload, SimilarChoice):
+        result = await me_too.on_choice(ctx, payload)
     elif isinstance(payload, TurnPage):
         result = await turn_page(ctx, payload)
     if result is not None:

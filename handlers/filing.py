@@ -3,7 +3,7 @@
 import secrets
 from dataclasses import replace
 
-from handlers import duplicates
+from handlers import duplicates, me_too
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.draft import Draft
@@ -84,8 +84,7 @@ async def advance(ctx: Ctx, current: StepName, *before: Reply) -> list[Reply]:
         offered = await duplicates.for_draft(ctx)
         ctx.draft = replace(ctx.draft, similar=offered.id if offered else None, joined_to=None)
         if offered is not None:
-            return await ctx.goto(StepName.SIMILAR, *before)
-    current = StepName.LOCATION if current == StepName.SIMILAR else current
+            before = (*before, me_too.offer(ctx, offered))
     if (
         current == StepName.LOCATION
         and ctx.person.has_profile

@@ -7,7 +7,6 @@ from handlers import (
     correction,
     feedback,
     filing,
-    me_too,
     menu,
     my_appeals,
     offer,
@@ -93,11 +92,6 @@ STEPS: dict[StepName, Step] = {
         numbered(StepName.PROFILE, filing.ask_profile),
         filing.answer_profile,
         N_("Please answer with a button whether to use your saved details."),
-    ),
-    StepName.SIMILAR: Step(
-        me_too.ask_similar,
-        me_too.answer_similar,
-        N_("Please answer with a button: is it the same problem as the one reported nearby?"),
     ),
     StepName.NAME: Step(
         numbered(StepName.NAME, filing.ask_name),
@@ -248,7 +242,6 @@ FILING_STEPS = frozenset(
         StepName.TOPIC,
         StepName.TEXT,
         StepName.LOCATION,
-        StepName.SIMILAR,
         StepName.PROFILE,
         StepName.NAME,
         StepName.RESIDENCE,

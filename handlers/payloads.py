@@ -528,7 +528,15 @@ CHANGE = Change().pack()
 
 
 #: Buttons that work from any step: they act on an appeal named in them.
-GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (Rate, NotSolved, OpenCard, Act, JoinTo, TurnPage)
+GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (
+    Rate,
+    NotSolved,
+    OpenCard,
+    Act,
+    JoinTo,
+    SimilarChoice,
+    TurnPage,
+)
 
 
 def global_payload(action: str | None) -> Payload | None:

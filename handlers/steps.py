@@ -19,7 +19,6 @@ class StepName(StrEnum):
     TEXT = "text"
     LOCATION = "location"
     PROFILE = "profile"
-    SIMILAR = "similar"
     NAME = "name"
     RESIDENCE = "residence"
     PHONE = "phone"

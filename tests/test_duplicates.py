@@ -36,8 +36,10 @@ async def file_at(
     if me_too is None:
         assert "already reported" not in chat.text, chat.text
     else:
+        # The offer comes beside the next question and stops nothing.
         assert "Other residents have already reported a problem like this nearby" in chat.text
-        await chat.tap("Yes, the same" if me_too else "No, mine is different")
+        if me_too:
+            await chat.tap("Yes, the same")
     if "Yes, use them" in chat.buttons:  # their details are kept from the last time
         await chat.tap("Yes, use them")
     else:
@@ -133,8 +135,9 @@ async def test_a_citizen_joins_the_open_appeal_nearby_and_learns_nothing_of_its_
     await neighbour.send("Біля дитячого майданчика не світить ліхтар 🔦")
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
-    offer = neighbour.text
+    offer = next(r.text for r in neighbour.replies if "already reported" in r.text)
     assert "Street lighting, about 40 m away" in offer, offer
+    assert "Please type your surname" in neighbour.last.text  # filing goes on meanwhile
     # Nothing of the other appeal but what the public page shows: no index, name or text.
     for secret in ("Ш-1", "Шевченко", LIGHTING, "Кравчука"):
         assert secret not in offer
