@@ -13,7 +13,7 @@ from handlers.types import Button, OutgoingFile, Reply
 from reception.answers import AnswerProblem, Signatory, answer_problem
 from reception.classifier import Result
 from reception.roles import Permission, Role
-from reception.statuses import STATUS_NAMES, Status
+from reception.statuses import IN_WORK_STATUSES, STATUS_NAMES, Status
 from storage.records import AppealChanges, AppealRecord
 
 #: The history line of the executor's answer; with control on it is internal until approved.
@@ -272,11 +272,11 @@ async def answer_joined(
     its own outgoing number, with the same files; each author rates their own."""
     left: list[str] = []
     result = Result(lead.result or Result.EXPLAINED.value)
+    signatory = signatory_of(lead)
     for joined in await ctx.uow.appeals.joined_to(lead.id):
         status = Status(joined.status)
-        if status not in (Status.ASSIGNED, Status.IN_PROGRESS):
+        if status not in IN_WORK_STATUSES:
             continue
-        signatory = signatory_of(lead)
         if answer_problem(joined.kind, result, lead.refusal_grounds, signatory) is not None:
             left.append(joined.reg_index)
             continue

@@ -9,7 +9,7 @@ from handlers.context import Ctx
 from handlers.payloads import JoinTo
 from handlers.render import citizen_status_name, day, preview, status_name, topic_name
 from handlers.types import Button
-from reception.statuses import Status
+from reception.statuses import IN_WORK_STATUSES, Status
 from storage.listings import METRES_PER_DEGREE, Similar
 from storage.records import AppealRecord
 
@@ -18,7 +18,9 @@ SIMILAR_METRES = 150
 #: Statuses an appeal may be joined from: not yet answered, and not on the CNAP's review.
 JOINABLE = frozenset({Status.REGISTERED, Status.REOPENED, Status.ASSIGNED, Status.IN_PROGRESS})
 #: Statuses of an appeal others may join: a department already works on it.
-LEADS = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW})
+LEADS = IN_WORK_STATUSES | {Status.ON_REVIEW}
+#: Candidates shown at once: the oldest first, the one the others join.
+SHOWN = 3
 
 
 def distance_metres(a: tuple[float, float], b: tuple[float, float]) -> int:
@@ -44,10 +46,12 @@ async def candidates(
     exclude_id: int | None = None,
     category: str | None = None,
 ) -> list[AppealRecord]:
-    """Open appeals about the same topic at about the same place that others may join."""
-    similar = Similar(topic, latitude, longitude, address, SIMILAR_METRES, exclude_id, category)
-    found = await ctx.uow.appeals.similar(similar, limit=10)
-    return [a for a in found if Status(a.status) in LEADS][:3]
+    """Appeals a department works on, about the same topic at about the same place, that others
+    may join."""
+    similar = Similar(
+        topic, latitude, longitude, address, SIMILAR_METRES, LEADS, exclude_id, category
+    )
+    return await ctx.uow.appeals.similar(similar, limit=SHOWN)
 
 
 async def like(ctx: Ctx, appeal: AppealRecord) -> list[AppealRecord]:

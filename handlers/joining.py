@@ -9,6 +9,7 @@ from handlers.render import day
 from handlers.staff_card import card, visible_by_id
 from handlers.steps import StepName
 from handlers.types import Reply
+from reception.markers import N_
 from reception.roles import Permission, Role
 from reception.statuses import Status
 from storage.records import AppealRecord
@@ -17,6 +18,7 @@ from storage.records import AppealRecord
 def _refused(
     ctx: Ctx, message: str, appeal: AppealRecord, lead: AppealRecord
 ) -> act.ActionRefused:
+    """`message`: a catalogue entry (marked with N_) naming {index} and {lead}."""
     return act.ActionRefused(
         Reply(ctx._(message).format(index=appeal.reg_index, lead=lead.reg_index))
     )
@@ -28,26 +30,28 @@ async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
     if lead.joined_to_id:
         lead = await ctx.uow.appeals.get(lead.joined_to_id) or lead
     if lead.id == appeal.id or appeal.joined_to_id == lead.id:
-        raise _refused(ctx, "Appeal {index} is already joined to {lead}.", appeal, lead)
+        raise _refused(ctx, N_("Appeal {index} is already joined to {lead}."), appeal, lead)
     if Status(appeal.status) not in JOINABLE:
         raise _refused(
             ctx,
-            "Appeal {index} is no longer awaiting an answer: it cannot be joined.",
+            N_("Appeal {index} is no longer awaiting an answer: it cannot be joined."),
             appeal,
             lead,
         )
     if Status(lead.status) not in LEADS or lead.department_id is None:
         raise _refused(
             ctx,
-            "Appeal {lead} is not being worked on by a department: assign it first, then join "
-            "{index} to it.",
+            N_(
+                "Appeal {lead} is not being worked on by a department: assign it first, then join "
+                "{index} to it."
+            ),
             appeal,
             lead,
         )
     if await ctx.uow.appeals.joined_to(appeal.id):
         raise _refused(
             ctx,
-            "Other appeals are joined to {index}: join {lead} to {index} instead.",
+            N_("Other appeals are joined to {index}: join {lead} to {index} instead."),
             appeal,
             lead,
         )

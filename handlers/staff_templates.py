@@ -2,13 +2,12 @@
 while answering and edits it before it is sent."""
 
 from handlers.context import Ctx
+from handlers.staff_words import canonical
 from handlers.types import Reply
 from reception.validation import MAX_MESSAGE_CHARS, clean_text
 from storage.templates import TemplateRecord
 
 MAX_TITLE_CHARS = 60
-ADD_WORDS = ("add", "додати")
-DELETE_WORDS = ("delete", "видалити")
 
 
 def department_of(ctx: Ctx, role_sees_all: bool) -> int | None:
@@ -24,7 +23,7 @@ def template_line(template: TemplateRecord) -> str:
 async def templates(ctx: Ctx, role_sees_all: bool, arguments: str, usage: str) -> list[Reply]:
     department = department_of(ctx, role_sees_all)
     word, _, rest = arguments.strip().partition(" ")
-    if word.lower() in ADD_WORDS:
+    if canonical(word) == "add":
         title, colon, body = rest.partition(":")
         title, body = clean_text(title), clean_text(body)
         if not colon or not title or not body:
@@ -45,7 +44,7 @@ async def templates(ctx: Ctx, role_sees_all: bool, arguments: str, usage: str) -
                 )
             )
         ]
-    if word.lower() in DELETE_WORDS:
+    if canonical(word) == "delete":
         number = rest.strip()
         if not number.isdecimal() or len(number) > 18:
             return [Reply(ctx._(usage))]

@@ -31,6 +31,9 @@ UKRAINIAN: dict[str, str] = {
     "оператор": "operator",
     "адміністратор": "admin",
     "виконавець": "executor",
+    # /templates add|delete
+    "додати": "add",
+    "видалити": "delete",
     # /classify INDEX FIELD CODE
     "вид": "kind",
     "тема": "topic",

@@ -167,8 +167,8 @@ MIN_ADDRESS_CHARS = 8
 
 @dataclass(frozen=True)
 class Similar:
-    """Open appeals that may be about the same problem: the same topic (and everyday category,
-    where both have one: roads and lighting share a topic), at about the same place
+    """Appeals in `statuses` that may be about the same problem: the same topic (and everyday
+    category, where both have one: roads and lighting share a topic), at about the same place
     (within `metres` of the point, or naming the address typed), and not themselves joined to
     another. The oldest first: it is the one the others join."""
 
@@ -177,6 +177,7 @@ class Similar:
     longitude: float | None
     address: str | None
     metres: int
+    statuses: frozenset[Status]
     exclude_id: int | None = None
     category: str | None = None
 
@@ -194,7 +195,7 @@ class Similar:
         if len(address) >= MIN_ADDRESS_CHARS:
             places.append(Appeal.search_public.contains(address, autoescape=True))
         return [
-            Appeal.status.in_(values_of(OPEN_STATUSES)),
+            Appeal.status.in_(values_of(self.statuses)),
             Appeal.topic == self.topic,
             *same_category,
             Appeal.joined_to_id.is_(None),

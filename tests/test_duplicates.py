@@ -184,6 +184,10 @@ async def test_no_offer_for_another_place_or_topic_and_no_join_before_triage(
     assert "already joined" in operator.text
     await operator.send("/merge Ш-4")
     assert "Usage: /merge INDEX EARLIER" in operator.text
+    await operator.send("/lang")
+    await operator.tap("Українська")
+    await operator.send("/приєднати Ш-4 Ш-1")
+    assert "Звернення Ш-4 вже приєднано до Ш-1." in operator.text  # refusals are catalogued
 
 
 async def test_a_lead_forwarded_elsewhere_leaves_its_joined_appeals_for_a_decision(
