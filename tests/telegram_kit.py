@@ -1,5 +1,6 @@
 """Running the real bot against the fake Bot API, and a Telegram user who taps and types."""
 
+import argparse
 import asyncio
 import contextlib
 import signal
@@ -13,6 +14,7 @@ from typing import Any
 from bot.app import build_app
 from bot.runner import serve
 from bot.settings import Settings
+from bot.staff_cli import run_staff
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.waits import POLL_SECONDS, patience
 
@@ -121,6 +123,34 @@ class TelegramUser:
 
     def everything(self) -> str:
         return "\n".join(self.fake.texts(self.id))
+
+
+async def operator_and_executor(
+    settings: Settings, fake: FakeTelegram, operator: int, executor: int
+) -> tuple["TelegramUser", "TelegramUser"]:
+    """An operator and a housing executor added from the server (as `python -m bot staff add
+    --force` before they ever wrote), each then agreeing in English."""
+    people = (
+        TelegramUser(fake, operator, language="en"),
+        TelegramUser(fake, executor, language="en"),
+    )
+    for person, role, department in zip(
+        people, ("operator", "executor"), (None, "zhkh"), strict=True
+    ):
+        await run_staff(
+            settings,
+            argparse.Namespace(
+                staff_action="add",
+                channel="telegram",
+                id=str(person.id),
+                role=role,
+                department=department,
+                force=True,
+            ),
+        )
+        await person.say("/start")
+        await person.tap("I agree")
+    return people
 
 
 async def file_appeal(user: "TelegramUser", surname: str, *, submit: bool = True) -> None:

@@ -1,16 +1,14 @@
 """Two neighbours in Telegram report the same dark street: the second joins the first's open
 appeal ("me too"), one answer reaches both chats under their own indexes, and each rates it."""
 
-import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.staff_cli import run_staff
 from tests.desk_kit import SIGNATORY
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_kit import TelegramUser, running_bot, telegram_settings
+from tests.telegram_kit import TelegramUser, operator_and_executor, running_bot, telegram_settings
 from tests.waits import eventually
 
 FIRST, NEIGHBOUR, OPERATOR, EXECUTOR = 5_000_000_301, 5_000_000_302, 5_000_000_303, 5_000_000_304
@@ -51,26 +49,7 @@ async def test_two_neighbours_one_answer_each_rates_their_own(
 ) -> None:
     settings = telegram_settings(database_url, tmp_path, telegram)
     async with running_bot(settings):
-        for user, role, department in (
-            (OPERATOR, "operator", None),
-            (EXECUTOR, "executor", "zhkh"),
-        ):
-            await run_staff(
-                settings,
-                argparse.Namespace(
-                    staff_action="add",
-                    channel="telegram",
-                    id=str(user),
-                    role=role,
-                    department=department,
-                    force=True,
-                ),
-            )
-        operator = TelegramUser(telegram, OPERATOR, language="en")
-        executor = TelegramUser(telegram, EXECUTOR, language="en")
-        for employee in (operator, executor):
-            await employee.say("/start")
-            await employee.tap("I agree")
+        operator, executor = await operator_and_executor(settings, telegram, OPERATOR, EXECUTOR)
 
         first = TelegramUser(telegram, FIRST, language="en")
         await file_with_location(

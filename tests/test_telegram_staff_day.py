@@ -1,18 +1,22 @@
 """An operator's and an executor's day in Telegram: sixty appeals paged with buttons, commands
 typed in Ukrainian, an answer started from the department's template."""
 
-import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.staff_cli import run_staff
 from storage.db import create_engine, create_sessionmaker
 from tests.desk_kit import SIGNATORY
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_kit import TelegramUser, file_appeal, running_bot, telegram_settings
+from tests.telegram_kit import (
+    TelegramUser,
+    file_appeal,
+    operator_and_executor,
+    running_bot,
+    telegram_settings,
+)
 from tests.test_paging import copies_of_the_appeal
 from tests.waits import eventually
 
@@ -42,26 +46,7 @@ async def test_sixty_appeals_paged_ukrainian_commands_and_a_template_answer(
 ) -> None:
     settings = telegram_settings(database_url, tmp_path, telegram)
     async with running_bot(settings):
-        for user, role, department in (
-            (OPERATOR, "operator", None),
-            (EXECUTOR, "executor", "zhkh"),
-        ):
-            await run_staff(
-                settings,
-                argparse.Namespace(
-                    staff_action="add",
-                    channel="telegram",
-                    id=str(user),
-                    role=role,
-                    department=department,
-                    force=True,
-                ),
-            )
-        operator = TelegramUser(telegram, OPERATOR, language="en")
-        executor = TelegramUser(telegram, EXECUTOR, language="en")
-        for employee in (operator, executor):
-            await employee.say("/start")
-            await employee.tap("I agree")
+        operator, executor = await operator_and_executor(settings, telegram, OPERATOR, EXECUTOR)
         citizen = TelegramUser(telegram, CITIZEN)
         await file_appeal(citizen, "Шевченко")
         await copies_of_the_appeal(db, 59)
