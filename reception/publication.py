@@ -143,6 +143,10 @@ def public_event(
     kind: str, at: datetime, data: dict[str, object], text: str | None
 ) -> PublicEvent | None:
     """The public line of one history event, or None when the public sees nothing of it."""
+    if kind == "approved":
+        # Under the CNAP's control the executor's answer stays inside until an operator approves
+        # it; the approval is the moment the public sees the appeal answered.
+        kind = "answered"
     if kind not in PUBLIC_EVENT_KINDS:
         return None
     department = data.get("department") if kind == "assigned" else None

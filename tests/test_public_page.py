@@ -154,7 +154,14 @@ async def test_an_appeals_page_shows_who_holds_it_and_since_when(
         "term extended to 15 Jan 2027",
     ]
     assert "inspection" not in page  # the reason for the extension stays inside
-    assert "rated by the author: 4/5" in answered
+    answered_history = re.search(r'<ol id="history"[^>]*>(.*?)</ol>', answered, re.S)
+    assert answered_history is not None
+    assert re.findall(r"</time> — (.*?)</li>", answered_history.group(1)) == [
+        "received and registered",
+        "assigned to: Department of Housing and Communal Services",
+        "answered",
+        "rated by the author: 4/5",
+    ]
     assert "The answer text." not in answered
 
 
