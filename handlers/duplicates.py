@@ -16,7 +16,7 @@ from storage.records import AppealRecord
 #: How close two reported places must be to be offered as the same problem: a street block.
 SIMILAR_METRES = 150
 #: Statuses an appeal may be joined from: not yet answered, and not on the CNAP's review.
-JOINABLE = frozenset({Status.REGISTERED, Status.REOPENED, Status.ASSIGNED, Status.IN_PROGRESS})
+JOINABLE = frozenset({Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS})
 #: Statuses of an appeal others may join: a department already works on it.
 LEADS = IN_WORK_STATUSES | {Status.ON_REVIEW}
 #: Candidates shown at once: the oldest first, the one the others join.

@@ -16,7 +16,6 @@ class Status(StrEnum):
     RETURNED = "returned"  # Art. 5, 7: returned to the author with an explanation
     NOT_CONSIDERED = "not_considered"  # Art. 8, with a reason from its closed list
     WITHDRAWN = "withdrawn"
-    REOPENED = "reopened"  # the author said the answer did not solve the problem
 
 
 _OPEN_EXITS = frozenset(
@@ -32,9 +31,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.ON_REVIEW: frozenset(
         {Status.ANSWERED, Status.IN_PROGRESS, Status.ASSIGNED, Status.WITHDRAWN}
     ),
-    Status.REOPENED: _OPEN_EXITS | {Status.ASSIGNED},
-    Status.ANSWERED: frozenset({Status.CLOSED, Status.REOPENED}),
-    Status.CLOSED: frozenset({Status.REOPENED}),
+    # An answer that did not solve the problem is not reopened: the author's "not solved" closes
+    # it and registers a repeated appeal (or a complaint, Art. 16) with its own index and term.
+    Status.ANSWERED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
     Status.FORWARDED: frozenset(),
     Status.RETURNED: frozenset(),
     Status.NOT_CONSIDERED: frozenset(),
@@ -43,11 +43,11 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 #: Statuses in which the appeal is still under consideration ("on control").
 OPEN_STATUSES = frozenset(
-    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW, Status.REOPENED}
+    {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW}
 )
 
-#: Awaiting the operators' triage: new, or back after the author said the answer did not help.
-QUEUE_STATUSES = frozenset({Status.REGISTERED, Status.REOPENED})
+#: Awaiting the operators' triage.
+QUEUE_STATUSES = frozenset({Status.REGISTERED})
 #: With a department, so reminders of the due date go to its executors.
 IN_WORK_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 
@@ -62,7 +62,6 @@ STATUS_NAMES: dict[Status, str] = {
     Status.RETURNED: N_("returned to the author"),
     Status.NOT_CONSIDERED: N_("not considered"),
     Status.WITHDRAWN: N_("withdrawn by the author"),
-    Status.REOPENED: N_("reopened"),
 }
 
 

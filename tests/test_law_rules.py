@@ -42,10 +42,13 @@ def test_final_statuses_lead_nowhere() -> None:
             ensure_transition(status, Status.ASSIGNED)
 
 
-def test_an_answered_appeal_can_be_reopened_and_goes_back_to_work() -> None:
-    assert can_transition(Status.ANSWERED, Status.REOPENED)
-    assert can_transition(Status.REOPENED, Status.ASSIGNED)
-    assert Status.REOPENED in OPEN_STATUSES
+def test_an_answer_is_never_reopened_the_author_files_a_repeated_appeal_instead() -> None:
+    # "Not solved" closes the answered appeal and registers a repeated one with its own index and
+    # term (tests/test_whole_cycle.py); an answered appeal's only way on is to be closed.
+    assert TRANSITIONS[Status.ANSWERED] == frozenset({Status.CLOSED})
+    assert TRANSITIONS[Status.CLOSED] == frozenset()
+    assert not can_transition(Status.ANSWERED, Status.ASSIGNED)
+    assert Status.ANSWERED not in OPEN_STATUSES
 
 
 def test_a_registered_appeal_cannot_be_answered_before_it_is_assigned() -> None:
