@@ -7,8 +7,10 @@ court), the signatory, and the outgoing number and date."""
 from handlers import notify
 from handlers import staff_actions as act
 from handlers.context import Ctx
+from handlers.duty import today
 from handlers.payloads import NotSolved, Rate
 from handlers.render import day, result_name
+from handlers.speaker import Speaker, Words
 from handlers.types import Button, OutgoingFile, Reply
 from reception.answers import AnswerProblem, Signatory, answer_problem
 from reception.classifier import Result
@@ -93,7 +95,7 @@ async def submit(
             + not_answered_jointly(ctx, left)
         )
 
-    def for_operator(view: Ctx) -> Reply:
+    def for_operator(view: Speaker) -> Reply:
         return Reply(
             view._(
                 "The answer to appeal {index} awaits your review: /approve {index} sends it to "
@@ -170,7 +172,7 @@ async def rework(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
         act.by_employee(ctx, REWORK, text=reason, internal=True),
     )
 
-    def for_executor(view: Ctx) -> Reply:
+    def for_executor(view: Speaker) -> Reply:
         return Reply(
             view._(
                 "The citizens' appeals department returned your answer to appeal {index} for "
@@ -179,19 +181,7 @@ async def rework(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
             (notify.appeal_button(view, appeal),),
         )
 
-    if appeal.executor_id:
-        executor = await ctx.uow.people.get(appeal.executor_id)
-        await notify.to_person(
-            ctx,
-            executor.id,
-            "staff:rework",
-            for_executor(ctx.speaking(executor.locale)),
-            appeal.id,
-        )
-    else:
-        await notify.staff_of(
-            ctx, (Role.EXECUTOR,), appeal.department_id, "rework", appeal, for_executor
-        )
+    await notify.executors(ctx, appeal, "rework", for_executor)
     return Reply(
         ctx._("The answer to appeal {index} is returned to the executor for rework.").format(
             index=appeal.reg_index
@@ -199,7 +189,7 @@ async def rework(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
     )
 
 
-def answer_message(view: Ctx, appeal: AppealRecord) -> str:
+def answer_message(view: Words, appeal: AppealRecord, higher_body: str) -> str:
     """The answer as the citizen reads it, in their language."""
     result = Result(appeal.result or Result.EXPLAINED.value)
     parts = [
@@ -218,7 +208,7 @@ def answer_message(view: Ctx, appeal: AppealRecord) -> str:
                 "How to appeal: you may file a complaint about this decision with {body} (Art. "
                 "16 of the Law “On Citizens' Appeals”) within one month of receiving this "
                 "answer, or go to court."
-            ).format(body=view.config.higher_body(view.locale))
+            ).format(body=higher_body)
         )
     signed = view._("Signed: {name}, {position}").format(
         name=appeal.signatory_name or "", position=appeal.signatory_position or ""
@@ -243,7 +233,7 @@ def sent_now(ctx: Ctx, appeal: AppealRecord) -> AppealChanges:
     return AppealChanges(
         answered_at=ctx.now,
         outgoing_number=appeal.reg_index,
-        outgoing_date=max(act.today(ctx), appeal.received_on),
+        outgoing_date=max(today(ctx), appeal.received_on),
     )
 
 
@@ -310,7 +300,7 @@ async def deliver(ctx: Ctx, appeal: AppealRecord, files: tuple[OutgoingFile, ...
         appeal,
         "answered",
         Reply(
-            answer_message(citizen, appeal),
+            answer_message(citizen, appeal, ctx.config.higher_body(citizen.locale)),
             (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
             files=files,
             columns=5,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from handlers import notify
 from handlers.config import ConversationConfig
-from handlers.context import system_ctx
+from handlers.duty import Duty
 from handlers.i18n import Catalogs
 from handlers.phones import normalize_phone
 from handlers.render import day
@@ -147,29 +147,28 @@ async def file_through_api(
         locale,
         now,
     )
-    ctx = system_ctx(uow, config, catalogs, now)
-    ctx.person = author
-    ctx.set_locale(locale)
+    duty = Duty.of(uow, config, catalogs, now)
+    words = duty.speakers.of(locale)
     form = config.receipt_forms[Channel.ELECTRONIC].value
     appeal = await register_appeal(
-        ctx, replace(new, author_id=author.id, locale=ctx.locale, receipt_form=form)
+        duty, replace(new, author_id=author.id, locale=words.locale, receipt_form=form)
     )
     if appeal.email and email_configured:
-        body = ctx._(
+        body = words._(
             "Your appeal is registered.\n\n"
             "Registration index: {index}\n"
             "Date of receipt: {received}\n"
             "The answer is due by: {due}"
         ).format(
             index=appeal.reg_index,
-            received=day(ctx, appeal.received_on),
-            due=day(ctx, appeal.due_on),
+            received=day(words, appeal.received_on),
+            due=day(words, appeal.due_on),
         )
         await uow.outbox.enqueue(
             channel=notify.EMAIL_CHANNEL,
             recipient=appeal.email,
             kind="email:registered",
-            payload={"subject": ctx._("Your appeal is registered"), "body": body},
+            payload={"subject": words._("Your appeal is registered"), "body": body},
             now=now,
             person_id=author.id,
             appeal_id=appeal.id,

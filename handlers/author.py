@@ -3,7 +3,7 @@ the card, the department's e-mail and any list cannot drift apart."""
 
 from dataclasses import dataclass
 
-from handlers.context import Ctx
+from handlers.speaker import Words
 from reception.roles import Role, sees_identity
 from reception.validation import full_name
 from storage.records import AppealRecord
@@ -23,7 +23,7 @@ class AuthorAsSeen:
     coauthors: str = ""
 
 
-def author_as_seen(words: Ctx, role: Role, appeal: AppealRecord) -> AuthorAsSeen:
+def author_as_seen(words: Words, role: Role, appeal: AppealRecord) -> AuthorAsSeen:
     """Art. 10 of the Law "On Citizens' Appeals": at the author's request their name, residence
     and contacts are not disclosed to the executor; `reception.roles` decides who that is."""
     if sees_identity(role, confidential=appeal.confidential):

@@ -1,14 +1,14 @@
 """Everything one step of the conversation may look at or change while handling one event."""
 
-import copy
 import gettext
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from handlers.config import ConversationConfig
 from handlers.draft import Draft
 from handlers.i18n import Catalogs
+from handlers.speaker import Speakers
 from handlers.steps import StepName
 from handlers.types import Incoming, Reply
 from storage.records import AccountRecord, PersonRecord, StateRecord
@@ -49,11 +49,14 @@ class Ctx:
         self.locale = self.catalogs.pick(locale)
         self.t = self.catalogs.get(self.locale)
 
-    def speaking(self, locale: str | None) -> "Ctx":
-        """The same context in another person's language, to write to them."""
-        other = copy.copy(self)
-        other.set_locale(locale or self.catalogs.default)
-        return other
+    @property
+    def timezone(self) -> tzinfo:
+        return self.config.calendar.timezone
+
+    @property
+    def speakers(self) -> Speakers:
+        """Words for other readers (a notice to staff, the department's e-mail)."""
+        return Speakers(self.catalogs, self.timezone)
 
     def _(self, message: str) -> str:
         return self.t.gettext(message)
@@ -88,23 +91,3 @@ class Ctx:
     def step(self) -> StepName:
         """The step the person is at (the conversation resets an unknown saved one)."""
         return StepName(self.state.step)
-
-
-def system_ctx(
-    uow: UnitOfWork, config: ConversationConfig, catalogs: Catalogs, now: datetime
-) -> Ctx:
-    """A context for scheduled jobs and the API: nobody wrote, the reception itself acts, and
-    nobody is asked a question (no steps)."""
-    person = PersonRecord(0, "system", None, None, None, None, None, None, None, None)
-    account = AccountRecord(0, 0, "system", "system", None, False)
-    return Ctx(
-        uow=uow,
-        incoming=Incoming("system", "system"),
-        account=account,
-        person=person,
-        state=StateRecord(StepName.MENU),
-        config=config,
-        catalogs=catalogs,
-        steps={},
-        now=now,
-    )

@@ -2,11 +2,12 @@
 escalation of overdue appeals, the operators' daily digest, closing unrated answers. Each effect
 is claimed in the database first, so two workers never do it twice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from handlers import notify
-from handlers.context import Ctx
+from handlers.duty import Duty, today
 from handlers.render import day, topic_name
+from handlers.speaker import Speaker
 from handlers.types import Reply
 from reception.deadlines import forward_due, return_due
 from reception.roles import Role
@@ -16,24 +17,20 @@ from storage.records import AppealRecord, NewEvent
 LIST_IN_DIGEST = 10
 
 
-def local_today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.config.calendar.timezone).date()
-
-
-async def remind(ctx: Ctx) -> int:
+async def remind(ctx: Duty) -> int:
     """Executors and their department's mailbox, N days before each due date."""
-    today = local_today(ctx)
-    due = [a for n in ctx.config.reminder_days for a in await ctx.uow.control.due_in(today, n)]
+    now_day = today(ctx)
+    due = [a for n in ctx.config.reminder_days for a in await ctx.uow.control.due_in(now_day, n)]
     sent = 0
     for appeal in due:
-        left = (appeal.due_on - today).days
+        left = (appeal.due_on - now_day).days
         if not await ctx.uow.control.claim_reminder(
             appeal.id, f"due{left}", appeal.due_on, ctx.now
         ):
             continue
         sent += 1
 
-        def build(view: Ctx, appeal: AppealRecord = appeal, left: int = left) -> Reply:
+        def build(view: Speaker, appeal: AppealRecord = appeal, left: int = left) -> Reply:
             return Reply(
                 view.ngettext(
                     "Reminder: appeal {index} is due in {count} day, on {due}.",
@@ -43,20 +40,12 @@ async def remind(ctx: Ctx) -> int:
                 (notify.appeal_button(view, appeal),),
             )
 
-        if appeal.executor_id:
-            executor = await ctx.uow.people.get(appeal.executor_id)
-            await notify.to_person(
-                ctx, executor.id, "staff:reminder", build(ctx.speaking(executor.locale)), appeal.id
-            )
-        else:
-            await notify.staff_of(
-                ctx, (Role.EXECUTOR,), appeal.department_id, "reminder", appeal, build
-            )
+        await notify.executors(ctx, appeal, "reminder", build)
         department = (
             await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
         )
         if department is not None:
-            mail = ctx.speaking("uk")
+            mail = ctx.speakers.official()
             await notify.department_email(
                 ctx,
                 department,
@@ -74,15 +63,15 @@ async def remind(ctx: Ctx) -> int:
     return sent
 
 
-async def escalate_overdue(ctx: Ctx) -> int:
+async def escalate_overdue(ctx: Duty) -> int:
     """Operators learn at once of an appeal past its due date."""
     sent = 0
-    for appeal in await ctx.uow.control.overdue(local_today(ctx), unreported=True):
+    for appeal in await ctx.uow.control.overdue(today(ctx), unreported=True):
         if not await ctx.uow.control.claim_reminder(appeal.id, "overdue", appeal.due_on, ctx.now):
             continue
         sent += 1
 
-        def build(view: Ctx, appeal: AppealRecord = appeal) -> Reply:
+        def build(view: Speaker, appeal: AppealRecord = appeal) -> Reply:
             return Reply(
                 view._("Appeal {index} is overdue: it was due on {due}.").format(
                     index=appeal.reg_index, due=day(view, appeal.due_on)
@@ -98,28 +87,28 @@ async def escalate_overdue(ctx: Ctx) -> int:
     return sent
 
 
-async def digest(ctx: Ctx) -> bool:
+async def digest(ctx: Duty) -> bool:
     """Once a day, from the digest time on, each operator gets the day's picture."""
     local = ctx.now.astimezone(ctx.config.calendar.timezone)
     if local.time() < ctx.config.digest_time:
         return False
-    today = local.date()
-    if not await ctx.uow.control.claim_run("digest", today.isoformat(), ctx.now):
+    day_of = local.date()
+    if not await ctx.uow.control.claim_run("digest", day_of.isoformat(), ctx.now):
         return False
     new = await ctx.uow.control.registered_since(ctx.now - timedelta(days=1))
-    soon = await ctx.uow.appeals.due_between(today, today + timedelta(days=3), None, 1000)
-    overdue = await ctx.uow.control.overdue(today)
+    soon = await ctx.uow.appeals.due_between(day_of, day_of + timedelta(days=3), None, 1000)
+    overdue = await ctx.uow.control.overdue(day_of)
     # Art. 7 and 5: the terms to forward and to return, counted by the work calendar.
     cal = ctx.config.calendar
-    waiting = await ctx.uow.control.waiting_since(today)
-    forward_late = [a for a in waiting if forward_due(a.received_on, cal) < today]
+    waiting = await ctx.uow.control.waiting_since(day_of)
+    forward_late = [a for a in waiting if forward_due(a.received_on, cal) < day_of]
     return_late = [
-        a for a in waiting if return_due(a.received_on, cal, lacking_data=False) < today
+        a for a in waiting if return_due(a.received_on, cal, lacking_data=False) < day_of
     ]
     undelivered = await ctx.uow.control.undelivered_since(ctx.now - timedelta(days=1))
     people = await ctx.uow.staff.of_roles((Role.OPERATOR.value, Role.ADMIN.value))
     for person in people:
-        view = ctx.speaking(person.locale)
+        view = ctx.speakers.of(person.locale)
         sections = [
             (view._("New in the last 24 hours: {count}"), new),
             (view._("Due within 3 days: {count}"), soon),
@@ -137,7 +126,7 @@ async def digest(ctx: Ctx) -> bool:
                 return_late,
             ),
         ]
-        lines = [view._("Daily digest for {date}").format(date=day(view, today))]
+        lines = [view._("Daily digest for {date}").format(date=day(view, day_of))]
         for title, appeals in sections:
             lines.append("")
             lines.append(title.format(count=len(appeals)))
@@ -157,7 +146,7 @@ async def digest(ctx: Ctx) -> bool:
     return True
 
 
-async def close_unrated(ctx: Ctx) -> int:
+async def close_unrated(ctx: Duty) -> int:
     """An answer left unrated for the set number of days closes the appeal."""
     limit = ctx.now - timedelta(days=ctx.config.auto_close_days)
     closed = 0

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from handlers import control, retention, throttle
 from handlers.config import ConversationConfig
-from handlers.context import Ctx, system_ctx
+from handlers.duty import Duty
 from handlers.i18n import Catalogs
 from storage.uow import UnitOfWork
 
-Job = Callable[[Ctx], Awaitable[int | bool]]
+Job = Callable[[Duty], Awaitable[int | bool]]
 
 JOBS: tuple[tuple[str, Job], ...] = (
     ("remind", control.remind),
@@ -26,4 +26,4 @@ async def run_job(
     job: Job, uow: UnitOfWork, config: ConversationConfig, catalogs: Catalogs, now: datetime
 ) -> int:
     """One job in one unit of work; how many things it did."""
-    return int(await job(system_ctx(uow, config, catalogs, now)))
+    return int(await job(Duty.of(uow, config, catalogs, now)))

@@ -6,6 +6,7 @@ from handlers.context import Ctx
 from handlers.duplicates import JOINABLE, LEADS
 from handlers.payloads import JoinTo
 from handlers.render import day
+from handlers.speaker import Speaker
 from handlers.staff_card import card, visible_by_id
 from handlers.steps import StepName
 from handlers.types import Reply
@@ -114,7 +115,7 @@ async def attach(
             ),
         )
 
-    def for_executor(view: Ctx) -> Reply:
+    def for_executor(view: Speaker) -> Reply:
         return Reply(
             view._(
                 "Appeal {index} is joined to {lead} about the same problem: the answer to {lead} "

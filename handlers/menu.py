@@ -2,11 +2,16 @@
 
 from handlers.context import Ctx
 from handlers.payloads import HELP, MY_APPEALS, NEW_APPEAL
+from handlers.speaker import Words
 from handlers.types import Button, Reply
 
 
 def menu_buttons(ctx: Ctx) -> tuple[Button, ...]:
-    new_label = ctx._("Continue the draft") if ctx.has_draft else ctx._("New appeal")
+    return menu_of(ctx, has_draft=ctx.has_draft)
+
+
+def menu_of(ctx: Words, *, has_draft: bool) -> tuple[Button, ...]:
+    new_label = ctx._("Continue the draft") if has_draft else ctx._("New appeal")
     return (
         Button(new_label, NEW_APPEAL),
         Button(ctx._("My appeals"), MY_APPEALS),

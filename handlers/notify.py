@@ -3,9 +3,10 @@ the change that causes them (DESIGN rule 4), rendered in the reader's language."
 
 from collections.abc import Callable, Sequence
 
-from handlers.context import Ctx
+from handlers.duty import Acting
 from handlers.payloads import OpenCard
 from handlers.render import day, kind_name, topic_name
+from handlers.speaker import Speaker, Words
 from handlers.types import Button, Reply, reply_to_payload
 from reception.roles import Role
 from storage.records import AppealRecord, AttachmentRecord, DepartmentRecord
@@ -14,7 +15,7 @@ EMAIL_CHANNEL = "email"
 
 
 async def to_person(
-    ctx: Ctx, person_id: int, kind: str, reply: Reply, appeal_id: int | None
+    ctx: Acting, person_id: int, kind: str, reply: Reply, appeal_id: int | None
 ) -> bool:
     """Queue a message to where the person last wrote from; False when they are unreachable."""
     account = await ctx.uow.people.preferred_account(person_id)
@@ -32,38 +33,51 @@ async def to_person(
     return True
 
 
-async def reader(ctx: Ctx, person_id: int) -> Ctx:
+async def reader(ctx: Acting, person_id: int) -> Speaker:
     person = await ctx.uow.people.get(person_id)
-    return ctx.speaking(person.locale)
+    return ctx.speakers.of(person.locale)
 
 
-async def citizen(ctx: Ctx, appeal: AppealRecord, kind: str, reply: Reply) -> None:
+async def citizen(ctx: Acting, appeal: AppealRecord, kind: str, reply: Reply) -> None:
     """`reply` is already in the citizen's language (see `reader`)."""
     await to_person(ctx, appeal.author_id, f"citizen:{kind}", reply, appeal.id)
 
 
 async def staff_of(
-    ctx: Ctx,
+    ctx: Acting,
     roles: tuple[Role, ...],
     department_id: int | None,
     kind: str,
     appeal: AppealRecord,
-    build: Callable[[Ctx], Reply],
+    build: Callable[[Speaker], Reply],
 ) -> None:
     """Each employee of these roles (of one department, when given), in their language."""
     people = await ctx.uow.staff.of_roles(tuple(r.value for r in roles), department_id)
     for person in people:
         await to_person(
-            ctx, person.id, f"staff:{kind}", build(ctx.speaking(person.locale)), appeal.id
+            ctx, person.id, f"staff:{kind}", build(ctx.speakers.of(person.locale)), appeal.id
         )
 
 
-def appeal_button(ctx: Ctx, appeal: AppealRecord) -> Button:
+async def executors(
+    ctx: Acting, appeal: AppealRecord, kind: str, build: Callable[[Speaker], Reply]
+) -> None:
+    """The appeal's executor, or, before one took it, every executor of its department."""
+    if appeal.executor_id is not None:
+        executor = await ctx.uow.people.get(appeal.executor_id)
+        await to_person(
+            ctx, executor.id, f"staff:{kind}", build(ctx.speakers.of(executor.locale)), appeal.id
+        )
+    elif appeal.department_id is not None:
+        await staff_of(ctx, (Role.EXECUTOR,), appeal.department_id, kind, appeal, build)
+
+
+def appeal_button(ctx: Words, appeal: AppealRecord) -> Button:
     return Button(ctx._("Open {index}").format(index=appeal.reg_index), OpenCard(appeal.id).pack())
 
 
-async def new_appeal_to_operators(ctx: Ctx, appeal: AppealRecord) -> None:
-    def build(view: Ctx) -> Reply:
+async def new_appeal_to_operators(ctx: Acting, appeal: AppealRecord) -> None:
+    def build(view: Speaker) -> Reply:
         text = view._("New appeal {index}: {kind}, {topic}. Due by {due}.").format(
             index=appeal.reg_index,
             kind=kind_name(view, appeal.kind),
@@ -78,7 +92,7 @@ async def new_appeal_to_operators(ctx: Ctx, appeal: AppealRecord) -> None:
 
 
 async def department_email(
-    ctx: Ctx,
+    ctx: Acting,
     department: DepartmentRecord,
     appeal: AppealRecord,
     subject: str,
@@ -93,7 +107,7 @@ async def department_email(
         return
     payload: dict[str, object] = {"subject": subject, "body": body}
     if files:
-        mail = ctx.speaking("uk")
+        mail = ctx.speakers.official()
         payload["files"] = [{"key": f.storage_key, "name": f.name} for f in files]
         payload["files_heading"] = mail._("Files:")
         payload["files_unlinked"] = mail._(
@@ -110,7 +124,7 @@ async def department_email(
 
 
 async def citizen_changed(
-    ctx: Ctx,
+    ctx: Acting,
     appeal: AppealRecord,
     kind: str,
     text: str | None = None,
@@ -119,7 +133,7 @@ async def citizen_changed(
     """Art. 18: the citizen added information, or withdrew the appeal. The executor (or the
     department's executors) and the operators are told, and the department's mailbox."""
 
-    def build(view: Ctx) -> Reply:
+    def build(view: Speaker) -> Reply:
         if kind == "withdrawn":
             line = view._("The citizen withdrew appeal {index}: it is no longer considered.")
         else:
@@ -136,20 +150,10 @@ async def citizen_changed(
     await staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, kind, appeal, build)
     if appeal.department_id is None:
         return
-    if appeal.executor_id is not None:
-        executor = await ctx.uow.people.get(appeal.executor_id)
-        await to_person(
-            ctx,
-            executor.id,
-            f"staff:{kind}",
-            build(ctx.speaking(executor.locale)),
-            appeal.id,
-        )
-    else:
-        await staff_of(ctx, (Role.EXECUTOR,), appeal.department_id, kind, appeal, build)
+    await executors(ctx, appeal, kind, build)
     department = await ctx.uow.departments.get(appeal.department_id)
     if department is not None:
-        mail = ctx.speaking("uk")
+        mail = ctx.speakers.official()
         await department_email(
             ctx,
             department,

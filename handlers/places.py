@@ -1,7 +1,7 @@
 """Where a problem is, in words and on a map: the address the person typed and a link to the
 shared location, for the citizen, the staff and the department's e-mail alike."""
 
-from handlers.context import Ctx
+from handlers.speaker import Words
 from storage.records import AppealRecord
 
 
@@ -13,7 +13,7 @@ def map_link(latitude: float, longitude: float) -> str:
     )
 
 
-def place_lines(ctx: Ctx, appeal: AppealRecord) -> list[str]:
+def place_lines(ctx: Words, appeal: AppealRecord) -> list[str]:
     """The address and a map link, whichever the appeal has."""
     lines: list[str] = []
     if appeal.location_text:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 
-from handlers.context import Ctx
+from handlers.speaker import Words
 from reception.classifier import (
     AUTHOR_CATEGORIES_BY_CODE,
     RECEIPT_FORM_NAMES,
@@ -46,128 +46,132 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 
-def day(ctx: Ctx, value: date) -> str:
-    return format_date(value, "d MMMM y", locale=ctx.locale)
+def day(words: Words, value: date) -> str:
+    return format_date(value, "d MMMM y", locale=words.locale)
 
 
-def moment(ctx: Ctx, value: datetime) -> str:
-    return format_datetime(
-        value, "d MMMM y, HH:mm", tzinfo=ctx.config.calendar.timezone, locale=ctx.locale
-    )
+def moment(words: Words, value: datetime) -> str:
+    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=words.timezone, locale=words.locale)
 
 
-def kind_name(ctx: Ctx, code: str) -> str:
-    return ctx._(KIND_NAMES[AppealKind(code)])
+def kind_name(words: Words, code: str) -> str:
+    return words._(KIND_NAMES[AppealKind(code)])
 
 
-def topic_name(ctx: Ctx, code: str) -> str:
+def topic_name(words: Words, code: str) -> str:
     topic = TOPICS_BY_CODE.get(code)
-    return f"{code} {ctx._(topic.name)}" if topic else code
+    return f"{code} {words._(topic.name)}" if topic else code
 
 
-def status_name(ctx: Ctx, code: str) -> str:
-    return ctx._(STATUS_NAMES[Status(code)])
+def status_name(words: Words, code: str) -> str:
+    return words._(STATUS_NAMES[Status(code)])
 
 
-def result_name(ctx: Ctx, code: str) -> str:
-    return ctx._(RESULT_NAMES[Result(code)])
+def result_name(words: Words, code: str) -> str:
+    return words._(RESULT_NAMES[Result(code)])
 
 
-def category_name(ctx: Ctx, code: str) -> str:
+def category_name(words: Words, code: str) -> str:
     category = AUTHOR_CATEGORIES_BY_CODE.get(code)
-    return ctx._(category.name) if category else code
+    return words._(category.name) if category else code
 
 
-def receipt_form_name(ctx: Ctx, code: str) -> str:
+def receipt_form_name(words: Words, code: str) -> str:
     try:
-        return f"{code} {ctx._(RECEIPT_FORM_NAMES[ReceiptForm(code)])}"
+        return f"{code} {words._(RECEIPT_FORM_NAMES[ReceiptForm(code)])}"
     except ValueError:
         return code
 
 
-def receipt_sign_name(ctx: Ctx, code: str) -> str:
+def receipt_sign_name(words: Words, code: str) -> str:
     try:
-        return f"{code} {ctx._(RECEIPT_SIGN_NAMES[ReceiptSign(code)])}"
+        return f"{code} {words._(RECEIPT_SIGN_NAMES[ReceiptSign(code)])}"
     except ValueError:
         return code
 
 
-def preview(ctx: Ctx, text: str) -> str:
+def preview(words: Words, text: str) -> str:
     if len(text) <= PREVIEW_CHARS:
         return text
-    return ctx.ngettext(
+    return words.ngettext(
         "{start}… ({count} character in all)", "{start}… ({count} characters in all)", len(text)
     ).format(start=text[:PREVIEW_CHARS].rstrip(), count=len(text))
 
 
-def local_day(ctx: Ctx, value: datetime) -> date:
-    return value.astimezone(ctx.config.calendar.timezone).date()
+def local_day(words: Words, value: datetime) -> date:
+    return value.astimezone(words.timezone).date()
 
 
-def term_phrase(ctx: Ctx, appeal: AppealRecord) -> str:
+def term_phrase(words: Words, appeal: AppealRecord) -> str:
     """An open appeal's due date; a closed one's closing date (a due date means nothing there)."""
     if is_open(Status(appeal.status)):
-        return ctx._("due {date}").format(date=day(ctx, appeal.due_on))
+        return words._("due {date}").format(date=day(words, appeal.due_on))
     if appeal.closed_at is not None:
-        return ctx._("closed {date}").format(date=day(ctx, local_day(ctx, appeal.closed_at)))
+        return words._("closed {date}").format(date=day(words, local_day(words, appeal.closed_at)))
     if appeal.answered_at is not None:
-        return ctx._("answered {date}").format(date=day(ctx, local_day(ctx, appeal.answered_at)))
-    return ctx._("due {date}").format(date=day(ctx, appeal.due_on))
+        return words._("answered {date}").format(
+            date=day(words, local_day(words, appeal.answered_at))
+        )
+    return words._("due {date}").format(date=day(words, appeal.due_on))
 
 
-def term_line(ctx: Ctx, appeal: AppealRecord) -> str:
+def term_line(words: Words, appeal: AppealRecord) -> str:
     """The card's line of the term: "Due by", or when the appeal was closed or answered."""
     if not is_open(Status(appeal.status)):
         if appeal.closed_at is not None:
-            return ctx._("Closed: {date}").format(date=day(ctx, local_day(ctx, appeal.closed_at)))
-        if appeal.answered_at is not None:
-            return ctx._("Answered: {date}").format(
-                date=day(ctx, local_day(ctx, appeal.answered_at))
+            return words._("Closed: {date}").format(
+                date=day(words, local_day(words, appeal.closed_at))
             )
-    return ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on))
+        if appeal.answered_at is not None:
+            return words._("Answered: {date}").format(
+                date=day(words, local_day(words, appeal.answered_at))
+            )
+    return words._("Due by: {date}").format(date=day(words, appeal.due_on))
 
 
-def citizen_status_name(ctx: Ctx, code: str) -> str:
-    return ctx._(STATUS_NAMES[as_citizen_sees(Status(code))])
+def citizen_status_name(words: Words, code: str) -> str:
+    return words._(STATUS_NAMES[as_citizen_sees(Status(code))])
 
 
-def appeal_line(ctx: Ctx, appeal: AppealRecord) -> str:
+def appeal_line(words: Words, appeal: AppealRecord) -> str:
     """A line of the citizen's list of their appeals."""
-    return ctx._("{index} · {kind} · {status} · {term}").format(
+    return words._("{index} · {kind} · {status} · {term}").format(
         index=appeal.reg_index,
-        kind=kind_name(ctx, appeal.kind),
-        status=citizen_status_name(ctx, appeal.status),
-        term=term_phrase(ctx, appeal),
+        kind=kind_name(words, appeal.kind),
+        status=citizen_status_name(words, appeal.status),
+        term=term_phrase(words, appeal),
     )
 
 
-def event_line(ctx: Ctx, event: EventRecord) -> str:
-    when = moment(ctx, event.at)
+def event_line(words: Words, event: EventRecord) -> str:
+    when = moment(words, event.at)
     if event.kind == "registered":
-        what = ctx._("Registered.")
+        what = words._("Registered.")
     elif event.kind == "supplemented":
-        what = ctx._("You added information.")
+        what = words._("You added information.")
     elif event.kind == "joined":
-        what = ctx._("Considered together with other residents' appeals about the same problem.")
+        what = words._("Considered together with other residents' appeals about the same problem.")
     elif event.kind == "withdrawn":
-        what = ctx._("You withdrew the appeal.")
+        what = words._("You withdrew the appeal.")
     elif event.to_status:
-        what = ctx._("Status: {status}.").format(status=citizen_status_name(ctx, event.to_status))
+        what = words._("Status: {status}.").format(
+            status=citizen_status_name(words, event.to_status)
+        )
     else:
-        what = ctx._("Updated.")
+        what = words._("Updated.")
     if event.text and event.kind != "registered":
         what = f"{what} {event.text}"
     return f"{when} — {what}"
 
 
-def event_name(ctx: Ctx, kind: str) -> str:
-    return ctx._(EVENT_NAMES[kind]) if kind in EVENT_NAMES else kind
+def event_name(words: Words, kind: str) -> str:
+    return words._(EVENT_NAMES[kind]) if kind in EVENT_NAMES else kind
 
 
-def role_name(ctx: Ctx, code: str) -> str:
+def role_name(words: Words, code: str) -> str:
     if code == "system":
-        return ctx._("the reception")
+        return words._("the reception")
     try:
-        return ctx._(ROLE_NAMES[Role(code)])
+        return words._(ROLE_NAMES[Role(code)])
     except ValueError:
         return code

@@ -5,8 +5,7 @@ than their purpose needs)."""
 
 from datetime import date
 
-from handlers.context import Ctx
-from handlers.staff_actions import today
+from handlers.duty import Duty, today
 
 
 def retention_cutoff(day: date, years: int) -> date:
@@ -17,7 +16,7 @@ def retention_cutoff(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-async def anonymise_expired(ctx: Ctx) -> int:
+async def anonymise_expired(ctx: Duty) -> int:
     count, keys = await ctx.uow.data_rights.anonymise_received_before(
         retention_cutoff(today(ctx), ctx.config.retention_years), ctx.now
     )

@@ -7,8 +7,10 @@ from datetime import date
 from handlers import notify
 from handlers.author import author_as_seen
 from handlers.context import Ctx
+from handlers.duty import today
 from handlers.places import place_lines
 from handlers.render import day, kind_name, topic_name
+from handlers.speaker import Speaker, Words
 from handlers.staff_card import role_of
 from handlers.types import Reply
 from reception.classifier import Result, head_considers
@@ -36,10 +38,6 @@ class ActionRefused(Exception):
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.text)
         self.reply = reply
-
-
-def today(ctx: Ctx) -> date:
-    return ctx.now.astimezone(ctx.config.calendar.timezone).date()
 
 
 def require(ctx: Ctx, permission: Permission) -> None:
@@ -70,7 +68,7 @@ def by_employee(
     return NewEvent(kind, ctx.person.id, ctx.person.role, ctx.now, text, data or {}, internal)
 
 
-def email_body(ctx: Ctx, appeal: AppealRecord, department: DepartmentRecord) -> str:
+def email_body(ctx: Words, appeal: AppealRecord, department: DepartmentRecord) -> str:
     """The card for the department's mailbox: no more personal data than an executor sees."""
     author = author_as_seen(ctx, Role.EXECUTOR, appeal)
     lines = [
@@ -206,7 +204,7 @@ async def assign(
         ),
     )
 
-    def for_executor(view: Ctx) -> Reply:
+    def for_executor(view: Speaker) -> Reply:
         return Reply(
             view._(
                 "Appeal {index} is assigned to your department; the answer is due by {due}."
@@ -215,7 +213,7 @@ async def assign(
         )
 
     await notify.staff_of(ctx, (Role.EXECUTOR,), department.id, "assigned", updated, for_executor)
-    mail = ctx.speaking("uk")
+    mail = ctx.speakers.official()
     await notify.department_email(
         ctx,
         department,
@@ -331,7 +329,7 @@ async def conclude(
     appeal: AppealRecord,
     target: Status,
     event: NewEvent,
-    tell: Callable[[Ctx], str],
+    tell: Callable[[Speaker], str],
     changes: AppealChanges,
 ) -> str:
     """Consideration ends without an answer on the merits (Art. 7, 5, 8): the status and its
@@ -508,7 +506,7 @@ async def reject(
     if reason is NotConsidered.LATE:
         data["learned"] = (await check_late(ctx, appeal, learned)).isoformat()
 
-    def explanation(citizen: Ctx) -> str:
+    def explanation(citizen: Speaker) -> str:
         lines = [
             citizen._("Your appeal {index} will not be considered: {reason}.").format(
                 index=appeal.reg_index, reason=citizen._(NOT_CONSIDERED_NAMES[reason])
@@ -518,7 +516,7 @@ async def reject(
             lines.append(citizen._("The earlier appeal: {index}.").format(index=earlier.reg_index))
         lines.append(
             citizen._("The decision is taken on the authority of {head}.").format(
-                head=citizen.config.head_title(citizen.locale)
+                head=ctx.config.head_title(citizen.locale)
             )
         )
         return "\n".join([*lines, *([comment] if comment else [])])

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from handlers import answer_control, joining, staff_templates
 from handlers import staff_actions as act
 from handlers.context import Ctx
+from handlers.duty import today
 from handlers.payloads import CardAction, ListKind
 from handlers.render import day, kind_name, role_name, status_name, topic_name
 from handlers.staff_answer import start_answer
@@ -132,7 +133,7 @@ async def near(ctx: Ctx, latitude: float, longitude: float) -> list[Reply]:
 
 async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
     """One page of a staff list; the buttons turn to the next and previous pages."""
-    first = act.today(ctx)
+    first = today(ctx)
     offset = number * LIST_LIMIT
     titles = {
         ListKind.QUEUE: ctx._("Awaiting triage (privileged first, then the oldest):"),
@@ -206,13 +207,13 @@ def period_words(arguments: str) -> list[str]:
 
 async def stats(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     words = period_words(arguments)
-    today = act.today(ctx)
-    span = period(today, words[0].lower() if words else "month")
+    this_day = today(ctx)
+    span = period(this_day, words[0].lower() if words else "month")
     if span is None or len(words) > 1:
         return command.usage_reply(ctx)
     first, last = span
     rows = await ctx.uow.reports.rows(first, last, scope(ctx))
-    summary = summarise(rows, today)
+    summary = summarise(rows, this_day)
     title = ctx._("Appeals received from {first} to {last}").format(
         first=day(ctx, first), last=day(ctx, last)
     )
@@ -255,7 +256,7 @@ async def report(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]
     previous = len(words) == 2 and words[1].lower() == "previous"
     if not words or len(words) > 2 or (len(words) == 2 and not previous):
         return command.usage_reply(ctx)
-    span = period(act.today(ctx), words[0].lower(), previous)
+    span = period(today(ctx), words[0].lower(), previous)
     if span is None or words[0].lower() in ("all", "week"):
         return command.usage_reply(ctx)
     first, last = span

@@ -5,8 +5,9 @@ from dataclasses import replace
 from handlers import joining, notify
 from handlers.context import Ctx
 from handlers.draft import Draft
+from handlers.duty import Acting
 from handlers.filing import draft_text, start_draft
-from handlers.menu import menu_buttons
+from handlers.menu import menu_buttons, menu_of
 from handlers.payloads import (
     BACK,
     CANCEL_APPEAL,
@@ -21,10 +22,11 @@ from handlers.payloads import (
 )
 from handlers.places import map_link
 from handlers.render import category_name, day, kind_name, preview, topic_name
+from handlers.speaker import Words
 from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.classifier import Channel
-from reception.deadlines import after_hours, due_date, received_on
+from reception.deadlines import WorkCalendar, after_hours, due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
@@ -324,7 +326,11 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
             ctx,
             appeal,
             "registered",
-            registered_reply(reader, appeal, on_behalf=True),
+            # The citizen's own draft is not known here: the menu offers a new appeal.
+            Reply(
+                registered_text(reader, appeal, ctx.config.calendar, on_behalf=True),
+                menu_of(reader, has_draft=False),
+            ),
         )
         lines.append(
             ctx._("The citizen uses the reception's Telegram bot and will follow it there.")
@@ -341,8 +347,11 @@ async def submit_on_behalf(ctx: Ctx) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-async def register_appeal(ctx: Ctx, new: NewAppeal, event: NewEvent | None = None) -> AppealRecord:
-    """Number, date and register an appeal, and tell the operators (Instruction No. 348)."""
+async def register_appeal(
+    ctx: Acting, new: NewAppeal, event: NewEvent | None = None
+) -> AppealRecord:
+    """Number, date and register an appeal, and tell the operators (Instruction No. 348); by
+    default the author files it themselves."""
     cal = ctx.config.calendar
     received = received_on(ctx.now, cal)
     term = ctx.config.default_term
@@ -363,13 +372,19 @@ async def register_appeal(ctx: Ctx, new: NewAppeal, event: NewEvent | None = Non
         submitted_at=ctx.now,
         received_on=received,
         due_on=due_date(received, term, cal),
-        event=event or NewEvent("registered", ctx.person.id, Role.CITIZEN.value, ctx.now),
+        event=event or NewEvent("registered", new.author_id, Role.CITIZEN.value, ctx.now),
     )
     await notify.new_appeal_to_operators(ctx, appeal)
     return appeal
 
 
-def registered_reply(ctx: Ctx, appeal: AppealRecord, *, on_behalf: bool = False) -> Reply:
+def registered_reply(ctx: Ctx, appeal: AppealRecord) -> Reply:
+    return Reply(registered_text(ctx, appeal, ctx.config.calendar), menu_buttons(ctx))
+
+
+def registered_text(
+    ctx: Words, appeal: AppealRecord, calendar: WorkCalendar, *, on_behalf: bool = False
+) -> str:
     head = (
         ctx._(
             "The council's reception registered the appeal you made by phone, in person or by "
@@ -400,10 +415,10 @@ def registered_reply(ctx: Ctx, appeal: AppealRecord, *, on_behalf: bool = False)
             "It is joined to the appeal about the same problem nearby, which a department is "
             "already working on: the answer to it will come to you as well."
         )
-    if after_hours(appeal.submitted_at, appeal.received_on, ctx.config.calendar):
+    if after_hours(appeal.submitted_at, appeal.received_on, calendar):
         # The receipt date is a later day than the citizen's own: say why (a setting).
         text += "\n\n" + ctx._(
             "Your appeal arrived after working hours, so it is registered as received on "
             "{received}, the next working day."
         ).format(received=day(ctx, appeal.received_on))
-    return Reply(text, menu_buttons(ctx))
+    return text

@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 
 from handlers.context import Ctx
+from handlers.duty import Duty
 
 GUESS_WINDOW = timedelta(hours=1)
 MAX_GUESSES = 5
@@ -39,5 +40,5 @@ async def asked_too_often(ctx: Ctx, scope: str, limit: int) -> bool:
     return False
 
 
-async def forget_old_attempts(ctx: Ctx) -> int:
+async def forget_old_attempts(ctx: Duty) -> int:
     return await ctx.uow.identity.forget_attempts_before(ctx.now - KEEP_ATTEMPTS)
