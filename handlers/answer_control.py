@@ -4,17 +4,14 @@ returns it for rework. What the citizen finally reads carries what Art. 15 and 1
 result, a refusal's grounds and how to appeal it (Art. 16: a complaint to the higher body, or
 court), the signatory, and the outgoing number and date."""
 
-from handlers import notify
+from handlers import notices
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.duty import today
-from handlers.payloads import NotSolved, Rate
-from handlers.render import day, result_name
-from handlers.speaker import Speaker, Words
-from handlers.types import Button, OutgoingFile, Reply
+from handlers.types import OutgoingFile, Reply
 from reception.answers import AnswerProblem, Signatory, answer_problem
 from reception.classifier import Result
-from reception.roles import Permission, Role
+from reception.roles import Permission
 from reception.statuses import IN_WORK_STATUSES, STATUS_NAMES, Status
 from storage.records import AppealChanges, AppealRecord
 
@@ -95,16 +92,7 @@ async def submit(
             + not_answered_jointly(ctx, left)
         )
 
-    def for_operator(view: Speaker) -> Reply:
-        return Reply(
-            view._(
-                "The answer to appeal {index} awaits your review: /approve {index} sends it to "
-                "the citizen, /rework {index} REASON returns it to the executor."
-            ).format(index=appeal.reg_index),
-            (notify.appeal_button(view, updated),),
-        )
-
-    await notify.staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "review", updated, for_operator)
+    await notices.publish(ctx, notices.AnswerOnReview(updated))
     return Reply(
         ctx._(
             "The answer to appeal {index} is sent to the citizens' appeals department for "
@@ -172,56 +160,12 @@ async def rework(ctx: Ctx, appeal: AppealRecord, reason: str) -> Reply:
         act.by_employee(ctx, REWORK, text=reason, internal=True),
     )
 
-    def for_executor(view: Speaker) -> Reply:
-        return Reply(
-            view._(
-                "The citizens' appeals department returned your answer to appeal {index} for "
-                "rework: {reason}\nAnswer again with /answer {index}."
-            ).format(index=appeal.reg_index, reason=reason),
-            (notify.appeal_button(view, appeal),),
-        )
-
-    await notify.executors(ctx, appeal, "rework", for_executor)
+    await notices.publish(ctx, notices.AnswerReturned(appeal, reason))
     return Reply(
         ctx._("The answer to appeal {index} is returned to the executor for rework.").format(
             index=appeal.reg_index
         )
     )
-
-
-def answer_message(view: Words, appeal: AppealRecord, higher_body: str) -> str:
-    """The answer as the citizen reads it, in their language."""
-    result = Result(appeal.result or Result.EXPLAINED.value)
-    parts = [
-        view._("The answer to your appeal {index}:").format(index=appeal.reg_index),
-        appeal.answer_text or "",
-        view._("Result: {value}").format(value=result_name(view, result.value)),
-    ]
-    if result is Result.REFUSED:
-        parts.append(
-            view._("Grounds for the refusal: {grounds}").format(
-                grounds=appeal.refusal_grounds or ""
-            )
-        )
-        parts.append(
-            view._(
-                "How to appeal: you may file a complaint about this decision with {body} (Art. "
-                "16 of the Law “On Citizens' Appeals”) within one month of receiving this "
-                "answer, or go to court."
-            ).format(body=higher_body)
-        )
-    signed = view._("Signed: {name}, {position}").format(
-        name=appeal.signatory_name or "", position=appeal.signatory_position or ""
-    )
-    if appeal.outgoing_number and appeal.outgoing_date:
-        signed += "\n" + view._("Outgoing No. {number} of {date}").format(
-            number=appeal.outgoing_number, date=day(view, appeal.outgoing_date)
-        )
-    parts.append(signed)
-    parts.append(
-        view._("Please rate the answer from 1 to 5, or tell us if the problem is not solved.")
-    )
-    return "\n\n".join(parts)
 
 
 def sent_now(ctx: Ctx, appeal: AppealRecord) -> AppealChanges:
@@ -251,7 +195,7 @@ async def send_to_citizen(
         for a in await ctx.uow.appeals.attachments(appeal.id)
         if a.event_id == answer_event
     )
-    await deliver(ctx, appeal, files)
+    await notices.publish(ctx, notices.AnswerSent(appeal, files))
     return await answer_joined(ctx, appeal, files)
 
 
@@ -288,21 +232,5 @@ async def answer_joined(
         )
         updated = await ctx.uow.appeals.get(joined.id)
         assert updated is not None
-        await deliver(ctx, updated, files)
+        await notices.publish(ctx, notices.AnswerSent(updated, files))
     return left
-
-
-async def deliver(ctx: Ctx, appeal: AppealRecord, files: tuple[OutgoingFile, ...]) -> None:
-    citizen = await notify.reader(ctx, appeal.author_id)
-    rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
-    await notify.citizen(
-        ctx,
-        appeal,
-        "answered",
-        Reply(
-            answer_message(citizen, appeal, ctx.config.higher_body(citizen.locale)),
-            (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
-            files=files,
-            columns=5,
-        ),
-    )

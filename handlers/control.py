@@ -4,7 +4,7 @@ is claimed in the database first, so two workers never do it twice."""
 
 from datetime import timedelta
 
-from handlers import notify
+from handlers import notices, notify
 from handlers.duty import Duty, today
 from handlers.render import day, topic_name
 from handlers.speaker import Speaker
@@ -158,22 +158,8 @@ async def close_unrated(ctx: Duty) -> int:
             NewEvent("closed", None, "system", ctx.now),
             closed_at=ctx.now,
         )
-        citizen = await notify.reader(ctx, appeal.author_id)
-        await notify.citizen(
-            ctx,
-            appeal,
-            "closed",
-            Reply(
-                citizen.ngettext(
-                    "Appeal {index} is closed: the answer was not rated within {count} day. If "
-                    "the problem is not solved, you may file a repeated appeal or a complaint "
-                    "about the answer.",
-                    "Appeal {index} is closed: the answer was not rated within {count} days. If "
-                    "the problem is not solved, you may file a repeated appeal or a complaint "
-                    "about the answer.",
-                    ctx.config.auto_close_days,
-                ).format(index=appeal.reg_index, count=ctx.config.auto_close_days)
-            ),
+        await notices.publish(
+            ctx, notices.AppealClosed(appeal, unrated_days=ctx.config.auto_close_days)
         )
         closed += 1
     return closed

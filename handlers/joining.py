@@ -1,17 +1,15 @@
 """An operator joins an appeal to an open one about the same problem (see `duplicates`)."""
 
-from handlers import duplicates, notify
+from handlers import duplicates, notices
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.duplicates import JOINABLE, LEADS
 from handlers.payloads import JoinTo
-from handlers.render import day
-from handlers.speaker import Speaker
 from handlers.staff_card import card, visible_by_id
 from handlers.steps import StepName
 from handlers.types import Reply
 from reception.markers import N_
-from reception.roles import Permission, Role
+from reception.roles import Permission
 from reception.statuses import Status
 from storage.records import AppealRecord
 
@@ -96,37 +94,7 @@ async def attach(
     assert lead.department_id is not None
     department = await ctx.uow.departments.get(lead.department_id)
     assert department is not None
-    citizen = await notify.reader(ctx, appeal.author_id)
-    if tell_author:
-        await notify.citizen(
-            ctx,
-            updated,
-            "joined",
-            Reply(
-                citizen._(
-                    "Your appeal {index} is considered together with other residents' appeals about "
-                    "the same problem, by {department}. You will receive the answer here; your "
-                    "appeal keeps its index and its due date, {due}."
-                ).format(
-                    index=appeal.reg_index,
-                    department=department.name(citizen.locale),
-                    due=day(citizen, appeal.due_on),
-                )
-            ),
-        )
-
-    def for_executor(view: Speaker) -> Reply:
-        return Reply(
-            view._(
-                "Appeal {index} is joined to {lead} about the same problem: the answer to {lead} "
-                "reaches both authors."
-            ).format(index=appeal.reg_index, lead=lead.reg_index),
-            (notify.appeal_button(view, updated),),
-        )
-
-    await notify.staff_of(
-        ctx, (Role.EXECUTOR,), lead.department_id, "joined", updated, for_executor
-    )
+    await notices.publish(ctx, notices.AppealJoined(updated, lead, department, tell_author))
 
 
 async def on_join(ctx: Ctx, payload: JoinTo) -> list[Reply] | None:

@@ -1,6 +1,6 @@
 """A citizen's own appeals: the list, one appeal's card and history, adding, withdrawing."""
 
-from handlers import notify
+from handlers import notices
 from handlers.context import Ctx
 from handlers.file_checks import keep_file
 from handlers.filing import file_refusal, text_problem
@@ -230,7 +230,9 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
     if accepted:
         await ctx.uow.appeals.link_attachments(accepted, appeal.id, event.id, ctx.person.id)
     added = [a for a in await ctx.uow.appeals.attachments(appeal.id) if a.event_id == event.id]
-    await notify.citizen_changed(ctx, appeal, "supplemented", text or None, added)
+    await notices.publish(
+        ctx, notices.CitizenChanged(appeal, "supplemented", text or None, tuple(added))
+    )
     replies.append(
         Reply(ctx._("The information is added to appeal {index}.").format(index=appeal.reg_index))
     )
@@ -265,7 +267,7 @@ async def answer_withdraw(ctx: Ctx) -> list[Reply] | None:
         NewEvent("withdrawn", ctx.person.id, Role.CITIZEN.value, ctx.now),
         closed_at=ctx.now,
     )
-    await notify.citizen_changed(ctx, appeal, "withdrawn")
+    await notices.publish(ctx, notices.CitizenChanged(appeal, "withdrawn"))
     return await ctx.goto(
         StepName.MY_APPEAL,
         Reply(ctx._("Appeal {index} is withdrawn.").format(index=appeal.reg_index)),

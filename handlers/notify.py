@@ -5,7 +5,6 @@ from collections.abc import Callable, Sequence
 
 from handlers.duty import Acting
 from handlers.payloads import OpenCard
-from handlers.render import day, kind_name, topic_name
 from handlers.speaker import Speaker, Words
 from handlers.types import Button, Reply, reply_to_payload
 from reception.roles import Role
@@ -76,21 +75,6 @@ def appeal_button(ctx: Words, appeal: AppealRecord) -> Button:
     return Button(ctx._("Open {index}").format(index=appeal.reg_index), OpenCard(appeal.id).pack())
 
 
-async def new_appeal_to_operators(ctx: Acting, appeal: AppealRecord) -> None:
-    def build(view: Speaker) -> Reply:
-        text = view._("New appeal {index}: {kind}, {topic}. Due by {due}.").format(
-            index=appeal.reg_index,
-            kind=kind_name(view, appeal.kind),
-            topic=topic_name(view, appeal.topic),
-            due=day(view, appeal.due_on),
-        )
-        if appeal.privileged:
-            text += "\n" + view._("The author has statutory privileges: consider it first.")
-        return Reply(text, (appeal_button(view, appeal),))
-
-    await staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "new", appeal, build)
-
-
 async def department_email(
     ctx: Acting,
     department: DepartmentRecord,
@@ -121,48 +105,3 @@ async def department_email(
         now=ctx.now,
         appeal_id=appeal.id,
     )
-
-
-async def citizen_changed(
-    ctx: Acting,
-    appeal: AppealRecord,
-    kind: str,
-    text: str | None = None,
-    files: Sequence[AttachmentRecord] = (),
-) -> None:
-    """Art. 18: the citizen added information, or withdrew the appeal. The executor (or the
-    department's executors) and the operators are told, and the department's mailbox."""
-
-    def build(view: Speaker) -> Reply:
-        if kind == "withdrawn":
-            line = view._("The citizen withdrew appeal {index}: it is no longer considered.")
-        else:
-            line = view.ngettext(
-                "The citizen added information to appeal {index} ({count} file).",
-                "The citizen added information to appeal {index} ({count} files).",
-                len(files),
-            )
-        message = line.format(index=appeal.reg_index, count=len(files))
-        if text:
-            message += "\n\n" + text
-        return Reply(message, (appeal_button(view, appeal),))
-
-    await staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, kind, appeal, build)
-    if appeal.department_id is None:
-        return
-    await executors(ctx, appeal, kind, build)
-    department = await ctx.uow.departments.get(appeal.department_id)
-    if department is not None:
-        mail = ctx.speakers.official()
-        await department_email(
-            ctx,
-            department,
-            appeal,
-            mail._("Appeal {index}: {what}").format(
-                index=appeal.reg_index,
-                what=mail._("withdrawn") if kind == "withdrawn" else mail._("information added"),
-            ),
-            build(mail).text,
-            kind,
-            files,
-        )

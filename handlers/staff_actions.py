@@ -4,13 +4,11 @@ event with its actor, and queues what the citizen, the department and colleagues
 from collections.abc import Callable
 from datetime import date
 
-from handlers import notify
-from handlers.author import author_as_seen
+from handlers import notices
 from handlers.context import Ctx
 from handlers.duty import today
-from handlers.places import place_lines
-from handlers.render import day, kind_name, topic_name
-from handlers.speaker import Speaker, Words
+from handlers.render import day
+from handlers.speaker import Speaker
 from handlers.staff_card import role_of
 from handlers.types import Reply
 from reception.classifier import Result, head_considers
@@ -26,7 +24,7 @@ from reception.deadlines import (
 )
 from reception.kinds import AppealKind
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered, reason_fits
-from reception.roles import Permission, Role, can
+from reception.roles import Permission, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
 from reception.statuses import Status, can_transition, is_open
 from storage.records import AppealChanges, AppealRecord, DepartmentRecord, NewEvent
@@ -66,30 +64,6 @@ def by_employee(
 ) -> NewEvent:
     """The history line of what the employee at hand did now."""
     return NewEvent(kind, ctx.person.id, ctx.person.role, ctx.now, text, data or {}, internal)
-
-
-def email_body(ctx: Words, appeal: AppealRecord, department: DepartmentRecord) -> str:
-    """The card for the department's mailbox: no more personal data than an executor sees."""
-    author = author_as_seen(ctx, Role.EXECUTOR, appeal)
-    lines = [
-        ctx._("Appeal {index} is assigned to {department} for consideration.").format(
-            index=appeal.reg_index, department=department.name(ctx.locale)
-        ),
-        ctx._("Kind: {value}").format(value=kind_name(ctx, appeal.kind)),
-        ctx._("Topic: {value}").format(value=topic_name(ctx, appeal.topic)),
-        ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
-        ctx._("Due by: {date}").format(date=day(ctx, appeal.due_on)),
-        ctx._("Author: {value}").format(value=author.name),
-        ctx._("Place of residence: {value}").format(value=author.residence),
-        *place_lines(ctx, appeal),
-        "",
-        appeal.text,
-        "",
-        ctx._("Work on the appeal and answer it in the reception's bot: /appeal {index}").format(
-            index=appeal.reg_index
-        ),
-    ]
-    return "\n".join(lines)
 
 
 class NeedsConfirmation(ActionRefused):
@@ -187,44 +161,7 @@ async def assign(
     )
     updated = await ctx.uow.appeals.get(appeal.id)
     assert updated is not None
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
-        ctx,
-        updated,
-        "assigned",
-        Reply(
-            citizen._(
-                "Your appeal {index} has been sent for consideration to {department}. The answer is due "
-                "by {due}."
-            ).format(
-                index=appeal.reg_index,
-                department=department.name(citizen.locale),
-                due=day(citizen, due),
-            )
-        ),
-    )
-
-    def for_executor(view: Speaker) -> Reply:
-        return Reply(
-            view._(
-                "Appeal {index} is assigned to your department; the answer is due by {due}."
-            ).format(index=appeal.reg_index, due=day(view, due)),
-            (notify.appeal_button(view, updated),),
-        )
-
-    await notify.staff_of(ctx, (Role.EXECUTOR,), department.id, "assigned", updated, for_executor)
-    mail = ctx.speakers.official()
-    await notify.department_email(
-        ctx,
-        department,
-        updated,
-        mail._("Appeal {index}: {topic}").format(
-            index=appeal.reg_index, topic=topic_name(mail, appeal.topic)
-        ),
-        email_body(mail, updated, department),
-        "assigned",
-        await ctx.uow.appeals.attachments(appeal.id),
-    )
+    await notices.publish(ctx, notices.AppealAssigned(updated, department))
     reply = ctx._(
         "Appeal {index} is assigned to {department}; the answer is due by {due}."
     ).format(index=appeal.reg_index, department=department.name(ctx.locale), due=day(ctx, due))
@@ -246,15 +183,7 @@ async def take(ctx: Ctx, appeal: AppealRecord) -> Reply:
         by_employee(ctx, "taken"),
         executor_id=ctx.person.id,
     )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
-        ctx,
-        appeal,
-        "in_progress",
-        Reply(
-            citizen._("Your appeal {index} is being considered.").format(index=appeal.reg_index)
-        ),
-    )
+    await notices.publish(ctx, notices.AppealTaken(appeal))
     return Reply(
         ctx._("You have taken appeal {index}. Answer it with /answer {index}.").format(
             index=appeal.reg_index
@@ -302,18 +231,7 @@ async def extend(ctx: Ctx, appeal: AppealRecord, new_due: date, reason: str) -> 
             data={"from": appeal.due_on.isoformat(), "to": new_due.isoformat()},
         ),
     )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
-        ctx,
-        appeal,
-        "extended",
-        Reply(
-            citizen._(
-                "The term of consideration of your appeal {index} is extended to {due}. Reason: "
-                "{reason}"
-            ).format(index=appeal.reg_index, due=day(citizen, new_due), reason=reason)
-        ),
-    )
+    await notices.publish(ctx, notices.TermExtended(appeal, new_due, reason))
     reply = ctx._("The term of appeal {index} is extended to {due}; the citizen is told.").format(
         index=appeal.reg_index, due=day(ctx, new_due)
     )
@@ -337,8 +255,7 @@ async def conclude(
     appeals joined to this one, which do not follow it and need a decision of their own."""
     changes["closed_at"] = ctx.now
     await ctx.uow.appeals.transition(appeal.id, Status(appeal.status), target, event, **changes)
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(ctx, appeal, target.value, Reply(tell(citizen)))
+    await notices.publish(ctx, notices.ConsiderationEnded(appeal, target, tell))
     joined = [a for a in await ctx.uow.appeals.joined_to(appeal.id) if is_open(Status(a.status))]
     if not joined:
         return ""
@@ -559,19 +476,7 @@ async def close(ctx: Ctx, appeal: AppealRecord) -> Reply:
         by_employee(ctx, "closed"),
         closed_at=ctx.now,
     )
-    citizen = await notify.reader(ctx, appeal.author_id)
-    await notify.citizen(
-        ctx,
-        appeal,
-        "closed",
-        Reply(
-            citizen._(
-                "Consideration of your appeal {index} is completed and the appeal is closed. If "
-                "the problem is not solved, you may file a repeated appeal or a complaint about the "
-                "answer."
-            ).format(index=appeal.reg_index)
-        ),
-    )
+    await notices.publish(ctx, notices.AppealClosed(appeal))
     return Reply(
         ctx._("Appeal {index} is closed; the citizen is told.").format(index=appeal.reg_index)
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from handlers import joining, notify
+from handlers import joining, notices, notify
 from handlers.context import Ctx
 from handlers.draft import Draft
 from handlers.duty import Acting
@@ -374,7 +374,7 @@ async def register_appeal(
         due_on=due_date(received, term, cal),
         event=event or NewEvent("registered", new.author_id, Role.CITIZEN.value, ctx.now),
     )
-    await notify.new_appeal_to_operators(ctx, appeal)
+    await notices.publish(ctx, notices.AppealRegistered(appeal))
     return appeal
 
 
