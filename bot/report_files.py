@@ -3,21 +3,13 @@
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import UTC, date
 
 from handlers.i18n import Catalogs
-from reception.classifier import (
-    AUTHOR_CATEGORIES_BY_CODE,
-    RECEIPT_FORM_NAMES,
-    RESULT_NAMES,
-    TOPICS_BY_CODE,
-    ReceiptForm,
-    Result,
-)
-from reception.kinds import KIND_NAMES, AppealKind
+from handlers.render import report_label
+from handlers.speaker import Speaker
 from reception.publication import PublicAppeal
 from reception.statistics import DIMENSIONS, ReportRow, Summary, breakdown, summarise
-from reception.statuses import STATUS_NAMES, Status
 
 OPEN_DATA_COLUMNS = (
     "number",
@@ -68,22 +60,7 @@ class ReportFiles:
         self._catalogs = catalogs
 
     def _label(self, locale: str, dimension: str, code: str) -> str:
-        _ = self._catalogs.get(locale).gettext
-        if code == "-":
-            return _("not set")
-        if dimension == "kind" and code in {k.value for k in AppealKind}:
-            return f"{code} {_(KIND_NAMES[AppealKind(code)])}"
-        if dimension == "topic" and code in TOPICS_BY_CODE:
-            return f"{code} {_(TOPICS_BY_CODE[code].name)}"
-        if dimension == "result" and code in {r.value for r in Result}:
-            return f"{code} {_(RESULT_NAMES[Result(code)])}"
-        if dimension == "author_category" and code in AUTHOR_CATEGORIES_BY_CODE:
-            return f"{code} {_(AUTHOR_CATEGORIES_BY_CODE[code].name)}"
-        if dimension == "receipt_form" and code in {f.value for f in ReceiptForm}:
-            return f"{code} {_(RECEIPT_FORM_NAMES[ReceiptForm(code)])}"
-        if dimension == "status" and code in {s.value for s in Status}:
-            return _(STATUS_NAMES[Status(code)])
-        return code
+        return report_label(Speaker(locale, self._catalogs.get(locale), UTC), dimension, code)
 
     def _department(self, locale: str, code: str, departments: Mapping[str, str]) -> str:
         if code == "-":

@@ -90,6 +90,25 @@ def receipt_sign_name(words: Words, code: str) -> str:
         return code
 
 
+def report_label(words: Words, dimension: str, code: str) -> str:
+    """A report's row or column: the classifier code with its name ("-" is "not set")."""
+    if code == "-":
+        return words._("not set")
+    if dimension == "kind" and code in {k.value for k in AppealKind}:
+        return f"{code} {kind_name(words, code)}"
+    if dimension == "topic" and code in TOPICS_BY_CODE:
+        return topic_name(words, code)
+    if dimension == "result" and code in {r.value for r in Result}:
+        return f"{code} {result_name(words, code)}"
+    if dimension == "author_category" and code in AUTHOR_CATEGORIES_BY_CODE:
+        return f"{code} {category_name(words, code)}"
+    if dimension == "receipt_form" and code in {f.value for f in ReceiptForm}:
+        return receipt_form_name(words, code)
+    if dimension == "status" and code in {s.value for s in Status}:
+        return status_name(words, code)
+    return code
+
+
 def preview(words: Words, text: str) -> str:
     if len(text) <= PREVIEW_CHARS:
         return text
