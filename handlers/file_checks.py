@@ -3,14 +3,29 @@ found (size, a failed download), what the content is (its first bytes must agree
 extension), the room left in the appeal, and the person's daily quota. A file that is not kept
 is deleted from the disk at once; a kept one is named safely."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from handlers.context import Ctx
-from handlers.types import IncomingFile
-from reception.files import SNIFF_BYTES, FileProblem, content_problem, guess_type, safe_name
+from handlers.types import IncomingFile, Reply
+from reception.files import (
+    AUDIO_TYPES,
+    MAX_FILES_PER_APPEAL,
+    SNIFF_BYTES,
+    FileProblem,
+    content_problem,
+    guess_type,
+    safe_name,
+)
+from reception.markers import N_
 from reception.roles import Role, is_staff
 
 QUOTA_WINDOW = timedelta(days=1)
+VOICE_ATTACHED = N_(
+    "Your recording is attached: the executor will listen to it. Please also type a sentence "
+    "or two about the problem: the law asks an appeal to state its substance in writing, and "
+    "it helps to send it to the right body at once."
+)
 
 
 async def quota_left(ctx: Ctx) -> tuple[int, int]:
@@ -55,3 +70,72 @@ def _role(ctx: Ctx) -> Role:
         return Role(ctx.person.role)
     except ValueError:
         return Role.CITIZEN
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The files of one message: the ids of those kept, and a line about each, in order."""
+
+    ids: tuple[int, ...]
+    replies: tuple[Reply, ...]
+    refused: tuple[Reply, ...]
+
+
+async def take_files(ctx: Ctx, room: int, *, voice_hint: bool = False) -> Taken:
+    """Every file of the message through `keep_file`, while the appeal has `room` for more;
+    with `voice_hint` a citizen's recording is answered with why a written line helps too."""
+    ids: list[int] = []
+    replies: list[Reply] = []
+    refused: list[Reply] = []
+    for file in ctx.incoming.files:
+        kept, problem = await keep_file(ctx, file, room - len(ids))
+        name = safe_name(file.name)
+        if kept is None:
+            refusal = Reply(file_refusal(ctx, name, problem))
+            refused.append(refusal)
+            replies.append(refusal)
+            continue
+        ids.append(kept)
+        if voice_hint and guess_type(file.name) in AUDIO_TYPES:
+            replies.append(Reply(ctx._(VOICE_ATTACHED)))
+        else:
+            replies.append(Reply(ctx._("File “{name}” is attached.").format(name=name)))
+    return Taken(tuple(ids), tuple(replies), tuple(refused))
+
+
+def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
+    limit_mb = ctx.config.max_file_bytes // (1024 * 1024)
+    if problem == FileProblem.TOO_LARGE:
+        return ctx._(
+            "File “{name}” is larger than {limit} MB and was not attached. Please send "
+            "a smaller file."
+        ).format(name=name, limit=limit_mb)
+    if problem == FileProblem.TYPE:
+        return ctx._(
+            "File “{name}” was not attached: only PDF, DOC, DOCX, ODT, TXT, JPG, PNG "
+            "and similar documents and pictures, and voice recordings (OGG, MP3, M4A) are "
+            "accepted."
+        ).format(name=name)
+    if problem == FileProblem.TOO_MANY:
+        return ctx._(
+            "File “{name}” was not attached: an appeal may have up to {count} files."
+        ).format(name=name, count=MAX_FILES_PER_APPEAL)
+    if problem == FileProblem.MISMATCH:
+        return ctx._(
+            "File “{name}” was not attached: its content does not match its extension. Please "
+            "send the document itself as PDF, DOC, DOCX, ODT, TXT, JPG or PNG."
+        ).format(name=name)
+    if problem == FileProblem.QUOTA:
+        return ctx._(
+            "File “{name}” was not attached: one person may attach up to {count} files and "
+            "{size} MB a day. Please send it tomorrow, or bring it to the reception in person."
+        ).format(
+            name=name,
+            count=ctx.config.max_files_per_day,
+            size=ctx.config.max_bytes_per_day // (1024 * 1024),
+        )
+    if problem == FileProblem.EMPTY:
+        return ctx._("File “{name}” is empty and was not attached.").format(name=name)
+    return ctx._("File “{name}” could not be received. Please try sending it again.").format(
+        name=name
+    )

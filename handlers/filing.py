@@ -7,7 +7,7 @@ from handlers import duplicates, me_too
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
 from handlers.draft import Draft
-from handlers.file_checks import keep_file
+from handlers.file_checks import take_files
 from handlers.payloads import (
     BACK,
     CLEAR,
@@ -27,14 +27,9 @@ from handlers.steps import StepName
 from handlers.types import Ask, Button, Reply
 from reception.classifier import AUTHOR_CATEGORIES, AUTHOR_CATEGORIES_BY_CODE
 from reception.files import (
-    AUDIO_TYPES,
     MAX_FILES_PER_APPEAL,
-    FileProblem,
-    guess_type,
-    safe_name,
 )
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
-from reception.markers import N_
 from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
@@ -61,11 +56,6 @@ ORDER = (
     StepName.SUMMARY,
 )
 MAX_COAUTHORS = 100_000
-VOICE_ATTACHED = N_(
-    "Your recording is attached: the executor will listen to it. Please also type a sentence "
-    "or two about the problem: the law asks an appeal to state its substance in writing, and "
-    "it helps to send it to the right body at once."
-)
 #: Co-authors named by the author (Art. 5 for a collective appeal): kept to what a card can show.
 MAX_NAMED_COAUTHORS = 50
 MAX_COAUTHOR_NAMES_CHARS = 5000
@@ -179,59 +169,10 @@ async def ask_text(ctx: Ctx) -> Reply:
 
 async def attach_files(ctx: Ctx) -> list[Reply]:
     """Keep each acceptable file with the draft; say which were refused and why."""
-    replies: list[Reply] = []
-    for file in ctx.incoming.files:
-        room = MAX_FILES_PER_APPEAL - len(ctx.draft.attachments)
-        attachment_id, problem = await keep_file(ctx, file, room)
-        if attachment_id is not None:
-            ctx.draft = replace(ctx.draft, attachments=(*ctx.draft.attachments, attachment_id))
-            if guess_type(file.name) in AUDIO_TYPES:
-                replies.append(Reply(ctx._(VOICE_ATTACHED)))
-            else:
-                replies.append(
-                    Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
-                )
-        else:
-            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
-    return replies
-
-
-def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
-    limit_mb = ctx.config.max_file_bytes // (1024 * 1024)
-    if problem == FileProblem.TOO_LARGE:
-        return ctx._(
-            "File “{name}” is larger than {limit} MB and was not attached. Please send "
-            "a smaller file."
-        ).format(name=name, limit=limit_mb)
-    if problem == FileProblem.TYPE:
-        return ctx._(
-            "File “{name}” was not attached: only PDF, DOC, DOCX, ODT, TXT, JPG, PNG "
-            "and similar documents and pictures, and voice recordings (OGG, MP3, M4A) are "
-            "accepted."
-        ).format(name=name)
-    if problem == FileProblem.TOO_MANY:
-        return ctx._(
-            "File “{name}” was not attached: an appeal may have up to {count} files."
-        ).format(name=name, count=MAX_FILES_PER_APPEAL)
-    if problem == FileProblem.MISMATCH:
-        return ctx._(
-            "File “{name}” was not attached: its content does not match its extension. Please "
-            "send the document itself as PDF, DOC, DOCX, ODT, TXT, JPG or PNG."
-        ).format(name=name)
-    if problem == FileProblem.QUOTA:
-        return ctx._(
-            "File “{name}” was not attached: one person may attach up to {count} files and "
-            "{size} MB a day. Please send it tomorrow, or bring it to the reception in person."
-        ).format(
-            name=name,
-            count=ctx.config.max_files_per_day,
-            size=ctx.config.max_bytes_per_day // (1024 * 1024),
-        )
-    if problem == FileProblem.EMPTY:
-        return ctx._("File “{name}” is empty and was not attached.").format(name=name)
-    return ctx._("File “{name}” could not be received. Please try sending it again.").format(
-        name=name
-    )
+    room = MAX_FILES_PER_APPEAL - len(ctx.draft.attachments)
+    taken = await take_files(ctx, room, voice_hint=True)
+    ctx.draft = replace(ctx.draft, attachments=(*ctx.draft.attachments, *taken.ids))
+    return list(taken.replies)
 
 
 def text_problem(ctx: Ctx, text: str, total_so_far: int) -> str | None:

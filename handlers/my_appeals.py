@@ -2,8 +2,8 @@
 
 from handlers import notices
 from handlers.context import Ctx
-from handlers.file_checks import keep_file
-from handlers.filing import file_refusal, text_problem
+from handlers.file_checks import take_files
+from handlers.filing import text_problem
 from handlers.paging import page_buttons, page_line
 from handlers.payloads import (
     BACK,
@@ -33,7 +33,7 @@ from handlers.render import (
 )
 from handlers.steps import StepName
 from handlers.types import Button, OutgoingFile, Reply
-from reception.files import MAX_FILES_PER_APPEAL, safe_name
+from reception.files import MAX_FILES_PER_APPEAL
 from reception.roles import Role
 from reception.statuses import Status, is_open
 from reception.validation import clean_text
@@ -207,13 +207,9 @@ async def answer_add_info(ctx: Ctx) -> list[Reply] | None:
         return await ctx.ask_again(Reply(problem))
     replies: list[Reply] = []
     stored = len(await ctx.uow.appeals.attachments(appeal.id))
-    accepted: list[int] = []
-    for file in incoming.files:
-        kept, reason = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - stored - len(accepted))
-        if kept is not None:
-            accepted.append(kept)
-        else:
-            replies.append(Reply(file_refusal(ctx, safe_name(file.name), reason)))
+    taken = await take_files(ctx, MAX_FILES_PER_APPEAL - stored)
+    accepted = list(taken.ids)
+    replies += taken.refused
     if not text and not accepted:
         return await ctx.ask_again(*replies)
     event = await ctx.uow.appeals.add_event(

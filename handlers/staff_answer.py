@@ -5,8 +5,8 @@ from dataclasses import replace
 from handlers import answer_control, pending
 from handlers import staff_actions as act
 from handlers.context import Ctx
-from handlers.file_checks import keep_file
-from handlers.filing import file_refusal, text_problem
+from handlers.file_checks import take_files
+from handlers.filing import text_problem
 from handlers.payloads import BACK, CHANGE, CLEAR, CONFIRM, DONE, ChooseResult, UseTemplate
 from handlers.pending import Answering
 from handlers.render import result_name
@@ -15,7 +15,7 @@ from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.answers import Signatory, heads_a_body, parse_signatory
 from reception.classifier import ANSWER_RESULTS, Result
-from reception.files import MAX_FILES_PER_APPEAL, safe_name
+from reception.files import MAX_FILES_PER_APPEAL
 from reception.kinds import AppealKind
 from reception.roles import Permission
 from reception.statuses import Status
@@ -110,16 +110,11 @@ async def answer_answer(ctx: Ctx) -> list[Reply] | None:
     if incoming.action or not (incoming.text or incoming.files):
         return None
     replies: list[Reply] = []
-    for file in incoming.files:
+    if incoming.files:
         so_far = pending.started(ctx, Answering)
-        kept, problem = await keep_file(ctx, file, MAX_FILES_PER_APPEAL - len(so_far.files))
-        if kept is not None:
-            pending.keep(ctx, replace(so_far, files=(*so_far.files, kept)))
-            replies.append(
-                Reply(ctx._("File “{name}” is attached.").format(name=safe_name(file.name)))
-            )
-        else:
-            replies.append(Reply(file_refusal(ctx, safe_name(file.name), problem)))
+        taken = await take_files(ctx, MAX_FILES_PER_APPEAL - len(so_far.files))
+        pending.keep(ctx, replace(so_far, files=(*so_far.files, *taken.ids)))
+        replies += taken.replies
     text = clean_text(incoming.text or "")
     if text:
         problem = text_problem(ctx, text, len(answer_so_far(ctx)))
