@@ -106,31 +106,14 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
     complaint = ctx.state.data.get("unresolved_kind") == "complaint"
     appeal = await register_appeal(
         ctx,
-        NewAppeal(
+        NewAppeal.following(
+            first,
             draft_key=secrets.token_hex(16),
-            author_id=first.author_id,
             kind=AppealKind.COMPLAINT.value if complaint else first.kind,
-            subject=first.subject,
-            coauthors=first.coauthors,
-            topic=first.topic,
             text=text,
-            location_text=first.location_text,
-            latitude=first.latitude,
-            longitude=first.longitude,
-            surname=first.surname,
-            given_name=first.given_name,
-            patronymic=first.patronymic,
-            residence=first.residence,
-            phone=first.phone,
-            email=first.email,
-            confidential=first.confidential,
-            privileged=first.privileged,
-            author_category=first.author_category,
             channel=ctx.account.channel,
             locale=ctx.locale,
-            receipt_form=first.receipt_form,
             receipt_sign=ReceiptSign.REPEATED.value,
-            parent_id=first.id,
         ),
     )
     await ctx.uow.appeals.transition(

@@ -88,6 +88,49 @@ class NewAppeal:
     coauthor_names: str | None = None
     publish_text: bool = False
 
+    @classmethod
+    def following(
+        cls,
+        first: "AppealRecord",
+        *,
+        draft_key: str,
+        kind: str,
+        text: str,
+        channel: str,
+        locale: str,
+        receipt_sign: str,
+    ) -> "NewAppeal":
+        """A repeated appeal (or a complaint about the answer) by the same authors about the
+        same problem at the same place, linked to `first`; whether to publish is asked anew."""
+        return cls(
+            draft_key=draft_key,
+            author_id=first.author_id,
+            kind=kind,
+            subject=first.subject,
+            coauthors=first.coauthors,
+            topic=first.topic,
+            text=text,
+            location_text=first.location_text,
+            latitude=first.latitude,
+            longitude=first.longitude,
+            surname=first.surname,
+            given_name=first.given_name,
+            patronymic=first.patronymic,
+            residence=first.residence,
+            phone=first.phone,
+            email=first.email,
+            confidential=first.confidential,
+            privileged=first.privileged,
+            author_category=first.author_category,
+            channel=channel,
+            locale=locale,
+            receipt_form=first.receipt_form,
+            receipt_sign=receipt_sign,
+            parent_id=first.id,
+            category=first.category,
+            coauthor_names=first.coauthor_names,
+        )
+
 
 @dataclass(frozen=True)
 class AppealPage:
