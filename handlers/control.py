@@ -7,12 +7,11 @@ from datetime import timedelta
 from handlers import notices, notify
 from handlers.duty import Duty, today
 from handlers.render import day, topic_name
-from handlers.speaker import Speaker
 from handlers.types import Reply
 from reception.deadlines import forward_due, return_due
 from reception.roles import Role
 from reception.statuses import Status
-from storage.records import AppealRecord, NewEvent
+from storage.records import NewEvent
 
 LIST_IN_DIGEST = 10
 
@@ -29,37 +28,7 @@ async def remind(ctx: Duty) -> int:
         ):
             continue
         sent += 1
-
-        def build(view: Speaker, appeal: AppealRecord = appeal, left: int = left) -> Reply:
-            return Reply(
-                view.ngettext(
-                    "Reminder: appeal {index} is due in {count} day, on {due}.",
-                    "Reminder: appeal {index} is due in {count} days, on {due}.",
-                    left,
-                ).format(index=appeal.reg_index, count=left, due=day(view, appeal.due_on)),
-                (notify.appeal_button(view, appeal),),
-            )
-
-        await notify.executors(ctx, appeal, "reminder", build)
-        department = (
-            await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
-        )
-        if department is not None:
-            mail = ctx.speakers.official()
-            await notify.department_email(
-                ctx,
-                department,
-                appeal,
-                mail._("Reminder: appeal {index} is due on {due}").format(
-                    index=appeal.reg_index, due=day(mail, appeal.due_on)
-                ),
-                build(mail).text
-                + "\n\n"
-                + mail._(
-                    "Work on the appeal and answer it in the reception's bot: /appeal {index}"
-                ).format(index=appeal.reg_index),
-                "reminder",
-            )
+        await notices.publish(ctx, notices.DueSoon(appeal, left))
     return sent
 
 
@@ -70,20 +39,7 @@ async def escalate_overdue(ctx: Duty) -> int:
         if not await ctx.uow.control.claim_reminder(appeal.id, "overdue", appeal.due_on, ctx.now):
             continue
         sent += 1
-
-        def build(view: Speaker, appeal: AppealRecord = appeal) -> Reply:
-            return Reply(
-                view._("Appeal {index} is overdue: it was due on {due}.").format(
-                    index=appeal.reg_index, due=day(view, appeal.due_on)
-                ),
-                (notify.appeal_button(view, appeal),),
-            )
-
-        await notify.staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "overdue", appeal, build)
-        if appeal.department_id:
-            await notify.staff_of(
-                ctx, (Role.EXECUTOR,), appeal.department_id, "overdue", appeal, build
-            )
+        await notices.publish(ctx, notices.Overdue(appeal))
     return sent
 
 

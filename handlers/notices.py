@@ -70,6 +70,19 @@ class AppealJoined:
 
 
 @dataclass(frozen=True)
+class DueSoon:
+    """A reminder `days_left` days before the due date (the setting REMINDER_DAYS)."""
+
+    appeal: AppealRecord
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Overdue:
+    appeal: AppealRecord
+
+
+@dataclass(frozen=True)
 class AnswerOnReview:
     appeal: AppealRecord
 
@@ -108,6 +121,8 @@ Event = (
     | AnswerReturned
     | AnswerSent
     | CitizenChanged
+    | DueSoon
+    | Overdue
 )
 
 
@@ -150,6 +165,10 @@ async def publish(ctx: Acting, event: Event) -> None:
             await notify.executors(ctx, appeal, "rework", returned(appeal, reason))
         case AnswerSent(appeal, files):
             await answer_sent(ctx, appeal, files)
+        case DueSoon(appeal, days_left):
+            await due_soon(ctx, appeal, days_left)
+        case Overdue(appeal):
+            await overdue(ctx, appeal)
         case CitizenChanged(appeal, kind, text, changed_files):
             await citizen_changed(ctx, appeal, kind, text, changed_files)
 
@@ -410,4 +429,58 @@ async def citizen_changed(
             build(mail).text,
             kind,
             files,
+        )
+
+
+async def due_soon(ctx: Acting, appeal: AppealRecord, left: int) -> None:
+    """The executor (or the department's executors) and the department's mailbox."""
+
+    def build(view: Speaker) -> Reply:
+        return Reply(
+            view.ngettext(
+                "Reminder: appeal {index} is due in {count} day, on {due}.",
+                "Reminder: appeal {index} is due in {count} days, on {due}.",
+                left,
+            ).format(index=appeal.reg_index, count=left, due=day(view, appeal.due_on)),
+            (notify.appeal_button(view, appeal),),
+        )
+
+    await notify.executors(ctx, appeal, "reminder", build)
+    department = (
+        await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
+    )
+    if department is None:
+        return
+    mail = ctx.speakers.official()
+    await notify.department_email(
+        ctx,
+        department,
+        appeal,
+        mail._("Reminder: appeal {index} is due on {due}").format(
+            index=appeal.reg_index, due=day(mail, appeal.due_on)
+        ),
+        build(mail).text
+        + "\n\n"
+        + mail._(
+            "Work on the appeal and answer it in the reception's bot: /appeal {index}"
+        ).format(index=appeal.reg_index),
+        "reminder",
+    )
+
+
+async def overdue(ctx: Acting, appeal: AppealRecord) -> None:
+    """The operators, and the executors of the department it is assigned to."""
+
+    def build(view: Speaker) -> Reply:
+        return Reply(
+            view._("Appeal {index} is overdue: it was due on {due}.").format(
+                index=appeal.reg_index, due=day(view, appeal.due_on)
+            ),
+            (notify.appeal_button(view, appeal),),
+        )
+
+    await notify.staff_of(ctx, (Role.OPERATOR, Role.ADMIN), None, "overdue", appeal, build)
+    if appeal.department_id:
+        await notify.staff_of(
+            ctx, (Role.EXECUTOR,), appeal.department_id, "overdue", appeal, build
         )
