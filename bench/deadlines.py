@@ -29,7 +29,7 @@ from bot.app import migrate
 from bot.scheduler import run_control
 from handlers.config import ConversationConfig
 from handlers.i18n import Catalogs
-from handlers.staff_commands import DUE_SOON_DAYS
+from handlers.staff_lists import DUE_SOON_DAYS
 from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES
 from storage.convert import values_of
 from storage.db import create_engine, create_sessionmaker

@@ -5,7 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from handlers import feedback, joining, me_too, staff_card, staff_commands, staff_flow
+from handlers import (
+    feedback,
+    joining,
+    me_too,
+    staff_card,
+    staff_commands,
+    staff_flow,
+    staff_lists,
+)
 from handlers.citizen_commands import BEFORE_SCREENS, CITIZEN_ALIASES, CITIZEN_COMMANDS
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
@@ -221,7 +229,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await run_command(ctx, command)
     location = ctx.incoming.location
     if location is not None and step == StepName.MENU and is_staff(staff_card.role_of(ctx)):
-        return await staff_commands.near(ctx, location.latitude, location.longitude)
+        return await staff_lists.near(ctx, location.latitude, location.longitude)
     payload = global_payload(ctx.incoming.action)
     result = None
     if isinstance(payload, Rate | NotSolved):
@@ -244,7 +252,7 @@ async def turn_page(ctx: Ctx, payload: TurnPage) -> list[Reply] | None:
         return await turn_my_page(ctx, payload.page)
     if not is_staff(staff_card.role_of(ctx)):
         return None
-    return await staff_commands.show_page(ctx, payload.listing, payload.page) or None
+    return await staff_lists.show_page(ctx, payload.listing, payload.page) or None
 
 
 async def run_command(ctx: Ctx, command: str) -> list[Reply]:
