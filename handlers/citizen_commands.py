@@ -9,6 +9,7 @@ from handlers import linking, staff_card, staff_commands
 from handlers.context import Ctx
 from handlers.filing import start_draft
 from handlers.flow import FILING_STEPS
+from handlers.kept import Kept
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
 from handlers.offer import OFFERED
@@ -61,7 +62,7 @@ async def cancel(ctx: Ctx, arguments: str) -> list[Reply]:
 
 
 async def my(ctx: Ctx, arguments: str) -> list[Reply]:
-    ctx.state.data["my_page"] = 0
+    ctx.state.data[Kept.MY_PAGE] = 0
     return await ctx.goto(StepName.MY_LIST)
 
 
@@ -85,7 +86,7 @@ async def my_data(ctx: Ctx, arguments: str) -> list[Reply]:
 async def language(ctx: Ctx, arguments: str) -> list[Reply]:
     """Change the language and come back to where the person was."""
     if ctx.state.step != StepName.LANGUAGE:
-        ctx.state.data["return_to"] = ctx.state.step
+        ctx.state.data[Kept.RETURN_TO] = ctx.state.step
     return await ctx.goto(StepName.LANGUAGE)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from handlers.config import ConversationConfig
 from handlers.draft import Draft
 from handlers.i18n import Catalogs
+from handlers.kept import Kept
 from handlers.speaker import Speakers
 from handlers.steps import StepName
 from handlers.types import Incoming, Reply
@@ -66,18 +67,18 @@ class Ctx:
 
     @property
     def draft(self) -> Draft:
-        return Draft.from_data(self.state.data.get("draft") or {"key": ""})
+        return Draft.from_data(self.state.data.get(Kept.DRAFT) or {"key": ""})
 
     @draft.setter
     def draft(self, draft: Draft) -> None:
-        self.state.data["draft"] = draft.to_data()
+        self.state.data[Kept.DRAFT] = draft.to_data()
 
     @property
     def has_draft(self) -> bool:
-        return bool(self.state.data.get("draft"))
+        return bool(self.state.data.get(Kept.DRAFT))
 
     def discard_draft(self) -> None:
-        self.state.data.pop("draft", None)
+        self.state.data.pop(Kept.DRAFT, None)
 
     async def goto(self, step: StepName, *before: Reply) -> list[Reply]:
         """Move to `step` and ask its question, after any replies given."""

@@ -21,6 +21,7 @@ from handlers.file_gate import accepts_files
 from handlers.filing import attach_files
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
+from handlers.kept import Kept
 from handlers.my_appeals import turn_my_page
 from handlers.offer import keep_words
 from handlers.onboarding import has_consent, never_answered, set_language
@@ -70,7 +71,7 @@ def typed_label_as_tap(incoming: Incoming, state: StateRecord) -> Incoming:
     sends its label as text, a terminal), the person can still answer."""
     if incoming.action is not None or not incoming.text or incoming.files:
         return incoming
-    labels: dict[str, str] = state.data.get("labels", {})
+    labels: dict[str, str] = state.data.get(Kept.LABELS, {})
     action = labels.get(incoming.text.strip().casefold())
     return incoming if action is None else replace(incoming, action=action, text=None)
 
@@ -162,9 +163,9 @@ class Conversation:
             )
             replies = await dispatch(ctx)
             if ctx.state.step in FILING_STEPS:
-                ctx.state.data["draft_step"] = ctx.state.step
+                ctx.state.data[Kept.DRAFT_STEP] = ctx.state.step
             last_buttons = replies[-1].buttons if replies else ()
-            ctx.state.data["labels"] = {b.label.casefold(): b.action for b in last_buttons}
+            ctx.state.data[Kept.LABELS] = {b.label.casefold(): b.action for b in last_buttons}
             if (
                 incoming.action
                 and ctx.state.step == step_before

@@ -3,6 +3,7 @@ checks as filing; registered appeals keep the details they were filed with."""
 
 from handlers.context import Ctx
 from handlers.details import read_email, read_name, read_phone, read_residence
+from handlers.kept import Kept
 from handlers.my_data import my_data_reply
 from handlers.payloads import BACK, SKIP, Back, CorrectDetail, Detail, Skip
 from handlers.steps import StepName
@@ -10,7 +11,7 @@ from handlers.types import Ask, Button, Reply
 from reception.validation import ResidenceProblem, check_residence, clean_text
 
 #: A settlement typed alone, kept until the street comes (as in filing).
-KEPT_RESIDENCE = "correct_residence_part"
+KEPT_RESIDENCE = Kept.CORRECT_RESIDENCE
 
 STEP_OF: dict[Detail, StepName] = {
     Detail.NAME: StepName.CORRECT_NAME,

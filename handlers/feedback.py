@@ -5,6 +5,7 @@ import secrets
 
 from handlers.context import Ctx
 from handlers.filing import text_problem
+from handlers.kept import Kept
 from handlers.menu import menu_buttons
 from handlers.my_appeals import own_appeal
 from handlers.payloads import MAIN_MENU, AgainKind, FileAgain, NotSolved, Rate
@@ -51,7 +52,7 @@ async def on_feedback(ctx: Ctx, payload: Rate | NotSolved) -> list[Reply] | None
     appeal = await answered_appeal(ctx, str(payload.appeal_id))
     if appeal is None:
         return None
-    ctx.state.data["unresolved"] = appeal.id
+    ctx.state.data[Kept.UNRESOLVED] = appeal.id
     return await ctx.goto(StepName.UNRESOLVED_KIND)
 
 
@@ -74,7 +75,7 @@ async def answer_unresolved_kind(ctx: Ctx) -> list[Reply] | None:
     chosen = FileAgain.parse(ctx.incoming.action)
     if chosen is None:
         return None
-    ctx.state.data["unresolved_kind"] = chosen.kind.value
+    ctx.state.data[Kept.UNRESOLVED_KIND] = chosen.kind.value
     return await ctx.goto(StepName.UNRESOLVED_TEXT)
 
 
@@ -99,11 +100,11 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    first = await answered_appeal(ctx, str(ctx.state.data.get("unresolved", "")))
+    first = await answered_appeal(ctx, str(ctx.state.data.get(Kept.UNRESOLVED, "")))
     if first is None:
         ctx.state.step = StepName.MENU
         return [Reply(ctx._("This action is no longer possible."), menu_buttons(ctx))]
-    complaint = ctx.state.data.get("unresolved_kind") == "complaint"
+    complaint = ctx.state.data.get(Kept.UNRESOLVED_KIND) == "complaint"
     appeal = await register_appeal(
         ctx,
         NewAppeal.following(
@@ -123,7 +124,7 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
         NewEvent("not_resolved", ctx.person.id, Role.CITIZEN.value, ctx.now, appeal.reg_index),
         closed_at=ctx.now,
     )
-    for key in ("unresolved", "unresolved_kind"):
+    for key in (Kept.UNRESOLVED, Kept.UNRESOLVED_KIND):
         ctx.state.data.pop(key, None)
     ctx.state.step = StepName.MENU
     return [registered_reply(ctx, appeal)]

@@ -2,6 +2,7 @@
 for a person who has not consented or is not at a step that takes files."""
 
 from handlers.flow import FILE_STEPS, FILING_STEPS
+from handlers.kept import Kept
 from storage.records import AccountRecord, StateRecord
 from storage.uow import UnitOfWork
 
@@ -10,7 +11,7 @@ def step_takes_files(state: StateRecord) -> bool:
     """The steps where a file is kept: the appeal's text, adding to an appeal, a staff answer,
     and any step of filing once a draft exists (a file sent there joins the draft)."""
     return state.step in FILE_STEPS or (
-        state.step in FILING_STEPS and bool(state.data.get("draft"))
+        state.step in FILING_STEPS and bool(state.data.get(Kept.DRAFT))
     )
 
 

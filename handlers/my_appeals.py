@@ -4,6 +4,7 @@ from handlers import notices
 from handlers.context import Ctx
 from handlers.file_checks import take_files
 from handlers.filing import text_problem
+from handlers.kept import Kept
 from handlers.paging import page_buttons, page_line
 from handlers.payloads import (
     BACK,
@@ -44,11 +45,11 @@ LIST_LIMIT = 10
 
 
 async def ask_my_list(ctx: Ctx) -> Reply:
-    number = int(ctx.state.data.get("my_page", 0))
+    number = int(ctx.state.data.get(Kept.MY_PAGE, 0))
     page = await ctx.uow.appeals.page(OfAuthor(ctx.person.id), number * LIST_LIMIT, LIST_LIMIT)
     appeals = page.items
     if not appeals and number > 0:  # the list shrank under an old button
-        ctx.state.data["my_page"] = 0
+        ctx.state.data[Kept.MY_PAGE] = 0
         return await ask_my_list(ctx)
     if not appeals:
         return Reply(
@@ -68,7 +69,7 @@ async def ask_my_list(ctx: Ctx) -> Reply:
 
 
 async def turn_my_page(ctx: Ctx, number: int) -> list[Reply]:
-    ctx.state.data["my_page"] = number
+    ctx.state.data[Kept.MY_PAGE] = number
     return await ctx.goto(StepName.MY_LIST)
 
 
@@ -87,12 +88,12 @@ async def answer_my_list(ctx: Ctx) -> list[Reply] | None:
     appeal = await own_appeal(ctx, str(chosen.appeal_id))
     if appeal is None:
         return None
-    ctx.state.data["appeal_id"] = appeal.id
+    ctx.state.data[Kept.APPEAL_ID] = appeal.id
     return await ctx.goto(StepName.MY_APPEAL)
 
 
 async def current_appeal(ctx: Ctx) -> AppealRecord | None:
-    return await own_appeal(ctx, str(ctx.state.data.get("appeal_id", "")))
+    return await own_appeal(ctx, str(ctx.state.data.get(Kept.APPEAL_ID, "")))
 
 
 async def ask_my_appeal(ctx: Ctx) -> Reply:
@@ -164,7 +165,7 @@ async def answer_my_appeal(ctx: Ctx) -> list[Reply] | None:
     appeal = await own_appeal(ctx, str(chosen.appeal_id))
     if appeal is None:
         return None
-    ctx.state.data["appeal_id"] = appeal.id
+    ctx.state.data[Kept.APPEAL_ID] = appeal.id
     if isinstance(chosen, OpenMyAppeal):
         return await ctx.goto(StepName.MY_APPEAL)
     if isinstance(chosen, TogglePublication):

@@ -7,12 +7,13 @@ from dataclasses import replace
 from handlers import my_data
 from handlers.context import Ctx
 from handlers.filing import draft_text, start_draft
+from handlers.kept import Kept
 from handlers.payloads import CONFIRM, MAIN_MENU, Confirm
 from handlers.steps import StepName
 from handlers.types import Button, Reply
 from reception.validation import MAX_APPEAL_CHARS, clean_text, has_substance
 
-OFFERED = "offered_text"
+OFFERED = Kept.OFFERED
 PREVIEW_CHARS = 200
 
 

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from handlers.context import Ctx
+from handlers.kept import Kept
 from handlers.offer import OFFERED, offer
 from handlers.payloads import AGREE, DISAGREE, MORE_ABOUT_DATA, ChooseLanguage
 from handlers.steps import StepName
@@ -34,7 +35,7 @@ async def answer_language(ctx: Ctx) -> list[Reply] | None:
     done = Reply(ctx._("The language is set: English."))
     if not await has_consent(ctx):
         return await ctx.goto(StepName.CONSENT, done)
-    return_to = ctx.state.data.pop("return_to", None)
+    return_to = ctx.state.data.pop(Kept.RETURN_TO, None)
     back = StepName(return_to) if return_to in set(StepName) else StepName.MENU
     return await ctx.goto(back, done)
 
@@ -43,7 +44,7 @@ async def set_language(ctx: Ctx, locale: str) -> None:
     ctx.set_locale(locale)
     await ctx.uow.people.set_locale(ctx.person.id, locale, ctx.now)
     ctx.person = replace(ctx.person, locale=ctx.locale)
-    ctx.state.data.pop("notice_seen", None)  # the notice is shown again in the new language
+    ctx.state.data.pop(Kept.NOTICE_SEEN, None)  # the notice is shown again in the new language
 
 
 async def never_answered(ctx: Ctx) -> bool:
@@ -62,7 +63,7 @@ async def ask_consent(ctx: Ctx) -> Reply:
         Button(ctx._("I do not agree"), DISAGREE),
         Button(ctx._("More"), MORE_ABOUT_DATA),
     )
-    if ctx.state.data.get("notice_seen") == ctx.config.notice_version:
+    if ctx.state.data.get(Kept.NOTICE_SEEN) == ctx.config.notice_version:
         # The notice once is enough: asked again, the person gets one line and the buttons.
         return Reply(
             ctx._(
@@ -71,7 +72,7 @@ async def ask_consent(ctx: Ctx) -> Reply:
             ),
             buttons,
         )
-    ctx.state.data["notice_seen"] = ctx.config.notice_version
+    ctx.state.data[Kept.NOTICE_SEEN] = ctx.config.notice_version
     # Law No. 2297-VI, Art. 12: who, what, why, to whom, the rights — short first, in full on
     # the "More" button. Processing appeals is the council's duty under Law No. 393/96-ВР
     # (Art. 11 of 2297-VI lists it beside consent); consent is asked for what goes beyond it.

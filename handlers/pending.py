@@ -5,8 +5,9 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, TypeVar
 
 from handlers.context import Ctx
+from handlers.kept import Kept
 
-STATE_KEY = "pending"
+STATE_KEY = Kept.PENDING
 
 
 @dataclass(frozen=True)

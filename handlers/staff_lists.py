@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from handlers.context import Ctx
 from handlers.duty import today
+from handlers.kept import Kept
 from handlers.payloads import ListKind
 from handlers.render import day, kind_name, status_name, topic_name
 from handlers.staff_card import LIST_LIMIT, list_reply, role_of
@@ -47,7 +48,7 @@ async def find(ctx: Ctx, command: StaffCommand, arguments: str) -> list[Reply]:
     if len(arguments) < 2:
         return command.usage_reply(ctx)
     # Kept for the "next page" button: a payload has no room for the words searched.
-    ctx.state.data["found"] = arguments[:100]
+    ctx.state.data[Kept.FOUND] = arguments[:100]
     return await show_page(ctx, ListKind.FOUND, 0)
 
 
@@ -55,7 +56,7 @@ async def near(ctx: Ctx, latitude: float, longitude: float) -> list[Reply]:
     """A place shared by an employee: the appeals reported around it."""
     if not can(role_of(ctx), Permission.FIND):
         return [Reply(ctx._("Your role does not allow this."))]
-    ctx.state.data["near"] = [latitude, longitude]
+    ctx.state.data[Kept.NEAR] = [latitude, longitude]
     return await show_page(ctx, ListKind.NEAR, 0)
 
 
@@ -78,7 +79,7 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
             metres=NEAR_METRES
         ),
     }
-    near = ctx.state.data.get("near") or [0.0, 0.0]
+    near = ctx.state.data.get(Kept.NEAR) or [0.0, 0.0]
     kinds: dict[ListKind, Listing] = {
         ListKind.QUEUE: Queue(),
         ListKind.REVIEW: OnReview(),
@@ -86,7 +87,7 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
         ListKind.DUE: DueBetween(first, first + timedelta(days=DUE_SOON_DAYS), scope(ctx)),
         ListKind.OVERDUE: Overdue(first, scope(ctx)),
         ListKind.FOUND: Search(
-            str(ctx.state.data.get("found", "")),
+            str(ctx.state.data.get(Kept.FOUND, "")),
             scope(ctx),
             author_fields=searches_authors(role_of(ctx)),
         ),
@@ -96,9 +97,9 @@ async def show_page(ctx: Ctx, listing: ListKind, number: int) -> list[Reply]:
     needs = {ListKind.QUEUE: Permission.TRIAGE, ListKind.REVIEW: Permission.REVIEW}
     if listing_of is None or not can(role_of(ctx), needs.get(listing, Permission.VIEW_DEPARTMENT)):
         return []
-    if listing is ListKind.FOUND and len(str(ctx.state.data.get("found", ""))) < 2:
+    if listing is ListKind.FOUND and len(str(ctx.state.data.get(Kept.FOUND, ""))) < 2:
         return []
-    if listing is ListKind.NEAR and "near" not in ctx.state.data:
+    if listing is ListKind.NEAR and Kept.NEAR not in ctx.state.data:
         return []
     page = await ctx.uow.appeals.page(listing_of, offset, LIST_LIMIT)
     return [list_reply(ctx, titles[listing], page, listing)]

@@ -7,6 +7,7 @@ from handlers.context import Ctx
 from handlers.draft import Draft
 from handlers.duty import Acting
 from handlers.filing import draft_text, start_draft
+from handlers.kept import Kept
 from handlers.menu import menu_buttons, menu_of
 from handlers.payloads import (
     BACK,
@@ -205,7 +206,7 @@ async def ask_resume(ctx: Ctx) -> Reply:
 
 async def answer_resume(ctx: Ctx) -> list[Reply] | None:
     if ctx.incoming.action == CONTINUE_DRAFT:
-        saved = ctx.state.data.get("draft_step")
+        saved = ctx.state.data.get(Kept.DRAFT_STEP)
         return await ctx.goto(StepName(saved) if saved in set(StepName) else StepName.KIND)
     if ctx.incoming.action == RESTART_DRAFT:
         start_draft(ctx)
