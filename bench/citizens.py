@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -110,12 +111,17 @@ class Harness:
     handling: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     updates: int = 0
+    late_starts: list[float] = field(default_factory=list)
 
-    async def feed(self, chat: Chat, raw: dict[str, Any]) -> None:
+    async def feed(self, chat: Chat, raw: dict[str, Any], due: float | None = None) -> None:
+        """`due`: when the citizen meant to send it (open loop); the latency counts from then,
+        so time spent waiting behind a slow bot is not hidden (no coordinated omission)."""
         mark = len(self.fake.calls)
-        started = time.monotonic()
+        started = time.monotonic() if due is None else due
         await asyncio.wait_for(self.submit(raw), UPDATE_TIMEOUT)
         finished = time.monotonic()
+        if due is not None:
+            self.late_starts.append(max(0.0, started - due))
         mine = [c for c in self.fake.calls[mark:] if str(c.params.get("chat_id")) == str(chat.id)]
         chat.calls += mine
         shown = [c.at for c in mine if c.method in SHOWN]
@@ -126,16 +132,38 @@ class Harness:
         else:
             self.failures.append(f"chat {chat.id}: no reply to update {raw['update_id']}")
 
+    def update_for(self, chat: Chat, step: Step) -> dict[str, Any]:
+        if step.kind == "say":
+            return self.fake.text_update(chat.id, step.value)
+        data, message_id = self.tap(chat, step.value)
+        return self.fake.callback_update(chat.id, data, message_id)
+
     async def play(self, chat_id: int) -> Chat:
         chat = Chat(chat_id)
         for step in SCRIPT:
-            if step.kind == "say":
-                raw = self.fake.text_update(chat.id, step.value)
-            else:
-                data, message_id = self.tap(chat, step.value)
-                raw = self.fake.callback_update(chat.id, data, message_id)
-            await self.feed(chat, raw)
+            await self.feed(chat, self.update_for(chat, step))
         return chat
+
+    async def play_on_schedule(
+        self, chat_id: int, first: float, interval: float, until: float
+    ) -> None:
+        """One citizen of the open-loop case: the next step of the complaint every `interval`
+        seconds from `first`, whatever the bot does; a step the bot has not yet answered
+        delays the next one (a person reads before tapping), and that delay counts in its
+        latency. Starts the complaint again after the last step."""
+        chat = Chat(chat_id)
+        due = first
+        step = 0
+        while due < until:
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                await self.feed(chat, self.update_for(chat, SCRIPT[step]), due=due)
+            except Exception as error:  # reported; the citizen goes on with the next step
+                self.failures.append(f"chat {chat_id}: {type(error).__name__}: {error}"[:300])
+            step = (step + 1) % len(SCRIPT)
+            due += interval
 
     async def play_safely(self, chat_id: int) -> Chat | None:
         try:
@@ -145,6 +173,7 @@ class Harness:
             return None
 
     def reset(self) -> None:
+        self.late_starts.clear()
         self.statements[0] = 0
         self.latencies.clear()
         self.handling.clear()
@@ -311,6 +340,66 @@ async def run_citizens(
         "completed": sum(1 for chat in chats if chat is not None),
         "registered": registered,
         "appeals_in_db": appeals - (1 if scenario == "reception" else 0),
+        "failures": harness.failures[:5],
+        "failure_count": len(harness.failures),
+        "peak_rss_mb": peak_rss_mb(),
+        **warnings.summary(),
+    }
+
+
+async def run_open_loop(
+    scenario: Literal["reception", "echo"],
+    database_url: str | None,
+    citizens: int,
+    interval: float,
+    seconds: float,
+) -> dict[str, Any]:
+    """`citizens` people, each sending one message every `interval` seconds for `seconds`:
+    the load is offered whatever the bot's speed, as a city's residents would offer it."""
+    warnings = capture_warnings()
+    rng = random.Random(1000)  # noqa: S311 - start times, the same in every run
+    with tempfile.TemporaryDirectory(prefix="bench-open-") as tmp:
+        workdir = Path(tmp)
+        url = database_url or sqlite_url(workdir / "reception.db")
+        async with fake_bot_api() as fake:
+            harness_of = (
+                reception_harness(fake, url, workdir)
+                if scenario == "reception"
+                else echo_harness(fake)
+            )
+            async with harness_of as (harness, _):
+                await harness.play(WARM_UP_CITIZEN)
+                harness.reset()
+                warnings.count, warnings.first = 0, []
+                cpu_started = time.process_time()
+                started = time.monotonic()
+                until = started + seconds
+                await asyncio.gather(
+                    *(
+                        harness.play_on_schedule(
+                            FIRST_CITIZEN + n, started + rng.uniform(0, interval), interval, until
+                        )
+                        for n in range(citizens)
+                    )
+                )
+                wall = time.monotonic() - started
+                cpu = time.process_time() - cpu_started
+    latencies = [s * 1000 for s in harness.latencies]
+    return {
+        "scenario": scenario,
+        "citizens": citizens,
+        "interval_s": interval,
+        "seconds": seconds,
+        "offered_per_s": citizens / interval,
+        "updates": harness.updates,
+        "wall_s": wall,
+        "updates_per_s": harness.updates / wall if wall > 0 else 0.0,
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "late_start_p95_ms": percentile([s * 1000 for s in harness.late_starts], 0.95),
+        "statements_per_update": harness.statements[0] / max(1, harness.updates),
+        "cpu_ms_per_update": cpu * 1000 / max(1, harness.updates),
         "failures": harness.failures[:5],
         "failure_count": len(harness.failures),
         "peak_rss_mb": peak_rss_mb(),

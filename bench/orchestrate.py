@@ -19,14 +19,29 @@ from typing import Any, Literal
 from bench.common import DEFAULT_POSTGRES, ROOT, local_only, postgres_problem
 from bench.report import render
 
-PARTS = ("citizens", "echo", "deadlines", "outbox")
-TIMEOUTS = {"citizens": 600, "echo": 300, "deadlines": 1800, "outbox": 600}
+PARTS = ("citizens", "echo", "open", "open-echo", "deadlines", "outbox")
+#: Run by default; the open-loop case takes a few minutes more and is asked for by name.
+DEFAULT_PARTS = ("citizens", "echo", "deadlines", "outbox")
+#: Compared side by side: with --rounds they alternate (A/B/A/B), so that a change in the
+#: machine's load falls on both alike.
+INTERLEAVED = ("citizens", "echo", "open", "open-echo")
+TIMEOUTS = {
+    "citizens": 600,
+    "echo": 300,
+    "open": 900,
+    "open-echo": 600,
+    "deadlines": 1800,
+    "outbox": 600,
+}
 
 
 @dataclass
 class Job:
     part: str
     database: str  # "sqlite", "postgresql" or "" for none
+    #: The open-loop case: seconds between one citizen's messages.
+    interval: float = 0.0
+    round: int = 1
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
@@ -48,6 +63,26 @@ def parser() -> argparse.ArgumentParser:
         "--appeals", type=positive, default=1_000_000, help="appeals for the scans (1000000)"
     )
     p.add_argument("--repeats", type=positive, default=5, help="runs of each scan (5)")
+    p.add_argument(
+        "--rounds",
+        type=positive,
+        default=1,
+        help="rounds of the side-by-side parts, interleaved A/B/A/B (1)",
+    )
+    p.add_argument(
+        "--open-citizens",
+        type=positive,
+        default=1000,
+        help="citizens of the open-loop case (1000)",
+    )
+    p.add_argument(
+        "--intervals",
+        default="10,5",
+        help="seconds between one citizen's messages in the open-loop case (10,5)",
+    )
+    p.add_argument(
+        "--open-seconds", type=positive, default=30, help="length of each open-loop run (30)"
+    )
     p.add_argument("--messages", type=positive, default=300, help="outbox messages (300)")
     p.add_argument("--chats", type=positive, default=100, help="outbox chats (100)")
     p.add_argument(
@@ -60,8 +95,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-postgres", action="store_true", help="SQLite only")
     p.add_argument(
         "--parts",
-        default=",".join(PARTS),
-        help=f"comma-separated subset of {','.join(PARTS)} (all)",
+        default=",".join(DEFAULT_PARTS),
+        help=f"comma-separated subset of {','.join(PARTS)} ({','.join(DEFAULT_PARTS)})",
     )
     p.add_argument(
         "--no-control",
@@ -75,6 +110,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--worker", choices=PARTS, help=argparse.SUPPRESS)
     p.add_argument("--database-url", help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--interval", type=float, default=10.0, help=argparse.SUPPRESS)
     return p
 
 
@@ -89,7 +125,7 @@ def cli(argv: list[str]) -> None:
         raise SystemExit(f"unknown parts: {', '.join(sorted(unknown))}")
     postgres: str | None = None
     note = "not asked for (--no-postgres)"
-    if not args.no_postgres and set(parts) - {"echo"}:
+    if not args.no_postgres and set(parts) - {"echo", "open-echo"}:
         local_only(args.postgres)
         problem = asyncio.run(postgres_problem(args.postgres))
         if problem is None:
@@ -98,7 +134,8 @@ def cli(argv: list[str]) -> None:
         else:
             note = f"not reachable at {args.postgres}: {problem}"
             print(f"PostgreSQL is not reachable ({problem}); continuing with SQLite only.")
-    jobs = plan(parts, postgres is not None)
+    intervals = [float(v) for v in args.intervals.split(",") if v.strip()]
+    jobs = plan(parts, postgres is not None, args.rounds, intervals)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     for job in jobs:
@@ -114,21 +151,54 @@ def cli(argv: list[str]) -> None:
         sys.exit(1)
 
 
-def plan(parts: list[str], with_postgres: bool) -> list[Job]:
+def plan(
+    parts: list[str], with_postgres: bool, rounds: int = 1, intervals: list[float] | None = None
+) -> list[Job]:
+    """Each round runs every side-by-side part once (reception on SQLite, on PostgreSQL, the
+    echo; then the open-loop case at each interval), so rounds interleave A/B/A/B; the scans
+    and the outbox run once, after."""
     databases = ["sqlite", "postgresql"] if with_postgres else ["sqlite"]
-    jobs: list[Job] = []
-    for part in PARTS:
-        if part not in parts:
-            continue
+
+    def jobs_of(part: str, round_: int) -> list[Job]:
         if part == "echo":
-            jobs.append(Job(part, ""))
-        else:
-            jobs += [Job(part, database) for database in databases]
+            return [Job(part, "", round=round_)]
+        if part == "open-echo":
+            return [Job(part, "", interval=i, round=round_) for i in intervals or [10.0]]
+        if part == "open":
+            return [
+                Job(part, database, interval=i, round=round_)
+                for i in intervals or [10.0]
+                for database in databases
+            ]
+        return [Job(part, database, round=round_) for database in databases]
+
+    chosen = [part for part in PARTS if part in parts]
+    jobs: list[Job] = []
+    for round_ in range(1, rounds + 1):
+        for part in (p for p in chosen if p in INTERLEAVED):
+            jobs += jobs_of(part, round_)
+    for part in (p for p in chosen if p not in INTERLEAVED):
+        jobs += jobs_of(part, 1)
+    if any(p in ("open", "open-echo") for p in chosen):
+        # The open-loop runs of one interval side by side: reception, then echo, per interval.
+        order = {interval: n for n, interval in enumerate(intervals or [10.0])}
+        jobs.sort(
+            key=lambda j: (
+                j.part not in INTERLEAVED,
+                j.round,
+                j.part in ("open", "open-echo"),
+                order.get(j.interval, 0),
+            )
+        )
     return jobs
 
 
 def run_job(job: Job, args: argparse.Namespace, postgres: str | None) -> None:
     label = f"{job.part} on {job.database}" if job.database else job.part
+    if job.interval:
+        label += f", a message every {job.interval:g} s"
+    if job.round > 1:
+        label += f" (round {job.round})"
     print(f"… {label}", file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out = Path(tmp) / "result.json"
@@ -150,6 +220,12 @@ def run_job(job: Job, args: argparse.Namespace, postgres: str | None) -> None:
             str(args.messages),
             "--chats",
             str(args.chats),
+            "--open-citizens",
+            str(args.open_citizens),
+            "--open-seconds",
+            str(args.open_seconds),
+            "--interval",
+            str(job.interval or 10.0),
         ]
         if args.no_control:
             command.append("--no-control")
@@ -191,6 +267,17 @@ def worker(args: argparse.Namespace) -> None:
             "reception" if args.worker == "citizens" else "echo"
         )
         result = asyncio.run(run_citizens(scenario, url, args.citizens))
+    elif args.worker in ("open", "open-echo"):
+        from bench.citizens import run_open_loop
+
+        open_scenario: Literal["reception", "echo"] = (
+            "reception" if args.worker == "open" else "echo"
+        )
+        result = asyncio.run(
+            run_open_loop(
+                open_scenario, url, args.open_citizens, args.interval, float(args.open_seconds)
+            )
+        )
     elif args.worker == "deadlines":
         from bench.deadlines import run_deadlines
 
@@ -218,6 +305,9 @@ def settings(
         "postgres": postgres,
         "command": "python -m bench.run " + " ".join(sys.argv[1:]),
         "citizens": args.citizens,
+        "rounds": args.rounds,
+        "open_citizens": args.open_citizens,
+        "open_seconds": args.open_seconds,
         "appeals": args.appeals,
         "repeats": args.repeats,
         "messages": args.messages,

@@ -51,6 +51,7 @@ def render(jobs: list[Job], settings: dict[str, Any]) -> str:
         "",
     ]
     out += citizens_section(jobs, settings)
+    out += open_loop_section(jobs, settings)
     out += deadlines_section(jobs, settings)
     out += outbox_section(jobs, settings)
     out += problems_section(jobs)
@@ -70,6 +71,8 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
     for job in chosen:
         r = job.result
         bot = "reception (TelegramChannel)" if job.part == "citizens" else "bare aiogram echo"
+        if settings.get("rounds", 1) > 1:
+            bot += f", round {job.round}"
         if job.error:
             rows.append([bot, NAMES[job.database], "failed", *["—"] * 9])
             continue
@@ -119,18 +122,88 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         ),
         "",
     ]
-    echo = next((j.result for j in chosen if j.part == "echo" and not j.error), None)
     for job in chosen:
+        # Each round against the echo of the same round: the interleaved comparison.
+        echo = next(
+            (
+                j.result
+                for j in chosen
+                if j.part == "echo" and not j.error and j.round == job.round
+            ),
+            None,
+        )
         if job.part != "citizens" or job.error or echo is None:
             continue
         r = job.result
         out.append(
-            f"- Reception on {NAMES[job.database]} vs. the echo floor: throughput "
+            f"- Round {job.round}, reception on {NAMES[job.database]} vs. the echo floor: "
+            "throughput "
             f"{r['updates_per_s'] / echo['updates_per_s']:.2f}× the echo's, p50 latency "
             f"{r['p50_ms'] / echo['p50_ms']:.1f}× the echo's."
         )
     out.append("")
     return out
+
+
+def open_loop_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
+    chosen = by_part(jobs, "open", "open-echo")
+    if not chosen:
+        return []
+    rows = []
+    for job in chosen:
+        r = job.result
+        bot = "reception" if job.part == "open" else "bare aiogram echo"
+        if settings.get("rounds", 1) > 1:
+            bot += f", round {job.round}"
+        if job.error:
+            rows.append([bot, NAMES[job.database], f"{job.interval:g}", "failed", *["—"] * 8])
+            continue
+        rows.append(
+            [
+                bot,
+                NAMES[job.database],
+                f"{job.interval:g}",
+                number(r["offered_per_s"], 0),
+                number(r["updates"]),
+                number(r["updates_per_s"], 1),
+                number(r["p50_ms"], 1),
+                number(r["p95_ms"], 1),
+                number(r["p99_ms"], 1),
+                number(r["peak_rss_mb"], 0),
+                number(r.get("cpu_ms_per_update"), 2),
+                number(r.get("failure_count")),
+            ]
+        )
+    citizens = settings.get("open_citizens", "—")
+    return [
+        f"## 1b. {citizens} citizens, open loop",
+        "",
+        f"Each of {citizens} citizens sends the next step of the complaint every N seconds "
+        f"for {settings.get('open_seconds', '—')} s, starting at a random moment of the "
+        "first N seconds, whether or not the bot keeps up: the load a city offers. A step the "
+        "bot has not answered yet holds the citizen's next one back, and that wait counts in "
+        "the next step's latency (measured from when it was meant to be sent, so a slow bot "
+        "cannot hide its queue).",
+        "",
+        *table(
+            [
+                "bot",
+                "database",
+                "every s",
+                "offered/s",
+                "updates",
+                "served/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "peak RSS MB",
+                "CPU ms per update",
+                "failed",
+            ],
+            rows,
+        ),
+        "",
+    ]
 
 
 def deadlines_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
