@@ -2,12 +2,27 @@
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import Conflict
 from storage.models import ConversationState
 from storage.records import StateRecord
+
+#: A step's one write, built once (issue 14): the state moves on only from the version read.
+_SAVE = (
+    update(ConversationState)
+    .where(
+        ConversationState.account_id == bindparam("b_account_id"),
+        ConversationState.version == bindparam("b_version"),
+    )
+    .values(
+        version=bindparam("b_next"),
+        step=bindparam("b_step"),
+        data=bindparam("b_data"),
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 class ConversationRepository:
@@ -44,16 +59,19 @@ class ConversationRepository:
         version = self._versions[account_id]
         values = {"step": state.step, "data": dict(state.data), "updated_at": now}
         if version is not None:
-            result = await self._session.execute(
-                update(ConversationState)
-                .where(
-                    ConversationState.account_id == account_id,
-                    ConversationState.version == version,
-                )
-                .values(version=version + 1, **values)
-                .execution_options(synchronize_session=False)
+            connection = await self._session.connection()
+            result = await connection.execute(
+                _SAVE,
+                {
+                    "b_account_id": account_id,
+                    "b_version": version,
+                    "b_next": version + 1,
+                    "b_step": state.step,
+                    "b_data": values["data"],
+                    "b_now": now,
+                },
             )
-            if getattr(result, "rowcount", 0) == 1:
+            if result.rowcount == 1:
                 self._versions[account_id] = version + 1
                 return
             still = select(ConversationState.version).where(

@@ -5,7 +5,7 @@ read them with five statements)."""
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -59,6 +59,23 @@ _TURN = (
     .join(Person, Person.id == ChannelAccount.person_id)
     .outerjoin(Consent, Consent.id == _latest_consent)
     .outerjoin(ConversationState, ConversationState.account_id == ChannelAccount.id)
+    .where(
+        ChannelAccount.channel == bindparam("b_channel"),
+        ChannelAccount.external_id == bindparam("b_external_id"),
+    )
+)
+# Built once and run on the connection, not the ORM session: building and running an ORM
+# statement costs several times the query itself (issue 14).
+_SEEN = (
+    update(ChannelAccount)
+    .where(
+        ChannelAccount.id == bindparam("b_id"),
+        or_(
+            ChannelAccount.unreachable.is_(True),
+            ChannelAccount.last_seen_at <= bindparam("b_since"),
+        ),
+    )
+    .values(last_seen_at=bindparam("b_now"), unreachable=False)
 )
 
 
@@ -67,28 +84,16 @@ async def load_turn(
 ) -> Turn | None:
     """The step's account, person, consent and state; None for a first contact. Writing makes
     the account reachable again, and `last_seen_at` is moved at most hourly."""
+    connection = await session.connection()
     row = (
-        await session.execute(
-            _TURN.where(
-                ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
-            )
-        )
+        await connection.execute(_TURN, {"b_channel": channel, "b_external_id": external_id})
     ).one_or_none()
     if row is None:
         return None
     account = AccountRecord(row[0], row[1], channel, external_id, row[2], False)
     if row[3] or row[4] <= now - LAST_SEEN_PRECISION:
-        await session.execute(
-            update(ChannelAccount)
-            .where(
-                ChannelAccount.id == account.id,
-                or_(
-                    ChannelAccount.unreachable.is_(True),
-                    ChannelAccount.last_seen_at <= now - LAST_SEEN_PRECISION,
-                ),
-            )
-            .values(last_seen_at=now, unreachable=False)
-            .execution_options(synchronize_session=False)
+        await connection.execute(
+            _SEEN, {"b_id": account.id, "b_since": now - LAST_SEEN_PRECISION, "b_now": now}
         )
     person = PersonRecord(row[1], *row[11:])
     consent = None if row[5] is None else (bool(row[5]), str(row[6]), row[7])

@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,23 +30,71 @@ Sessions = async_sessionmaker[AsyncSession]
 
 
 class UnitOfWork:
+    """The repositories over one session; each is made when first used (a dialog step needs two
+    or three of the fifteen, and it runs for every update)."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.people = PeopleRepository(session)
-        self.appeals = AppealRepository(session)
-        self.conversations = ConversationRepository(session)
-        self.departments = DepartmentRepository(session)
-        self.outbox = OutboxRepository(session)
-        self.outbox_queue = OutboxQueue(session)
-        self.inbox = Inbox(session)
-        self.staff = StaffRepository(session)
-        self.control = ControlRepository(session)
-        self.reports = ReportRepository(session)
-        self.identity = IdentityRepository(session)
-        self.data_rights = DataRightsRepository(session)
-        self.templates = TemplateRepository(session)
-        self.public = PublicRepository(session)
-        self.api_keys = ApiKeyRepository(session)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.session)
+
+    @cached_property
+    def appeals(self) -> AppealRepository:
+        return AppealRepository(self.session)
+
+    @cached_property
+    def conversations(self) -> ConversationRepository:
+        return ConversationRepository(self.session)
+
+    @cached_property
+    def departments(self) -> DepartmentRepository:
+        return DepartmentRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def outbox_queue(self) -> OutboxQueue:
+        return OutboxQueue(self.session)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox(self.session)
+
+    @cached_property
+    def staff(self) -> StaffRepository:
+        return StaffRepository(self.session)
+
+    @cached_property
+    def control(self) -> ControlRepository:
+        return ControlRepository(self.session)
+
+    @cached_property
+    def reports(self) -> ReportRepository:
+        return ReportRepository(self.session)
+
+    @cached_property
+    def identity(self) -> IdentityRepository:
+        return IdentityRepository(self.session)
+
+    @cached_property
+    def data_rights(self) -> DataRightsRepository:
+        return DataRightsRepository(self.session)
+
+    @cached_property
+    def templates(self) -> TemplateRepository:
+        return TemplateRepository(self.session)
+
+    @cached_property
+    def public(self) -> PublicRepository:
+        return PublicRepository(self.session)
+
+    @cached_property
+    def api_keys(self) -> ApiKeyRepository:
+        return ApiKeyRepository(self.session)
 
     async def turn(self, channel: str, external_id: str, now: datetime) -> Turn:
         """What a dialog step starts from, in one statement for a known account; a first
