@@ -174,6 +174,8 @@ def appeal_rows(population: Population, count: int, seed: int = 1) -> Iterator[d
             "rating": None,
             "search_text": "\n".join((surname, given, patronymic, phone, "", body)).casefold(),
             "search_public": body.casefold(),  # COPY fills no defaults
+            "publish_text": False,  # nor these two, NOT NULL since 0011
+            "text_hidden": False,
             "updated_at": submitted,
         }
 
