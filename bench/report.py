@@ -218,8 +218,12 @@ def deadlines_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         "20 departments; bulk-inserted into the migrated schema (SQLite: SQLAlchemy Core "
         "executemany in chunks of 10 000; PostgreSQL: COPY through asyncpg, then ANALYZE). "
         f"Each query runs {settings['repeats']} times in its own unit of work at one `now`; "
-        "the median. The run_control rows are single passes of the scheduler's minute, with "
-        "every reminder due so far already sent (the steady state).",
+        "the median. The reminder and escalation scans are timed twice: first with nothing "
+        "sent yet (every appeal due is read, as at the first pass after midnight), then in the "
+        'steady state ("— steady state, all sent": every reminder due so far went out, '
+        "as on each later minute). The run_control rows are single passes of the scheduler's "
+        "minute in that steady state, each job timed; the first at the digest time, so that "
+        "the operators' daily digest is built in it.",
         "",
     ]
     rows = []

@@ -46,6 +46,9 @@ OPEN_STATUSES = frozenset(
     {Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_REVIEW}
 )
 
+#: Consideration has ended — answered, closed, or ended without an answer on the merits.
+FINISHED_STATUSES = frozenset(Status) - OPEN_STATUSES
+
 #: Awaiting the operators' triage.
 QUEUE_STATUSES = frozenset({Status.REGISTERED})
 #: With a department, so reminders of the due date go to its executors.

@@ -5,9 +5,11 @@ record-keeping term (Instruction No. 348: 5 years, a setting) has passed."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reception.statuses import FINISHED_STATUSES
+from storage.convert import values_of
 from storage.models import (
     Appeal,
     AppealEvent,
@@ -18,8 +20,8 @@ from storage.models import (
     Person,
 )
 
-#: Statuses after which nothing more happens to an appeal: only these are anonymised.
-FINAL_STATUSES = ("answered", "closed", "forwarded", "returned", "not_considered", "withdrawn")
+#: Only an appeal whose consideration has ended is anonymised.
+FINAL_STATUSES = values_of(FINISHED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,15 @@ class DataRightsRepository:
                 select(Appeal.id)
                 .where(
                     Appeal.received_on < day,
-                    Appeal.status.in_(FINAL_STATUSES),
+                    # Through coalesce() (status is never NULL, so the same test): SQLite's
+                    # planner, having no statistics, prefers an equality on an indexed status
+                    # to the range and would walk every finished appeal each minute (5 s at
+                    # 10^6); an expression keeps both databases on ix_appeals_retention, which
+                    # holds only appeals that still carry personal data (migration 0015).
+                    func.coalesce(Appeal.status, "").in_(FINAL_STATUSES),
                     Appeal.anonymised_at.is_(None),
                 )
-                .order_by(Appeal.id)
+                .order_by(Appeal.received_on, Appeal.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -116,6 +117,17 @@ class Appeal(Base):
         # An executor's /due, /overdue and /queue: their department's open appeals by due date,
         # found without reading the department's closed history (issue 14).
         Index("ix_appeals_department_status_due_on", "department_id", "status", "due_on"),
+        # The scheduler's minute (migration 0015): the retention job reads only appeals that
+        # still carry personal data (partial: anonymised ones leave the index), close_unrated
+        # only the answered ones by answer time, the digest the day's new ones.
+        Index(
+            "ix_appeals_retention",
+            "received_on",
+            sqlite_where=text("anonymised_at IS NULL"),
+            postgresql_where=text("anonymised_at IS NULL"),
+        ),
+        Index("ix_appeals_status_answered_at", "status", "answered_at"),
+        Index("ix_appeals_submitted_at", "submitted_at"),
     )
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     reg_index: Mapped[str] = mapped_column(String(40), index=True)

@@ -15,6 +15,7 @@ from handlers.i18n import Catalogs
 from handlers.types import IncomingFile
 from storage.attachments import AttachmentStore
 from storage.models import Appeal, Attachment, GuessAttempt, LinkCode, Person
+from storage.uow import unit_of_work
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -131,6 +132,69 @@ async def test_finished_appeals_are_anonymised_after_the_retention_term(
     assert (closed.kind, closed.topic, closed.status) == ("3.3", "009", "closed")
     assert closed.anonymised_at is not None
     assert still_open.surname == "Шевченко"  # not finished: the law still needs it
+
+
+async def test_retention_anonymises_each_appeal_once_and_the_rest_as_they_finish(
+    chat: Chat,
+    other_chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    """The retention scan reads only appeals still carrying personal data (issue 14): one
+    anonymised is never touched again, and one still open past the term is anonymised on the
+    first pass after it finishes."""
+    await onboard(chat)
+    await file_appeal(chat)
+    await onboard(other_chat)
+    await file_appeal(other_chat, name="Мельник Ганна Петрівна")
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Appeal).where(Appeal.reg_index == "М-2").values(status="closed")
+        )
+    clock.advance(days=365 * 5 + 2)
+    assert (await run_control(sessions, config, catalogs, clock()))["anonymise"] == 1
+    async with sessions() as session:
+        first = await session.scalar(select(Appeal.anonymised_at).where(Appeal.reg_index == "М-2"))
+    clock.advance(minutes=1)
+    assert (await run_control(sessions, config, catalogs, clock()))["anonymise"] == 0
+    async with sessions() as session, session.begin():
+        assert (
+            await session.scalar(select(Appeal.anonymised_at).where(Appeal.reg_index == "М-2"))
+            == first
+        )
+        await session.execute(
+            update(Appeal).where(Appeal.reg_index == "Ш-1").values(status="closed")
+        )
+    clock.advance(minutes=1)
+    assert (await run_control(sessions, config, catalogs, clock()))["anonymise"] == 1
+    async with sessions() as session:
+        rows = (await session.execute(select(Appeal.surname, Appeal.anonymised_at))).all()
+    assert [surname for surname, _ in rows] == ["", ""]
+    assert all(at is not None for _, at in rows)
+
+
+async def test_retention_takes_a_batch_a_pass_until_none_is_left(
+    chat: Chat,
+    other_chat: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    await onboard(other_chat)
+    await file_appeal(other_chat, name="Мельник Ганна Петрівна")
+    async with sessions() as session, session.begin():
+        await session.execute(update(Appeal).values(status="closed"))
+    clock.advance(days=365 * 5 + 2)
+    day = clock().date()
+    done = []
+    for _ in range(3):
+        async with unit_of_work(sessions) as uow:
+            count, _keys = await uow.data_rights.anonymise_received_before(day, clock(), limit=1)
+        done.append(count)
+    assert done == [1, 1, 0]
 
 
 async def test_a_citizen_corrects_a_detail_from_mydata_and_bad_input_is_asked_again(

@@ -2,7 +2,7 @@
 closing unrated answers fire exactly once at the right moment, even with two workers."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, update
@@ -15,6 +15,7 @@ from handlers.i18n import Catalogs
 from reception.deadlines import KYIV
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, OutboxMessage
+from storage.uow import unit_of_work
 from tests.desk_kit import SIGNATORY, emails, make_staff, outbox_for
 from tests.harness import Chat, file_appeal, onboard
 
@@ -82,6 +83,32 @@ async def test_reminders_3_and_1_days_before_then_escalation_each_once(
     await control(sessions, catalogs, kyiv(17, 12))
     overdue = [t for t in await texts(sessions, operator) if "overdue" in t]
     assert overdue == ["Appeal Ш-1 is overdue: it was due on 16 December 2026."]
+
+
+async def test_the_minute_scans_find_only_what_was_not_yet_sent(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+) -> None:
+    """The reminder and escalation scans leave out what went out before (issue 14: a minute's
+    scan then finds nothing however many appeals are stored), while the digest's overdue list
+    still holds every overdue appeal."""
+    async with unit_of_work(sessions) as uow:
+        due = await uow.control.due_in(date(2026, 12, 13), 3)
+    assert [(a.reg_index, a.due_on, a.status) for a in due] == [
+        ("Ш-1", date(2026, 12, 16), "assigned")
+    ]
+    await control(sessions, catalogs, kyiv(13, 10))
+    async with unit_of_work(sessions) as uow:
+        assert await uow.control.due_in(date(2026, 12, 13), 3) == []
+        assert [a.reg_index for a in await uow.control.due_in(date(2026, 12, 15), 1)] == ["Ш-1"]
+        late = await uow.control.overdue(date(2026, 12, 17), unreported=True)
+    assert [a.reg_index for a in late] == ["Ш-1"]
+    await control(sessions, catalogs, kyiv(17, 0, 5))
+    async with unit_of_work(sessions) as uow:
+        assert await uow.control.overdue(date(2026, 12, 17), unreported=True) == []
+        listed = await uow.control.overdue(date(2026, 12, 17))
+    assert [a.reg_index for a in listed] == ["Ш-1"]
 
 
 async def test_an_extension_earns_new_reminders(
