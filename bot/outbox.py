@@ -28,13 +28,6 @@ MAX_BACKOFF = timedelta(hours=1)
 IDLE_SECONDS = 1.0
 #: Reservations reach as far ahead as the instances' parallel sends: well under this.
 MAX_TURN_WAIT_SECONDS = 5.0
-#: A send's moment is reserved this far ahead at least, to cover the reservation's commit.
-TURN_LEAD = timedelta(milliseconds=30)
-#: Later than its moment by more than this, a send takes a new moment (see `_take_turn`):
-#: pacing at 28/s leaves 71 ms below Telegram's 30 in any second; this takes 40 of them, and
-#: the HTTP request's own jitter has the rest.
-LATE_TURN = timedelta(milliseconds=40)
-MAX_LATE_TURNS = 5
 #: Telegram's one message a second per chat (Viber's is kept alike), whichever instance sends.
 RECIPIENT_GAP = timedelta(seconds=1)
 
@@ -91,36 +84,23 @@ class OutboxWorker:
     async def _take_turn(self, channel: str) -> None:
         """Wait for this send's moment on the channel's budget shared with the other instances.
         Reserved one send at a time, just before it: an instance that runs late (a busy loop,
-        a slow answer) then crowds nobody's reserved moments but its own.
-
-        A send that wakes well past its moment gives the moment up and reserves another: the
-        moments are 1/rate apart, so one second holds a 31st message only when some send goes
-        out later than its moment by more than the pacing's margin (at 28/s: 71 ms) while
-        the next go out on time (issue 14: 11 429s from two instances on PostgreSQL)."""
+        a slow answer) then crowds nobody's reserved moments but its own."""
         rate = self._shared_rates.get(channel)
         if rate is None:
             return
-        for _ in range(MAX_LATE_TURNS):
-            moment = await self._reserve(channel, rate)
-            delay = (moment - self._clock()).total_seconds()
-            if delay > 0:
-                await asyncio.sleep(min(delay, MAX_TURN_WAIT_SECONDS))
-            if self._clock() - moment <= LATE_TURN:
-                return
-        # Still late each time (a loop starved for seconds): send rather than stall; a 429,
-        # should it come, is retried like any other refusal.
-
-    async def _reserve(self, channel: str, rate: float) -> datetime:
         for attempt in (1, 2):
             try:
                 async with unit_of_work(self._sessions) as uow:
-                    return await uow.outbox_queue.reserve(
-                        channel, 1, timedelta(seconds=1 / rate), self._clock, TURN_LEAD
+                    moment = await uow.outbox_queue.reserve(
+                        channel, 1, timedelta(seconds=1 / rate), self._clock()
                     )
+                break
             except Conflict:  # the very first reservation, made by two at once
                 if attempt == 2:
                     raise
-        raise AssertionError("unreachable")
+        delay = (moment - self._clock()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(min(delay, MAX_TURN_WAIT_SECONDS))
 
     async def _attempt(self, item: OutboxItem) -> None:
         try:

@@ -1,6 +1,5 @@
 """Messages to deliver after the change that caused them commits."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -135,26 +134,14 @@ class OutboxQueue:
         return items
 
     async def reserve(
-        self,
-        channel: str,
-        count: int,
-        interval: timedelta,
-        clock: Callable[[], datetime],
-        lead: timedelta = timedelta(0),
+        self, channel: str, count: int, interval: timedelta, now: datetime
     ) -> datetime:
         """Reserve `count` sends `interval` apart on the channel's shared budget: the first
-        one's moment, at least `lead` from now. The row lock (SQLite: the write lock) makes
-        reservations of several instances follow one another, never overlap.
-
-        The clock is read once the lock is held: a `now` read before waiting for the pool and
-        the lock is stale by that wait, and a moment granted in the past is sent late, next
-        to the moments reserved after it — on PostgreSQL, with two instances queueing on the
-        row, that crowded a 31st message into one second (issue 14). `lead` covers the commit
-        still to come, so that the sender sleeps to its moment rather than finding it gone."""
+        one's moment. The row lock (SQLite: the write lock) makes reservations of several
+        instances follow one another, never overlap."""
         row = await self._session.scalar(
             select(SendBudget).where(SendBudget.channel == channel).with_for_update()
         )
-        now = clock() + lead
         start = now if row is None or row.next_at > now + BUDGET_HORIZON else max(now, row.next_at)
         if row is None:
             # Two first reservations at once: the loser's unique violation is a Conflict.

@@ -5,7 +5,7 @@ import asyncio
 import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.outbox import MAX_LATE_TURNS, TURN_LEAD, OutboxWorker
+from bot.outbox import OutboxWorker
 from bot.telegram.sender import TelegramSender
 from handlers.types import Reply, reply_to_payload
 from storage.attachments import AttachmentStore
@@ -180,35 +180,3 @@ async def test_two_instances_share_telegrams_limit_and_meet_no_429(
     per_second = (len(sends) - 1) / (sends[-1] - sends[0])
     assert per_second <= rate * 1.15
     assert per_second >= rate * 0.7, "the instances did not send in parallel at the shared rate"
-
-
-class CountingWorker(OutboxWorker):
-    """Records each moment the worker reserved on the shared budget."""
-
-    reserved: list[datetime]
-
-    async def _reserve(self, channel: str, rate: float) -> datetime:
-        moment = await super()._reserve(channel, rate)
-        self.reserved.append(moment)
-        return moment
-
-
-@pytest.mark.parametrize("late", [False, True])
-async def test_a_send_that_wakes_past_its_moment_takes_a_new_one(
-    sessions: async_sessionmaker[AsyncSession], late: bool
-) -> None:
-    """A send later than its reserved moment would crowd the moments reserved after it into
-    one second (the 429s of two instances on PostgreSQL, issue 14): it reserves again, a few
-    times at most, and a punctual one reserves once."""
-    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    ticks = itertools.count()
-
-    def clock() -> datetime:  # a loop so busy that each reading is a second after the last
-        return start + timedelta(seconds=next(ticks)) if late else start
-
-    worker = CountingWorker(sessions, {}, None, clock=clock, shared_rates={"telegram": 10.0})
-    worker.reserved = []
-    await worker._take_turn("telegram")
-    assert len(worker.reserved) == (MAX_LATE_TURNS if late else 1)
-    assert worker.reserved == sorted(set(worker.reserved))
-    assert worker.reserved[0] >= start + TURN_LEAD  # never a moment already gone
