@@ -22,7 +22,7 @@ from tests.desk_kit import answer_in_database
 from tests.fake_telegram import FakeTelegram
 from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser, sign
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
-from tests.waits import patience
+from tests.waits import eventually, patience
 
 VIBER_ID = "01234567890A="
 OTHER_ID = "98765432100B="
@@ -90,7 +90,10 @@ async def test_a_citizen_files_an_appeal_entirely_by_keyboard(
 ) -> None:
     settings = viber_settings(database_url, tmp_path, viber)
     async with running_bot(settings):
-        assert [e for e, _ in viber.requests][:2] == ["get_account_info", "set_webhook"]
+        # The web server answers before the channel has registered its webhook: wait for it.
+        await eventually(
+            lambda: [e for e, _ in viber.requests][:2] == ["get_account_info", "set_webhook"]
+        )
         user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
         welcome = await user.open_chat()
         # Viber says the person reads Ukrainian: the notice comes at once, with no question.
