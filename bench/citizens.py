@@ -19,6 +19,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message, Update
 
 from bench.common import (
+    WarningLog,
     bench_settings,
     capture_warnings,
     peak_rss_mb,
@@ -290,10 +291,13 @@ async def echo_harness(fake: FakeTelegram) -> AsyncIterator[tuple[Harness, Calla
         await bot.session.close()
 
 
-async def run_citizens(
-    scenario: Literal["reception", "echo"], database_url: str | None, citizens: int
-) -> dict[str, Any]:
-    warnings = capture_warnings()
+@contextlib.asynccontextmanager
+async def warmed_harness(
+    scenario: Literal["reception", "echo"], database_url: str | None, warnings: WarningLog
+) -> AsyncIterator[tuple[Harness, Callable[[], Any]]]:
+    """The bot of `scenario` against a fresh fake Bot API (on `database_url`, or SQLite in a
+    temporary directory), after one citizen played first and not measured: imports, statement
+    caches, connections. The counts and the warnings start from zero."""
     with tempfile.TemporaryDirectory(prefix="bench-citizens-") as tmp:
         workdir = Path(tmp)
         url = database_url or sqlite_url(workdir / "reception.db")
@@ -304,23 +308,28 @@ async def run_citizens(
                 else echo_harness(fake)
             )
             async with harness_of as (harness, filed):
-                # One citizen first, not measured: imports, statement caches, connections.
                 await harness.play(WARM_UP_CITIZEN)
                 harness.reset()
                 warnings.count, warnings.first = 0, []
-                cpu_started = time.process_time()
-                started = time.monotonic()
-                chats = await asyncio.gather(
-                    *(harness.play_safely(FIRST_CITIZEN + n) for n in range(citizens))
-                )
-                wall = time.monotonic() - started
-                cpu = time.process_time() - cpu_started
-                registered = sum(
-                    1
-                    for chat in chats
-                    if chat is not None and any(REGISTERED in t for t in chat.texts())
-                )
-                appeals = await filed()
+                yield harness, filed
+
+
+async def run_citizens(
+    scenario: Literal["reception", "echo"], database_url: str | None, citizens: int
+) -> dict[str, Any]:
+    warnings = capture_warnings()
+    async with warmed_harness(scenario, database_url, warnings) as (harness, filed):
+        cpu_started = time.process_time()
+        started = time.monotonic()
+        chats = await asyncio.gather(
+            *(harness.play_safely(FIRST_CITIZEN + n) for n in range(citizens))
+        )
+        wall = time.monotonic() - started
+        cpu = time.process_time() - cpu_started
+        registered = sum(
+            1 for chat in chats if chat is not None and any(REGISTERED in t for t in chat.texts())
+        )
+        appeals = await filed()
     latencies = [s * 1000 for s in harness.latencies]
     handling = [s * 1000 for s in harness.handling]
     return {
@@ -358,32 +367,20 @@ async def run_open_loop(
     the load is offered whatever the bot's speed, as a city's residents would offer it."""
     warnings = capture_warnings()
     rng = random.Random(1000)  # noqa: S311 - start times, the same in every run
-    with tempfile.TemporaryDirectory(prefix="bench-open-") as tmp:
-        workdir = Path(tmp)
-        url = database_url or sqlite_url(workdir / "reception.db")
-        async with fake_bot_api() as fake:
-            harness_of = (
-                reception_harness(fake, url, workdir)
-                if scenario == "reception"
-                else echo_harness(fake)
-            )
-            async with harness_of as (harness, _):
-                await harness.play(WARM_UP_CITIZEN)
-                harness.reset()
-                warnings.count, warnings.first = 0, []
-                cpu_started = time.process_time()
-                started = time.monotonic()
-                until = started + seconds
-                await asyncio.gather(
-                    *(
-                        harness.play_on_schedule(
-                            FIRST_CITIZEN + n, started + rng.uniform(0, interval), interval, until
-                        )
-                        for n in range(citizens)
-                    )
+    async with warmed_harness(scenario, database_url, warnings) as (harness, _):
+        cpu_started = time.process_time()
+        started = time.monotonic()
+        until = started + seconds
+        await asyncio.gather(
+            *(
+                harness.play_on_schedule(
+                    FIRST_CITIZEN + n, started + rng.uniform(0, interval), interval, until
                 )
-                wall = time.monotonic() - started
-                cpu = time.process_time() - cpu_started
+                for n in range(citizens)
+            )
+        )
+        wall = time.monotonic() - started
+        cpu = time.process_time() - cpu_started
     latencies = [s * 1000 for s in harness.latencies]
     return {
         "scenario": scenario,
