@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ApiKey
+from storage.tx import Repository
 
 
 def api_key_hash(key: str) -> str:
@@ -22,10 +22,7 @@ class ApiKeyRecord:
     revoked_at: datetime | None
 
 
-class ApiKeyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ApiKeyRepository(Repository):
     async def issue(self, name: str, key: str, now: datetime) -> None:
         self._session.add(ApiKey(name=name, key_hash=api_key_hash(key), created_at=now))
         await self._session.flush()

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from typing import Unpack
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.statuses import Status, ensure_transition
 from storage.convert import to_record
@@ -32,6 +31,7 @@ from storage.records import (
     NewAppeal,
     NewEvent,
 )
+from storage.tx import Repository
 
 
 def search_key(new: NewAppeal) -> str:
@@ -39,10 +39,7 @@ def search_key(new: NewAppeal) -> str:
     return "\n".join(parts).casefold()
 
 
-class AppealRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class AppealRepository(Repository):
     async def next_number(self, year: int) -> int:
         """The year's next sequence number, taken under a row lock so no two appeals share one."""
         await self._session.execute(

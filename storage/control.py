@@ -5,13 +5,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.statuses import IN_WORK_STATUSES, OPEN_STATUSES, QUEUE_STATUSES, Status
 from storage.convert import values_of
 from storage.inserts import insert_once
 from storage.models import Appeal, JobRun, OutboxMessage, SentReminder
 from storage.records import AppealRecord
+from storage.tx import Repository
 
 #: An AppealRecord's columns, read as plain rows: the control jobs read many appeals and change
 #: none through the ORM, so building, tracking and identity-mapping an Appeal object per row
@@ -23,10 +23,7 @@ def _appeals() -> Select[Any]:
     return select(*_RECORD_COLUMNS)
 
 
-class ControlRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ControlRepository(Repository):
     async def claim_reminder(self, appeal_id: int, kind: str, due_on: date, now: datetime) -> bool:
         """True for the one worker that may send this reminder; False once it was sent."""
         statement = insert_once(

@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.errors import Conflict
 from storage.models import ConversationState
 from storage.records import StateRecord
+from storage.tx import Repository, Tx
 
 #: A step's one write, built once (issue 14): the state moves on only from the version read.
 _SAVE = (
@@ -25,9 +25,9 @@ _SAVE = (
 )
 
 
-class ConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class ConversationRepository(Repository):
+    def __init__(self, tx: Tx) -> None:
+        super().__init__(tx)
         #: The version each state row had when this unit of work read it; None: no row.
         self._versions: dict[int, int | None] = {}
 
@@ -59,7 +59,7 @@ class ConversationRepository:
         version = self._versions[account_id]
         values = {"step": state.step, "data": dict(state.data), "updated_at": now}
         if version is not None:
-            connection = await self._session.connection()
+            connection = self._tx.connection
             result = await connection.execute(
                 _SAVE,
                 {

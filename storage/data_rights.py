@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.statuses import FINISHED_STATUSES
 from storage.convert import values_of
@@ -19,6 +18,7 @@ from storage.models import (
     ConversationState,
     Person,
 )
+from storage.tx import Repository
 
 #: Only an appeal whose consideration has ended is anonymised.
 FINAL_STATUSES = values_of(FINISHED_STATUSES)
@@ -39,10 +39,7 @@ class FileEntry:
     appeal_id: int | None
 
 
-class DataRightsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class DataRightsRepository(Repository):
     async def consents(self, person_id: int) -> list[ConsentEntry]:
         rows = await self._session.scalars(
             select(Consent).where(Consent.person_id == person_id).order_by(Consent.at, Consent.id)

@@ -6,12 +6,12 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.categories import CategoryFileError, EverydayCategory, parse_categories
 from storage.convert import to_record
 from storage.models import Department
 from storage.records import DepartmentRecord
+from storage.tx import Repository
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,7 @@ def load_departments(path: Path) -> list[DepartmentEntry]:
     return entries
 
 
-class DepartmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class DepartmentRepository(Repository):
     async def sync(self, entries: list[DepartmentEntry]) -> None:
         """Add and update bodies by code; a body gone from the file is deactivated, not deleted,
         because appeals keep referring to it."""

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GuessAttempt, LinkCode, PersonEvent
+from storage.tx import Repository
 
 
 def link_code_hash(code: str) -> str:
@@ -23,10 +23,7 @@ class PersonEventRecord:
     at: datetime
 
 
-class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class IdentityRepository(Repository):
     async def create_link_code(
         self, person_id: int, code: str, now: datetime, expires_at: datetime
     ) -> None:

@@ -7,9 +7,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxUpdate
+from storage.tx import Repository
 
 RECEIVED = "received"
 HANDLED = "handled"
@@ -94,14 +94,11 @@ def _item(row: InboxUpdate) -> InboxItem:
     )
 
 
-class Inbox:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class Inbox(Repository):
     async def store(self, updates: list[NewUpdate], now: datetime) -> list[int | None]:
         """Store what is new: for each update the id of its new row, or None for a replay."""
         added: list[int | None] = []
-        connection = await self._session.connection()
+        connection = self._tx.connection
         statement = _STORE[connection.dialect.name]
         for new in updates:
             row_id = (
@@ -136,17 +133,17 @@ class Inbox:
         """Take the update for handling in this transaction: False when it was handled already
         or an earlier update of the same sender still waits (order per person). The row stays
         locked until the transaction ends, so a second instance waits and then finds it taken."""
-        connection = await self._session.connection()
+        connection = self._tx.connection
         result = await connection.execute(_CLAIM, {"b_id": item_id, "b_now": now})
         return bool(result.rowcount)
 
     async def keep_replies(self, item_id: int, replies: dict[str, Any]) -> None:
-        connection = await self._session.connection()
+        connection = self._tx.connection
         await connection.execute(_KEEP_REPLIES, {"b_id": item_id, "b_replies": replies})
 
     async def replied(self, item_ids: list[int]) -> None:
         """The replies reached the messenger (or the outbox): nothing is left to deliver."""
-        connection = await self._session.connection()
+        connection = self._tx.connection
         await connection.execute(_REPLIED, {"b_ids": list(item_ids)})
 
     async def count_attempt(self, item_id: int) -> int:

@@ -5,16 +5,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.models import OutboxMessage, SendBudget
+from storage.tx import Repository
 
 
-class OutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class OutboxRepository(Repository):
     async def enqueue(
         self,
         *,
@@ -60,11 +57,8 @@ LEASE = timedelta(minutes=2)
 BUDGET_HORIZON = timedelta(minutes=1)
 
 
-class OutboxQueue:
+class OutboxQueue(Repository):
     """The worker's side: claim due rows atomically, then settle each one."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def claim(
         self,

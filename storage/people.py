@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
 from storage.models import (
@@ -20,6 +19,7 @@ from storage.models import (
     PersonEvent,
 )
 from storage.records import AccountRecord, PersonRecord
+from storage.tx import Repository, Tx
 
 #: The details a person may correct themselves; the role and the language have their own ways.
 CORRECTABLE = frozenset({"surname", "given_name", "patronymic", "residence", "phone", "email"})
@@ -35,9 +35,9 @@ class Profile:
     email: str | None
 
 
-class PeopleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class PeopleRepository(Repository):
+    def __init__(self, tx: Tx) -> None:
+        super().__init__(tx)
         #: Latest consents read in this unit of work (the step's one query reads them).
         self._consents: dict[int, tuple[bool, str, datetime] | None] = {}
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.publication import (
     PublicAppeal,
@@ -19,6 +18,7 @@ from reception.publication import (
 from reception.statuses import OPEN_STATUSES, Status
 from storage.convert import values_of
 from storage.models import Appeal, AppealEvent, Department
+from storage.tx import Repository
 
 CHUNK = 5000
 
@@ -107,10 +107,7 @@ def _filtered(query: Any, where: PublicFilter) -> Any:
     return query
 
 
-class PublicRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class PublicRepository(Repository):
     def _base(self) -> Any:
         return select(*_COLUMNS).outerjoin(Department, Appeal.department_id == Department.id)
 

@@ -4,18 +4,15 @@ from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reception.statistics import ReportRow
 from storage.models import Appeal, Department
+from storage.tx import Repository
 
 CHUNK = 5000
 
 
-class ReportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class ReportRepository(Repository):
     async def rows(
         self,
         first: date,

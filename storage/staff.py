@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.convert import to_record
 from storage.models import ChannelAccount, Invite, Person
 from storage.records import AccountRecord, PersonRecord
+from storage.tx import Repository
 
 
 def code_hash(code: str) -> str:
@@ -22,10 +22,7 @@ class StaffMember:
     accounts: tuple[AccountRecord, ...]
 
 
-class StaffRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class StaffRepository(Repository):
     async def set_role(self, person_id: int, role: str, department_id: int | None) -> None:
         await self._session.execute(
             update(Person)

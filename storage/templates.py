@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AnswerTemplate
+from storage.tx import Repository
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,7 @@ def _record(row: AnswerTemplate) -> TemplateRecord:
     return TemplateRecord(row.id, row.department_id, row.title, row.body)
 
 
-class TemplateRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
+class TemplateRepository(Repository):
     async def of_department(self, department_id: int | None) -> list[TemplateRecord]:
         """The department's templates and the ones for every department (no department)."""
         rows = await self._session.scalars(

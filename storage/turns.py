@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from storage.models import ChannelAccount, Consent, ConversationState, Person
@@ -80,11 +80,10 @@ _SEEN = (
 
 
 async def load_turn(
-    session: AsyncSession, channel: str, external_id: str, now: datetime
+    connection: AsyncConnection, channel: str, external_id: str, now: datetime
 ) -> Turn | None:
     """The step's account, person, consent and state; None for a first contact. Writing makes
     the account reachable again, and `last_seen_at` is moved at most hourly."""
-    connection = await session.connection()
     row = (
         await connection.execute(_TURN, {"b_channel": channel, "b_external_id": external_id})
     ).one_or_none()

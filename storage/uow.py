@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.api_keys import ApiKeyRepository
 from storage.appeals import AppealRepository
@@ -24,82 +24,87 @@ from storage.reports import ReportRepository
 from storage.staff import StaffRepository
 from storage.templates import TemplateRepository
 from storage.turns import Turn, load_turn
+from storage.tx import Tx
 
 #: What opens a unit of work; callers outside storage name it without importing SQLAlchemy.
 Sessions = async_sessionmaker[AsyncSession]
 
 
 class UnitOfWork:
-    """The repositories over one session; each is made when first used (a dialog step needs two
-    or three of the fifteen, and it runs for every update)."""
+    """The repositories over one transaction; each is made when first used (a dialog step needs
+    two or three of the fifteen, and it runs for every update), and so is the ORM session."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.tx.session
 
     @cached_property
     def people(self) -> PeopleRepository:
-        return PeopleRepository(self.session)
+        return PeopleRepository(self.tx)
 
     @cached_property
     def appeals(self) -> AppealRepository:
-        return AppealRepository(self.session)
+        return AppealRepository(self.tx)
 
     @cached_property
     def conversations(self) -> ConversationRepository:
-        return ConversationRepository(self.session)
+        return ConversationRepository(self.tx)
 
     @cached_property
     def departments(self) -> DepartmentRepository:
-        return DepartmentRepository(self.session)
+        return DepartmentRepository(self.tx)
 
     @cached_property
     def outbox(self) -> OutboxRepository:
-        return OutboxRepository(self.session)
+        return OutboxRepository(self.tx)
 
     @cached_property
     def outbox_queue(self) -> OutboxQueue:
-        return OutboxQueue(self.session)
+        return OutboxQueue(self.tx)
 
     @cached_property
     def inbox(self) -> Inbox:
-        return Inbox(self.session)
+        return Inbox(self.tx)
 
     @cached_property
     def staff(self) -> StaffRepository:
-        return StaffRepository(self.session)
+        return StaffRepository(self.tx)
 
     @cached_property
     def control(self) -> ControlRepository:
-        return ControlRepository(self.session)
+        return ControlRepository(self.tx)
 
     @cached_property
     def reports(self) -> ReportRepository:
-        return ReportRepository(self.session)
+        return ReportRepository(self.tx)
 
     @cached_property
     def identity(self) -> IdentityRepository:
-        return IdentityRepository(self.session)
+        return IdentityRepository(self.tx)
 
     @cached_property
     def data_rights(self) -> DataRightsRepository:
-        return DataRightsRepository(self.session)
+        return DataRightsRepository(self.tx)
 
     @cached_property
     def templates(self) -> TemplateRepository:
-        return TemplateRepository(self.session)
+        return TemplateRepository(self.tx)
 
     @cached_property
     def public(self) -> PublicRepository:
-        return PublicRepository(self.session)
+        return PublicRepository(self.tx)
 
     @cached_property
     def api_keys(self) -> ApiKeyRepository:
-        return ApiKeyRepository(self.session)
+        return ApiKeyRepository(self.tx)
 
     async def turn(self, channel: str, external_id: str, now: datetime) -> Turn:
         """What a dialog step starts from, in one statement for a known account; a first
         contact creates the account and its person."""
-        turn = await load_turn(self.session, channel, external_id, now)
+        turn = await load_turn(self.tx.connection, channel, external_id, now)
         if turn is None:
             account, person, created = await self.people.account(channel, external_id, now)
             if not created:  # another transaction created it a moment ago; load() notes the
@@ -116,8 +121,14 @@ class UnitOfWork:
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
     """Commits when the block ends normally, rolls back when it raises. A unique constraint
     that another transaction won is a `Conflict`, so callers retry without knowing SQLAlchemy."""
+    engine: AsyncEngine = sessions.kw["bind"]
     try:
-        async with sessions() as session, session.begin():
-            yield UnitOfWork(session)
+        async with engine.begin() as connection:
+            tx = Tx(connection, sessions)
+            try:
+                yield UnitOfWork(tx)
+                await tx.flush()
+            finally:
+                await tx.close()
     except IntegrityError as error:
         raise Conflict("another transaction created the same row") from error
