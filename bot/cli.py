@@ -8,6 +8,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -150,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         setup_logging(settings.log_level, quiet=terminal, json_lines=settings.log_format == "json")
         if args.command == "report" and args.format == "csv":
-            print(write_open_data(args, asyncio.run(read_open_data(settings, args))))
+            appeals = asyncio.run(read_open_data(settings, args))
+            print(write_open_data(args, appeals, ZoneInfo(settings.timezone)))
         elif args.command == "report":
             rows, departments = asyncio.run(read_rows(settings, args))
             print(write_report(settings, args, rows, departments))

@@ -63,7 +63,12 @@ def _xml(root: str, item: str, data: Any) -> str:
             for key, inner in value.items():
                 fill(ElementTree.SubElement(element, key), inner)
         elif isinstance(value, list):
-            singular = {"attributes": "attribute", "values": "value", "endpoints": "endpoint"}
+            singular = {
+                "attributes": "attribute",
+                "values": "value",
+                "endpoints": "endpoint",
+                "formats": "format",
+            }
             for inner in value:
                 fill(ElementTree.SubElement(element, singular.get(element.tag, "item")), inner)
         elif value is None:
@@ -279,14 +284,28 @@ class Open311:
             size = _number(q.get("page_size"), MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         except ValueError as problem:
             return error(fmt, 400, str(problem))
+        # The spec: requested_datetime within the range, which spans at most 90 days; the
+        # last 90 days when no date is given, and 90 days either side of a lone date.
+        span = timedelta(days=DEFAULT_DAYS)
         if start is None and end is None:
-            start = self._settings.clock() - timedelta(days=DEFAULT_DAYS)
+            end = self._settings.clock()
+        if start is None:
+            assert end is not None
+            start = end - span
+        elif end is None:
+            end = start + span
+        if end < start:
+            return error(fmt, 400, "end_date must not be before start_date")
+        if end - start > span:
+            return error(
+                fmt, 400, f"start_date and end_date may not span more than {DEFAULT_DAYS} days"
+            )
         code = q.get("service_code") or None
         where = PublicFilter(
             topic=code,
             is_open=None if not status else status == "open",
-            first=start.astimezone(self._settings.timezone).date() if start else None,
-            last=end.astimezone(self._settings.timezone).date() if end else None,
+            since=start,
+            until=end,
         )
         async with unit_of_work(self._sessions) as uow:
             found, total = await uow.public.page(where, (page - 1) * size, size)

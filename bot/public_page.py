@@ -517,7 +517,9 @@ class PublicPage:
                 )
             )
         response = web.Response(
-            text=open_data_csv(appeals), content_type="text/csv", charset="utf-8"
+            text=open_data_csv(appeals, self._settings.timezone),
+            content_type="text/csv",
+            charset="utf-8",
         )
         response.headers["Content-Disposition"] = 'attachment; filename="appeals.csv"'
         return response

@@ -3,7 +3,7 @@ open-data CSV from the command line, with progress on standard error."""
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 from bot.app import StartupError
@@ -60,11 +60,13 @@ async def read_open_data(settings: Settings, args: argparse.Namespace) -> list[P
         await engine.dispose()
 
 
-def write_open_data(args: argparse.Namespace, appeals: list[PublicAppeal]) -> str:
+def write_open_data(
+    args: argparse.Namespace, appeals: list[PublicAppeal], timezone: tzinfo
+) -> str:
     output: Path = args.output or Path(
         f"report-{args.first.isoformat()}-{args.last.isoformat()}.csv"
     )
-    output.write_text(open_data_csv(appeals), encoding="utf-8")
+    output.write_text(open_data_csv(appeals, timezone), encoding="utf-8")
     return f"{output} ({len(appeals)} appeals)"
 
 

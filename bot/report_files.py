@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date
+from datetime import UTC, date, tzinfo
 
 from handlers.i18n import Catalogs
 from handlers.render import report_label
@@ -28,9 +28,9 @@ OPEN_DATA_COLUMNS = (
 )
 
 
-def open_data_csv(appeals: Sequence[PublicAppeal]) -> str:
+def open_data_csv(appeals: Sequence[PublicAppeal], timezone: tzinfo) -> str:
     """Open data, one line per appeal: what `reception.publication.publish` lets out (the
-    public page and Open311 show the same), no more."""
+    public page and Open311 show the same), no more; dates are the council's, as on the page."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(OPEN_DATA_COLUMNS)
@@ -44,7 +44,9 @@ def open_data_csv(appeals: Sequence[PublicAppeal]) -> str:
                 appeal.status,
                 appeal.department or "",
                 appeal.due_on.isoformat(),
-                appeal.answered_at.date().isoformat() if appeal.answered_at else "",
+                appeal.answered_at.astimezone(timezone).date().isoformat()
+                if appeal.answered_at
+                else "",
                 appeal.result or "",
                 "" if appeal.rating is None else appeal.rating,
                 "" if appeal.latitude is None else f"{appeal.latitude:.3f}",

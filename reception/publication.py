@@ -101,7 +101,8 @@ def publish(source: PublicSource) -> PublicAppeal:
         requested_at=source.submitted_at,
         updated_at=source.updated_at,
         answered_at=source.answered_at,
-        result=source.result,
+        # An answer still on the CNAP's review is not given yet: no result before approval.
+        result=source.result if source.answered_at is not None else None,
         rating=source.rating,
         latitude=to_grid(source.latitude),
         longitude=to_grid(source.longitude),

@@ -59,6 +59,9 @@ class PublicFilter:
     is_open: bool | None = None  # Open311's open/closed
     first: date | None = None  # received on or after
     last: date | None = None  # received on or before
+    #: Open311's start_date and end_date: submitted within [since, until].
+    since: datetime | None = None
+    until: datetime | None = None
 
 
 def _to_public(row: Any) -> PublicAppeal:
@@ -104,6 +107,10 @@ def _filtered(query: Any, where: PublicFilter) -> Any:
         query = query.where(Appeal.received_on >= where.first)
     if where.last is not None:
         query = query.where(Appeal.received_on <= where.last)
+    if where.since is not None:
+        query = query.where(Appeal.submitted_at >= where.since)
+    if where.until is not None:
+        query = query.where(Appeal.submitted_at <= where.until)
     return query
 
 

@@ -3,7 +3,7 @@ every place an author's data can appear — the card, lists, /find, the departme
 XLSX report, the open-data CSV, and another person's /mydata."""
 
 import io
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from openpyxl import load_workbook
@@ -107,7 +107,7 @@ async def test_the_email_the_reports_and_another_persons_mydata_hold_no_confiden
         rows = await uow.reports.rows(date(2026, 1, 1), date(2026, 12, 31))
         public = await uow.public.all(PublicFilter())
     assert rows
-    csv_text = open_data_csv(public)
+    csv_text = open_data_csv(public, UTC)
     assert not leaks(csv_text)
     book = load_workbook(
         io.BytesIO(

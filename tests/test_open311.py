@@ -131,7 +131,11 @@ async def test_discovery_services_and_definitions_speak_the_spec(
         definition = await get_json(f"{base}{V2}/services/009.json?lang=en")
         missing = await call("GET", f"{base}{V2}/services/999.json")
         status, kind, xml = await call("GET", f"{base}{V2}/services.xml")
+        _, _, discovery_xml = await call("GET", f"{base}{V2}/discovery.xml")
     assert {"changeset", "contact", "key_service", "endpoints"} <= set(discovery)
+    formats = ElementTree.fromstring(discovery_xml).find("endpoints/endpoint/formats")  # noqa: S314
+    assert formats is not None
+    assert [f.tag for f in formats] == ["format", "format"]
     endpoint = discovery["endpoints"][0]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"] == f"{base}{V2}"
@@ -182,7 +186,22 @@ async def test_requests_show_the_public_view_and_never_a_personal_field(
         _, _, xml = await call("GET", f"{base}{V2}/requests.xml?{window}")
         bad = await call("GET", f"{base}{V2}/requests.json?status=lost")
         absent = await call("GET", f"{base}{V2}/requests/2026-999.json")
+        since = await get_json(f"{base}{V2}/requests.json?start_date=2026-12-01T00:00:00Z&lang=en")
+        until = await get_json(f"{base}{V2}/requests.json?end_date=2026-11-30T00:00:00Z")
+        too_long = await call(
+            "GET",
+            f"{base}{V2}/requests.json?start_date=2026-01-01T00:00Z&end_date=2026-12-31T00:00Z",
+        )
+        backwards = await call(
+            "GET",
+            f"{base}{V2}/requests.json?start_date=2026-12-31T00:00Z&end_date=2026-12-01T00:00Z",
+        )
     assert len(everything) == 5
+    # The spec's window is over requested_datetime, at most 90 days; a lone date opens 90 days.
+    assert since == everything
+    assert until == []
+    assert too_long[0] == backwards[0] == 400
+    assert "90 days" in json.loads(too_long[2])[0]["description"]
     assert default == everything  # the spec's default: the last 90 days
     assert all(set(request) == REQUEST_FIELDS for request in everything)
     assert [r["service_request_id"] for r in everything] == sorted(

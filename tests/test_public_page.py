@@ -4,6 +4,7 @@ datum is published, and a text only where its author chose so and no operator hi
 import asyncio
 import csv
 import io
+import json
 import os
 import re
 import signal
@@ -20,7 +21,8 @@ from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from storage.models import Appeal, Department
-from tests.harness import Clock
+from tests.desk_kit import answer
+from tests.harness import Chat, Clock
 from tests.public_kit import (
     CONFIDENTIAL_TEXT,
     HIDDEN_TEXT,
@@ -128,6 +130,26 @@ async def test_the_list_shows_only_the_texts_their_authors_chose_to_publish(
     assert by_number[numbers["Ш-1"]]["latitude"] == "50.748"
     assert by_number[numbers["Ш-2"]]["text"] == ""
     assert_nothing_personal(csv_text)
+
+
+@pytest.mark.usefixtures("register")
+async def test_an_answer_on_review_is_nowhere_public_until_approved(
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    config: ConversationConfig,
+    clock: Clock,
+) -> None:
+    numbers = await appeal_numbers(sessions)
+    await answer(Chat(conversation, "executor-zhkh"), "К-3", "resolved positively")
+    async with public_server(sessions, catalogs, config, clock) as base:
+        _, csv_text = await fetch(f"{base}/open-data.csv")
+        _, page = await fetch(f"{base}/appeals/{numbers['К-3']}?lang=en")
+        _, opened = await fetch(f"{base}/open311/v2/requests/{numbers['К-3']}.json")
+    row = next(r for r in csv.DictReader(io.StringIO(csv_text)) if r["number"] == numbers["К-3"])
+    assert (row["answered_on"], row["result"]) == ("", "")
+    assert "resolved positively" not in page.lower()
+    assert json.loads(opened)[0]["status"] == "open"
 
 
 async def test_an_appeals_page_shows_who_holds_it_and_since_when(

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -145,7 +146,8 @@ async def test_the_command_line_writes_xlsx_and_open_data_without_personal_data(
     base = {"first": date(2026, 12, 1), "last": date(2026, 12, 31), "locale": "en"}
     public = await read_open_data(settings, argparse.Namespace(**base, format="csv"))
     target = tmp_path / "open.csv"
-    said = write_open_data(argparse.Namespace(**base, format="csv", output=target), public)
+    options = argparse.Namespace(**base, format="csv", output=target)
+    said = write_open_data(options, public, ZoneInfo("Europe/Kyiv"))
     assert said.endswith("(4 appeals)")
     content = target.read_text(encoding="utf-8")
     lines = list(csv.reader(io.StringIO(content)))
