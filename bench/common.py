@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import resource
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +140,29 @@ async def reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+MIGRATE = """
+import asyncio, sys
+from storage.db import create_engine
+from storage.migrate import upgrade
+
+async def main() -> None:
+    engine = create_engine(sys.argv[1])
+    await upgrade(engine)
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
 async def reset_database(url: str) -> None:
+    """An empty database at the latest schema, migrated in a process of its own as `make run`
+    and the container do (`python -m bot migrate` first): the measured process, finding the
+    schema current, never loads Alembic."""
     if is_postgres(url):
         await asyncio.wait_for(reset_postgres(url), 120)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", MIGRATE, url, cwd=ROOT, stderr=asyncio.subprocess.PIPE
+    )
+    _, errors = await asyncio.wait_for(child.communicate(), 300)
+    if child.returncode != 0:
+        raise RuntimeError(f"migration failed: {errors.decode(errors='replace')[-500:]}")

@@ -1,6 +1,7 @@
 """The schema comes from migrations alone: upgrade from empty, downgrade, upgrade again, and the
 result matches the models, server defaults included; Alembic's own CLI does the same."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
-from storage.migrate import alembic_config, downgrade, is_current, upgrade
+from storage.migrate import alembic_config, downgrade, head_revision, is_current, upgrade
 from storage.models import Base
 
 
@@ -96,3 +97,45 @@ async def test_alembic_command_line_round_trip(database_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     assert head in alembic("current", url=database_url)
+
+
+CHECK_WITHOUT_ALEMBIC = """
+import asyncio, sys
+from storage.db import create_engine
+from storage.migrate import is_current, upgrade
+
+async def main() -> None:
+    engine = create_engine(sys.argv[1])
+    await upgrade(engine)
+    assert await is_current(engine)
+    await engine.dispose()
+
+asyncio.run(main())
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("alembic", "mako")))
+"""
+
+
+def alembic_loaded_by_a_start(url: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_WITHOUT_ALEMBIC, url],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+async def test_a_current_schema_costs_no_alembic_import(database_url: str) -> None:
+    """A reception starting on a current schema never loads Alembic (≈ 8 MB, issue 14)."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head_revision() == head
+    assert await asyncio.to_thread(alembic_loaded_by_a_start, database_url) == "[]"
