@@ -1,10 +1,13 @@
 """One unit of work per incoming event or job: repositories never commit, this commits once."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime
 from functools import cached_property
+from weakref import WeakKeyDictionary
 
+from sqlalchemy import Engine, QueuePool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -117,13 +120,36 @@ class UnitOfWork:
         return turn
 
 
+_gates: "WeakKeyDictionary[Engine, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]]" = (
+    WeakKeyDictionary()
+)
+
+
+def _gate(engine: AsyncEngine) -> asyncio.Semaphore | None:
+    """As many units of work at once as the pool has connections. The rest wait here, in
+    order and without a deadline, instead of in the pool, whose timeout would turn a burst of
+    updates into an "outage" and make the intake refuse the next ones (issue 14)."""
+    sync = engine.sync_engine
+    loop = asyncio.get_running_loop()
+    known = _gates.get(sync)
+    if known is not None and known[0] is loop:
+        return known[1]
+    pool = sync.pool
+    if not isinstance(pool, QueuePool) or pool._max_overflow < 0:
+        return None
+    gate = asyncio.Semaphore(pool.size() + pool._max_overflow)
+    _gates[sync] = (loop, gate)
+    return gate
+
+
 @asynccontextmanager
 async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
     """Commits when the block ends normally, rolls back when it raises. A unique constraint
     that another transaction won is a `Conflict`, so callers retry without knowing SQLAlchemy."""
     engine: AsyncEngine = sessions.kw["bind"]
+    gate = _gate(engine)
     try:
-        async with engine.begin() as connection:
+        async with gate or nullcontext(), engine.begin() as connection:
             tx = Tx(connection, sessions)
             try:
                 yield UnitOfWork(tx)
