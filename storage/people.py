@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from storage.convert import to_record
 from storage.models import (
@@ -35,6 +35,40 @@ class Profile:
     email: str | None
 
 
+# A first contact's rows and the steps' own writes, built once and run on the connection (issue
+# 14): the first two steps of every citizen (/start and the consent) were the dearest.
+_NEW_PERSON = (
+    insert(Person)
+    .values(role="citizen", created_at=bindparam("b_now"), updated_at=bindparam("b_now"))
+    .returning(Person.id)
+)
+_NEW_ACCOUNT = (
+    insert(ChannelAccount)
+    .values(
+        person_id=bindparam("b_person_id"),
+        channel=bindparam("b_channel"),
+        external_id=bindparam("b_external_id"),
+        unreachable=False,
+        created_at=bindparam("b_now"),
+        last_seen_at=bindparam("b_now"),
+    )
+    .returning(ChannelAccount.id)
+)
+_SET_LOCALE = (
+    update(Person)
+    .where(Person.id == bindparam("b_person_id"))
+    .values(locale=bindparam("b_locale"), updated_at=bindparam("b_now"))
+)
+_CONSENT = insert(Consent).values(
+    person_id=bindparam("b_person_id"),
+    given=bindparam("b_given"),
+    notice_version=bindparam("b_notice_version"),
+    channel=bindparam("b_channel"),
+    locale=bindparam("b_locale"),
+    at=bindparam("b_now"),
+)
+
+
 class PeopleRepository(Repository):
     def __init__(self, tx: Tx) -> None:
         super().__init__(tx)
@@ -43,6 +77,31 @@ class PeopleRepository(Repository):
 
     def known_consent(self, person_id: int, consent: tuple[bool, str, datetime] | None) -> None:
         self._consents[person_id] = consent
+
+    async def first_contact(
+        self, channel: str, external_id: str, now: datetime
+    ) -> tuple[AccountRecord, PersonRecord]:
+        """A new citizen and their account, for an account the step's read did not find. If
+        another transaction created it meanwhile, the unique key refuses the second: `Conflict`,
+        and the step is done again."""
+        connection = self._tx.connection
+        person_id = int((await connection.execute(_NEW_PERSON, {"b_now": now})).scalar_one())
+        account_id = (
+            await connection.execute(
+                _NEW_ACCOUNT,
+                {
+                    "b_person_id": person_id,
+                    "b_channel": channel,
+                    "b_external_id": external_id,
+                    "b_now": now,
+                },
+            )
+        ).scalar_one()
+        self._consents[person_id] = None
+        return (
+            AccountRecord(int(account_id), person_id, channel, external_id, None, False),
+            PersonRecord(person_id, "citizen", None, None, None, None, None, None, None, None),
+        )
 
     async def account(
         self, channel: str, external_id: str, now: datetime
@@ -111,8 +170,8 @@ class PeopleRepository(Repository):
         return [to_record(AccountRecord, row) for row in rows]
 
     async def set_locale(self, person_id: int, locale: str, now: datetime) -> None:
-        await self._session.execute(
-            update(Person).where(Person.id == person_id).values(locale=locale, updated_at=now)
+        await self._tx.connection.execute(
+            _SET_LOCALE, {"b_person_id": person_id, "b_locale": locale, "b_now": now}
         )
 
     async def create_without_account(
@@ -179,17 +238,17 @@ class PeopleRepository(Repository):
         locale: str,
         now: datetime,
     ) -> None:
-        self._session.add(
-            Consent(
-                person_id=person_id,
-                given=given,
-                notice_version=notice_version,
-                channel=channel,
-                locale=locale,
-                at=now,
-            )
+        await self._tx.connection.execute(
+            _CONSENT,
+            {
+                "b_person_id": person_id,
+                "b_given": given,
+                "b_notice_version": notice_version,
+                "b_channel": channel,
+                "b_locale": locale,
+                "b_now": now,
+            },
         )
-        await self._session.flush()
         self._consents[person_id] = (given, notice_version, now)
 
     async def consent(self, person_id: int) -> tuple[bool, str, datetime] | None:

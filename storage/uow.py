@@ -109,11 +109,7 @@ class UnitOfWork:
         contact creates the account and its person."""
         turn = await load_turn(self.tx.connection, channel, external_id, now)
         if turn is None:
-            account, person, created = await self.people.account(channel, external_id, now)
-            if not created:  # another transaction created it a moment ago; load() notes the
-                # state's version for the save
-                state = await self.conversations.load(account.id)
-                return Turn(account, person, await self.people.consent(person.id), state, None)
+            account, person = await self.people.first_contact(channel, external_id, now)
             turn = Turn(account, person, None, None, None)
         self.people.known_consent(turn.person.id, turn.consent)
         self.conversations.known(turn.account.id, turn.version)
