@@ -80,12 +80,16 @@ async def answer(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
 
 async def merge(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     words = rest.split()
+    # Art. 7 part 4, Art. 15: a join the law frowns on is made only when confirmed.
+    confirmed = len(words) == 2 and canonical(words[1]) == "confirm"
+    if confirmed:
+        words = words[:1]
     if len(words) != 1:
         return command.usage_reply(ctx)
     lead = await visible(ctx, words[0])
     if lead is None:
         return [not_found(ctx, words[0])]
-    return [await joining.join(ctx, appeal, lead)]
+    return [await joining.join(ctx, appeal, lead, confirmed=confirmed)]
 
 
 async def classify(
@@ -377,7 +381,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                 "/merge INDEX EARLIER — join an appeal to an open one about the same problem: "
                 "one answer reaches both authors"
             ),
-            N_("Usage: /merge INDEX EARLIER, for example /merge Ш-14 К-9"),
+            N_("Usage: /merge INDEX EARLIER [confirm], for example /merge Ш-14 К-9"),
             aliases=("/приєднати",),
             on_appeal=merge,
         ),

@@ -321,6 +321,68 @@ async def test_art15_the_heads_categories_are_flagged_and_go_to_the_heads_office
     )
 
 
+async def test_art7_part4_merge_into_the_contested_bodys_appeal_only_when_confirmed(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], conversation: Conversation
+) -> None:
+    operator, executor = desk
+    neighbour = Chat(conversation, "citizen-2")
+    await onboard(neighbour)
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh")
+    await answered_and_approved(operator, executor, "Ш-1")
+    await file_appeal(neighbour, name="Коваль Катерина Іванівна")  # К-2
+    await operator.send("/assign К-2 zhkh")
+    answer = (await outbox_for(sessions, chat.user))[-1]
+    await chat.press(action_of(answer, "not solved"))
+    await chat.tap("Complaint about the answer")
+    await chat.send("Only two of the five lights work.")  # Ш-3, a complaint about zhkh
+
+    await operator.send("/merge Ш-3 К-2")
+    assert "Art. 7 part 4 of the Law forbids" in operator.text, operator.text
+    assert "/merge Ш-3 К-2 confirm" in operator.text
+    async with sessions() as session:
+        complaint = await session.scalar(select(Appeal).where(Appeal.reg_index == "Ш-3"))
+    assert complaint is not None
+    assert (complaint.status, complaint.joined_to_id) == ("registered", None)
+
+    await operator.send("/merge Ш-3 К-2 confirm")
+    assert "Appeal Ш-3 is joined to К-2" in operator.text
+    await operator.send("/appeal Ш-3")
+    assert "Assigned, on confirmation, to the body whose decision the complaint contests" in (
+        operator.text
+    )
+
+
+async def test_art15_a_heros_appeal_is_not_merged_past_the_heads_office_silently(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], conversation: Conversation
+) -> None:
+    operator, _ = desk
+    neighbour = Chat(conversation, "citizen-2")
+    await onboard(neighbour)
+    await file_appeal(neighbour, name="Коваль Катерина Іванівна")  # К-1
+    await operator.send("/assign К-1 zhkh")
+    await file_appeal(chat)  # Ш-2
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Appeal)
+            .where(Appeal.reg_index == "Ш-2")
+            .values(privileged=True, author_category="7.16")
+        )
+    await operator.send("/merge Ш-2 К-1")
+    assert "the city's head considers personally (Art. 15)" in operator.text, operator.text
+    assert "/merge Ш-2 К-1 confirm" in operator.text
+    async with sessions() as session:
+        hero = await session.scalar(select(Appeal).where(Appeal.reg_index == "Ш-2"))
+    assert hero is not None
+    assert (hero.status, hero.department_id) == ("registered", None)
+
+    # The warning's own button joins it on purpose, and the card keeps the mark.
+    await operator.tap("Join anyway")
+    assert "Appeal Ш-2 is joined to К-1" in operator.text
+    await operator.send("/appeal Ш-2")
+    assert "past the head's office although the city's head considers" in operator.text
+
+
 # --- The answer stays in the chat ---------------------------------------------------------------
 
 
