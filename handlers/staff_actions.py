@@ -7,7 +7,7 @@ from datetime import date
 from handlers import notices
 from handlers.context import Ctx
 from handlers.duty import today
-from handlers.render import day
+from handlers.render import day, shown_day
 from handlers.speaker import Speaker
 from handlers.staff_card import role_of
 from handlers.types import Reply
@@ -359,10 +359,12 @@ def check_earlier(ctx: Ctx, appeal: AppealRecord, earlier: AppealRecord | None) 
     return earlier
 
 
-async def check_late(ctx: Ctx, appeal: AppealRecord, learned: date | None) -> date:
+async def check_late(
+    ctx: Ctx, appeal: AppealRecord, learned: date | None, decided: date | None
+) -> tuple[date, date | None]:
     """Art. 8, 17: only a complaint is late, and only past its terms: a month from when the
-    author learned of the decision (for a complaint about an answer given here: the answer's
-    day)."""
+    author learned of the decision, and a year from the decision itself. For a complaint about
+    an answer given here both dates default to that answer's day. Returns the dates used."""
     if not reason_fits(NotConsidered.LATE, appeal.kind):
         raise ActionRefused(
             Reply(
@@ -372,29 +374,36 @@ async def check_late(ctx: Ctx, appeal: AppealRecord, learned: date | None) -> da
                 ).format(index=appeal.reg_index)
             )
         )
-    if learned is None and appeal.parent_id is not None:
+    if (learned is None or decided is None) and appeal.parent_id is not None:
         parent = await ctx.uow.appeals.get(appeal.parent_id)
         if parent is not None and parent.answered_at is not None:
-            learned = parent.answered_at.astimezone(ctx.config.calendar.timezone).date()
+            answered = parent.outgoing_date or shown_day(ctx, parent, parent.answered_at)
+            learned = learned or answered
+            decided = decided or answered
     if learned is None:
         raise ActionRefused(
             Reply(
                 ctx._(
-                    "Give the date the author learned of the decision: /reject {index} late "
-                    "DD.MM.YYYY [COMMENT]"
+                    "Give the date the author learned of the decision, and the date of the "
+                    "decision if known: /reject {index} late DD.MM.YYYY [DD.MM.YYYY] [COMMENT]"
                 ).format(index=appeal.reg_index)
             )
         )
-    if not complaint_is_late(appeal.received_on, learned):
+    if decided is not None and decided > learned:
         raise ActionRefused(
-            Reply(
-                ctx._(
-                    "The complaint was filed within the terms of Art. 17: a month from {date}, "
-                    "when the author learned of the decision."
-                ).format(date=day(ctx, learned))
-            )
+            Reply(ctx._("The decision cannot be dated after the day the author learned of it."))
         )
-    return learned
+    if not complaint_is_late(appeal.received_on, learned, decided):
+        within = ctx._(
+            "The complaint was filed within the terms of Art. 17: a month from {date}, when the "
+            "author learned of the decision."
+        ).format(date=day(ctx, learned))
+        if decided is not None:
+            within += " " + ctx._("It is also within a year of the decision of {date}.").format(
+                date=day(ctx, decided)
+            )
+        raise ActionRefused(Reply(within))
+    return learned, decided
 
 
 async def reject(
@@ -405,6 +414,7 @@ async def reject(
     *,
     earlier: AppealRecord | None = None,
     learned: date | None = None,
+    decided: date | None = None,
 ) -> Reply:
     """Art. 8: not considered, only for a reason from its closed list, each checked as the law
     has it. The decision is the head's (Art. 8): the record says who took it on whose
@@ -421,7 +431,10 @@ async def reject(
         data["earlier"] = linked.reg_index
         changes["parent_id"] = linked.id
     if reason is NotConsidered.LATE:
-        data["learned"] = (await check_late(ctx, appeal, learned)).isoformat()
+        learned, decided = await check_late(ctx, appeal, learned, decided)
+        data["learned"] = learned.isoformat()
+        if decided is not None:
+            data["decided"] = decided.isoformat()
 
     def explanation(citizen: Speaker) -> str:
         lines = [

@@ -235,6 +235,36 @@ async def test_art8_late_only_for_a_complaint_past_the_art17_term(
     assert complaint_is_late(date(2026, 12, 1), date(2026, 11, 20), decided=date(2025, 11, 30))
 
 
+async def test_art17_a_complaint_more_than_a_year_after_the_decision_is_late(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, _ = desk
+    await file_appeal(chat)  # Ш-1, a complaint received on 1 December 2026
+    # Learned of it ten days ago: within a month; the decision's day is given too.
+    await operator.send("/reject Ш-1 late 20.11.2026 15.10.2026")
+    assert "within the terms of Art. 17: a month from 20 November 2026" in operator.text
+    assert "also within a year of the decision of 15 October 2026" in operator.text
+    await operator.send("/reject Ш-1 late 20.11.2026 21.11.2026")
+    assert "The decision cannot be dated after the day the author learned of it." in (
+        operator.text
+    )
+    # The decision was taken more than a year ago: late, however recently the author learned.
+    await operator.send("/reject Ш-1 late 20.11.2026 30.11.2025 more than a year has passed")
+    assert "Appeal Ш-1 will not be considered" in operator.text, operator.text
+    async with sessions() as session:
+        event = await session.scalar(
+            select(AppealEvent).where(AppealEvent.kind == "not_considered")
+        )
+    assert event is not None
+    assert (event.data["learned"], event.data["decided"], event.text) == (
+        "2026-11-20",
+        "2025-11-30",
+        "more than a year has passed",
+    )
+    told = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "the complaint was filed after the terms of Art. 17" in told
+
+
 async def test_art8_the_decision_records_who_decided_on_the_heads_authority(
     desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
