@@ -7,6 +7,7 @@ from datetime import date
 from handlers import notices
 from handlers.context import Ctx
 from handlers.duty import today
+from handlers.payloads import ClassField
 from handlers.render import day, shown_day
 from handlers.speaker import Speaker
 from handlers.staff_card import role_of
@@ -22,7 +23,7 @@ from reception.deadlines import (
     latest_due_by,
     return_due,
 )
-from reception.kinds import AppealKind
+from reception.kinds import AppealKind, ReceiptSign
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered, reason_fits
 from reception.roles import Permission, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
@@ -430,6 +431,24 @@ async def reject(
         linked = check_earlier(ctx, appeal, earlier)
         data["earlier"] = linked.reg_index
         changes["parent_id"] = linked.id
+        if appeal.receipt_sign != ReceiptSign.REPEATED.value:
+            # Instruction No. 348: the card's receipt sign says so, and reports count it as 2.2.
+            await ctx.uow.appeals.reclassify(
+                appeal.id,
+                {"receipt_sign": ReceiptSign.REPEATED.value},
+                by_employee(
+                    ctx,
+                    "reclassified",
+                    text=f"{ClassField.SIGN.value}: {appeal.receipt_sign} → "
+                    f"{ReceiptSign.REPEATED.value}",
+                    data={
+                        "field": ClassField.SIGN.value,
+                        "from": appeal.receipt_sign,
+                        "to": ReceiptSign.REPEATED.value,
+                    },
+                    internal=True,
+                ),
+            )
     if reason is NotConsidered.LATE:
         learned, decided = await check_late(ctx, appeal, learned, decided)
         data["learned"] = learned.isoformat()
