@@ -81,6 +81,12 @@ async def extended_to(ctx: Ctx, appeal: AppealRecord) -> date | None:
     return max(dates) if dates else None
 
 
+async def was_placed(ctx: Ctx, appeal: AppealRecord) -> bool:
+    """The appeal was assigned or joined before, so the citizen was told its due date."""
+    events = await ctx.uow.appeals.events(appeal.id, internal=True)
+    return any(e.kind in ("assigned", "joined") for e in events)
+
+
 async def contested_department(ctx: Ctx, appeal: AppealRecord) -> int | None:
     """Art. 7 part 4: the body whose answer a complaint contests — the one that answered the
     appeal the complaint was filed about."""
@@ -138,6 +144,7 @@ async def assign(
         ctx.config.calendar,
         today(ctx),
         await extended_to(ctx, appeal),
+        appeal.due_on if await was_placed(ctx, appeal) else None,
     )
     due = dated.due
     await ctx.uow.appeals.transition(

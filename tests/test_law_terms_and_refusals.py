@@ -74,6 +74,25 @@ async def test_art20_reassign_keeps_extension(
     assert "Ш-1" not in operator.text
 
 
+async def test_art20_a_reassignment_with_a_shorter_term_keeps_the_date_told(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, _ = desk
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh 30")
+    assert "due by 1 January 2027" in operator.text, operator.text
+    await operator.send("/assign Ш-1 social 15")
+    assert "the answer is due by 1 January 2027" in operator.text, operator.text
+    assert await due_on(sessions, "Ш-1") == date(2027, 1, 1)
+    told = [
+        str(m["text"])
+        for m in await outbox_for(sessions, chat.user)
+        if "has been sent for consideration" in str(m["text"])
+    ]
+    assert len(told) == 2
+    assert all("due by 1 January 2027" in text for text in told), told
+
+
 async def test_art20_a_late_assignment_never_sets_a_date_in_the_past(
     desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
