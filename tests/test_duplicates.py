@@ -247,6 +247,7 @@ async def test_art15_a_heros_me_too_is_filed_on_its_own_for_the_operators_to_rou
     # under the lead's department; an operator decides where it goes.
     assert "Registration index: К-2" in neighbour.text
     assert "the answer to it will come to you as well" not in neighbour.text
+    assert "could not be joined to the one about the same problem nearby" in neighbour.text
     joined = await appeal(sessions, "К-2")
     assert (joined.joined_to_id, joined.status, joined.department_id) == (
         None,
