@@ -343,6 +343,15 @@ class Open311:
             return error(fmt, 403, "api_key is missing or not valid")
         if not self._throttle.allow(holder.name):
             return error(fmt, 429, "too many requests with this api_key; try again later")
+        if not self._email_configured:
+            # The registration index reaches the author only by e-mail: without SMTP an appeal
+            # filed here would reach nobody, so none is filed.
+            return error(
+                fmt,
+                503,
+                "the reception cannot send e-mail (SMTP is not configured), so the author would "
+                "never receive the registration index; no appeal is filed",
+            )
         checked = check_request(form)
         if isinstance(checked, ApiRefusal):
             parts = []
@@ -361,7 +370,6 @@ class Open311:
                     self._settings.clock(),
                     checked,
                     locale,
-                    email_configured=self._email_configured,
                 )
         except Conflict:
             return error(fmt, 409, "the register was busy; send the request again")

@@ -370,7 +370,10 @@ class PublicPage:
         _ = words._
         t104 = _("overdue")
         if appeal.answered_at is not None:
-            answered = appeal.answered_at.astimezone(self._settings.timezone).date()
+            # Never before the receipt date (an after-hours appeal, answered that evening).
+            answered = max(
+                appeal.answered_at.astimezone(self._settings.timezone).date(), appeal.received_on
+            )
             return escape(_("answered {date}").format(date=words.day(answered)))
         if appeal.is_open:
             text = escape(_("due {date}").format(date=words.day(appeal.due_on)))

@@ -66,9 +66,10 @@ def check_request(form: Mapping[str, str]) -> NewAppeal | ApiRefusal:
     missing = [key for key, value in values.items() if not value]
     email_raw = clean_text(form.get("email", ""))
     phone_raw = clean_text(form.get("phone", ""))
-    if not email_raw and not phone_raw:
-        # Art. 5: an electronic appeal names a contact for the answer.
-        missing.append("email or phone")
+    if not email_raw:
+        # Art. 5: an electronic appeal names a contact for the answer; a filing system has no
+        # chat with the author, so the registration index and the answer go by e-mail only.
+        missing.append("email")
     invalid: list[str] = []
     topics = {topic.code for topic in TOPICS}
     if values["service_code"] and values["service_code"] not in topics:
@@ -138,10 +139,9 @@ async def file_through_api(
     now: datetime,
     new: NewAppeal,
     locale: str,
-    *,
-    email_configured: bool,
 ) -> AppealRecord:
-    """Register the appeal under the law as the bot does and tell the author by e-mail."""
+    """Register the appeal under the law as the bot does and tell the author by e-mail (the
+    caller files only when e-mail can be sent, and `check_request` requires the address)."""
     author = await uow.people.create_without_account(
         Profile(new.surname, new.given_name, new.patronymic, new.residence, new.phone, new.email),
         locale,
@@ -153,7 +153,7 @@ async def file_through_api(
     appeal = await register_appeal(
         duty, replace(new, author_id=author.id, locale=words.locale, receipt_form=form)
     )
-    if appeal.email and email_configured:
+    if appeal.email:
         body = words._(
             "Your appeal is registered.\n\n"
             "Registration index: {index}\n"

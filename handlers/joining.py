@@ -4,10 +4,10 @@ from handlers import duplicates, notices
 from handlers import staff_actions as act
 from handlers.context import Ctx
 from handlers.duplicates import JOINABLE, LEADS
-from handlers.payloads import JoinTo
+from handlers.payloads import JoinAnyway, JoinTo
 from handlers.staff_card import card, visible_by_id
 from handlers.steps import StepName
-from handlers.types import Reply
+from handlers.types import Button, Reply
 from reception.markers import N_
 from reception.roles import Permission
 from reception.statuses import Status
@@ -23,8 +23,12 @@ def _refused(
     )
 
 
-async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
-    """An operator joins `appeal` to `lead` (or to the appeal `lead` is itself joined to)."""
+async def join(
+    ctx: Ctx, appeal: AppealRecord, lead: AppealRecord, *, confirmed: bool = False
+) -> Reply:
+    """An operator joins `appeal` to `lead` (or to the appeal `lead` is itself joined to).
+    Joining sends the appeal to the lead's department, so the law's checks on an assignment
+    (Art. 7 part 4, Art. 15) apply: such a join is made only when confirmed, and marked."""
     act.require(ctx, Permission.TRIAGE)
     if lead.joined_to_id:
         lead = await ctx.uow.appeals.get(lead.joined_to_id) or lead
@@ -54,7 +58,26 @@ async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
             appeal,
             lead,
         )
-    await attach(ctx, appeal, lead)
+    department = await ctx.uow.departments.get(lead.department_id)
+    assert department is not None
+    warnings = await act.assignment_warnings(ctx, appeal, department)
+    if warnings and not confirmed:
+        raise act.NeedsConfirmation(
+            Reply(
+                "\n".join(warnings.values())
+                + "\n"
+                + ctx._("To join it anyway, confirm: /merge {index} {lead} confirm").format(
+                    index=appeal.reg_index, lead=lead.reg_index
+                ),
+                (
+                    Button(
+                        ctx._("Join anyway"),
+                        JoinAnyway(appeal.id, lead.id).pack(),
+                    ),
+                ),
+            )
+        )
+    await attach(ctx, appeal, lead, marks=tuple(warnings))
     return Reply(
         ctx._(
             "Appeal {index} is joined to {lead}: the answer to {lead} reaches its author too. "
@@ -71,20 +94,35 @@ async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealReco
         return appeal
     if lead.id not in {a.id for a in await duplicates.like(ctx, appeal)}:
         return appeal
+    department = await ctx.uow.departments.get(lead.department_id)
+    # Art. 7 part 4, Art. 15: where such an appeal may go is an operator's decision.
+    if department is None or await act.assignment_warnings(ctx, appeal, department):
+        return appeal
     await attach(ctx, appeal, lead, tell_author=False)
     return await ctx.uow.appeals.get(appeal.id) or appeal
 
 
 async def attach(
-    ctx: Ctx, appeal: AppealRecord, lead: AppealRecord, *, tell_author: bool = True
+    ctx: Ctx,
+    appeal: AppealRecord,
+    lead: AppealRecord,
+    *,
+    tell_author: bool = True,
+    marks: tuple[str, ...] = (),
 ) -> None:
     """The appeal goes to the lead's department and executor; its author (unless they chose it
-    themselves) and that department's executors are told."""
+    themselves) and that department's executors are told. `marks`: the warnings confirmed
+    (see `assignment_warnings`), kept on the event as on an assignment's."""
     await ctx.uow.appeals.transition(
         appeal.id,
         Status(appeal.status),
         Status.ASSIGNED,
-        act.by_employee(ctx, "joined", data={"joined_to": lead.reg_index}, internal=False),
+        act.by_employee(
+            ctx,
+            "joined",
+            data={"joined_to": lead.reg_index, **{mark: True for mark in marks}},
+            internal=False,
+        ),
         department_id=lead.department_id,
         executor_id=lead.executor_id,
         joined_to_id=lead.id,
@@ -105,7 +143,7 @@ async def on_join(ctx: Ctx, payload: JoinTo) -> list[Reply] | None:
         return None
     ctx.state.step = StepName.MENU
     try:
-        done = await join(ctx, appeal, lead)
+        done = await join(ctx, appeal, lead, confirmed=isinstance(payload, JoinAnyway))
     except act.ActionRefused as refused:
         return [refused.reply]
     updated = await ctx.uow.appeals.get(appeal.id)

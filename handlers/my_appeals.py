@@ -1,6 +1,7 @@
 """A citizen's own appeals: the list, one appeal's card and history, adding, withdrawing."""
 
 from handlers import notices
+from handlers.answer_text import answer_particulars, answer_when
 from handlers.context import Ctx
 from handlers.file_checks import take_files
 from handlers.filing import text_problem
@@ -26,9 +27,7 @@ from handlers.render import (
     day,
     event_line,
     kind_name,
-    moment,
     preview,
-    result_name,
     term_line,
     topic_name,
 )
@@ -116,13 +115,20 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
     lines += [event_line(ctx, event) for event in events]
     files: tuple[OutgoingFile, ...] = ()
     if appeal.answer_text and appeal.answered_at:
+        department = (
+            await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
+        )
         lines += [
             "",
-            ctx._("Answer of {date}:").format(date=moment(ctx, appeal.answered_at)),
+            ctx._("Answer of {date}:").format(date=answer_when(ctx, appeal, appeal.answered_at)),
             appeal.answer_text,
+            *answer_particulars(
+                ctx,
+                appeal,
+                department.name(ctx.locale) if department else None,
+                ctx.config.higher_body(ctx.locale),
+            ),
         ]
-        if appeal.result:
-            lines.append(ctx._("Result: {value}").format(value=result_name(ctx, appeal.result)))
         answer_events = {e.id for e in events if e.kind in ("answered", "approved")}
         files = tuple(
             OutgoingFile(a.storage_key, a.name, a.mime, a.size)

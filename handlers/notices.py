@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers import notify
+from handlers.answer_text import answer_particulars
 from handlers.author import author_as_seen
 from handlers.duty import Acting
 from handlers.payloads import NotSolved, Rate
 from handlers.places import place_lines
-from handlers.render import day, kind_name, result_name, topic_name
+from handlers.render import day, kind_name, topic_name
 from handlers.speaker import Speaker, Words
 from handlers.types import Button, OutgoingFile, Reply
-from reception.classifier import Result
 from reception.roles import Role
 from reception.statuses import Status
 from storage.records import AppealRecord, AttachmentRecord, DepartmentRecord
@@ -336,50 +336,34 @@ def returned(appeal: AppealRecord, reason: str) -> Callable[[Speaker], Reply]:
     return build
 
 
-def answer_message(view: Words, appeal: AppealRecord, higher_body: str) -> str:
+def answer_message(view: Words, appeal: AppealRecord, body: str | None, higher_body: str) -> str:
     """The answer as the citizen reads it, in their language (Art. 15, 16, 19)."""
-    result = Result(appeal.result or Result.EXPLAINED.value)
     parts = [
         view._("The answer to your appeal {index}:").format(index=appeal.reg_index),
         appeal.answer_text or "",
-        view._("Result: {value}").format(value=result_name(view, result.value)),
+        *answer_particulars(view, appeal, body, higher_body),
+        view._("Please rate the answer from 1 to 5, or tell us if the problem is not solved."),
     ]
-    if result is Result.REFUSED:
-        parts.append(
-            view._("Grounds for the refusal: {grounds}").format(
-                grounds=appeal.refusal_grounds or ""
-            )
-        )
-        parts.append(
-            view._(
-                "How to appeal: you may file a complaint about this decision with {body} (Art. "
-                "16 of the Law “On Citizens' Appeals”) within one month of receiving this "
-                "answer, or go to court."
-            ).format(body=higher_body)
-        )
-    signed = view._("Signed: {name}, {position}").format(
-        name=appeal.signatory_name or "", position=appeal.signatory_position or ""
-    )
-    if appeal.outgoing_number and appeal.outgoing_date:
-        signed += "\n" + view._("Outgoing No. {number} of {date}").format(
-            number=appeal.outgoing_number, date=day(view, appeal.outgoing_date)
-        )
-    parts.append(signed)
-    parts.append(
-        view._("Please rate the answer from 1 to 5, or tell us if the problem is not solved.")
-    )
     return "\n\n".join(parts)
 
 
 async def answer_sent(ctx: Acting, appeal: AppealRecord, files: tuple[OutgoingFile, ...]) -> None:
     citizen = await notify.reader(ctx, appeal.author_id)
+    department = (
+        await ctx.uow.departments.get(appeal.department_id) if appeal.department_id else None
+    )
     rating = tuple(Button(str(n), Rate(appeal.id, n).pack()) for n in range(1, 6))
     await notify.citizen(
         ctx,
         appeal,
         "answered",
         Reply(
-            answer_message(citizen, appeal, ctx.config.higher_body(citizen.locale)),
+            answer_message(
+                citizen,
+                appeal,
+                department.name(citizen.locale) if department else None,
+                ctx.config.higher_body(citizen.locale),
+            ),
             (*rating, Button(citizen._("The problem is not solved"), NotSolved(appeal.id).pack())),
             files=files,
             columns=5,

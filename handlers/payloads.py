@@ -422,6 +422,13 @@ class JoinTo(Payload):
 
 
 @dataclass(frozen=True)
+class JoinAnyway(JoinTo):
+    """The same join, confirmed after a warning of Art. 7 part 4 or Art. 15."""
+
+    prefix = "jna"
+
+
+@dataclass(frozen=True)
 class ChooseDepartment(Payload):
     prefix = "sd"
     department_id: int
@@ -534,6 +541,7 @@ GLOBAL_PAYLOADS: tuple[type[Payload], ...] = (
     OpenCard,
     Act,
     JoinTo,
+    JoinAnyway,
     SimilarChoice,
     TurnPage,
 )

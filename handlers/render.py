@@ -121,15 +121,24 @@ def local_day(words: Words, value: datetime) -> date:
     return value.astimezone(words.timezone).date()
 
 
+def shown_day(words: Words, appeal: AppealRecord, value: datetime) -> date:
+    """The day shown for something done to an appeal: never before its receipt. An appeal
+    filed after hours counts as received the next working day, so what is done to it that
+    evening is dated that day too, as its outgoing answer is (see `answer_control.sent_now`)."""
+    return max(local_day(words, value), appeal.received_on)
+
+
 def term_phrase(words: Words, appeal: AppealRecord) -> str:
     """An open appeal's due date; a closed one's closing date (a due date means nothing there)."""
     if is_open(Status(appeal.status)):
         return words._("due {date}").format(date=day(words, appeal.due_on))
     if appeal.closed_at is not None:
-        return words._("closed {date}").format(date=day(words, local_day(words, appeal.closed_at)))
+        return words._("closed {date}").format(
+            date=day(words, shown_day(words, appeal, appeal.closed_at))
+        )
     if appeal.answered_at is not None:
         return words._("answered {date}").format(
-            date=day(words, local_day(words, appeal.answered_at))
+            date=day(words, shown_day(words, appeal, appeal.answered_at))
         )
     return words._("due {date}").format(date=day(words, appeal.due_on))
 
@@ -139,11 +148,11 @@ def term_line(words: Words, appeal: AppealRecord) -> str:
     if not is_open(Status(appeal.status)):
         if appeal.closed_at is not None:
             return words._("Closed: {date}").format(
-                date=day(words, local_day(words, appeal.closed_at))
+                date=day(words, shown_day(words, appeal, appeal.closed_at))
             )
         if appeal.answered_at is not None:
             return words._("Answered: {date}").format(
-                date=day(words, local_day(words, appeal.answered_at))
+                date=day(words, shown_day(words, appeal, appeal.answered_at))
             )
     return words._("Due by: {date}").format(date=day(words, appeal.due_on))
 

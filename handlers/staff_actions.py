@@ -7,7 +7,8 @@ from datetime import date
 from handlers import notices
 from handlers.context import Ctx
 from handlers.duty import today
-from handlers.render import day
+from handlers.payloads import ClassField
+from handlers.render import day, shown_day
 from handlers.speaker import Speaker
 from handlers.staff_card import role_of
 from handlers.types import Reply
@@ -22,7 +23,7 @@ from reception.deadlines import (
     latest_due_by,
     return_due,
 )
-from reception.kinds import AppealKind
+from reception.kinds import AppealKind, ReceiptSign
 from reception.reasons import NOT_CONSIDERED_NAMES, NotConsidered, reason_fits
 from reception.roles import Permission, can
 from reception.statuses import STATUS_NAMES as STATUS_WORDS
@@ -78,6 +79,12 @@ async def extended_to(ctx: Ctx, appeal: AppealRecord) -> date | None:
         if e.kind == "extended" and "to" in e.data
     ]
     return max(dates) if dates else None
+
+
+async def was_placed(ctx: Ctx, appeal: AppealRecord) -> bool:
+    """The appeal was assigned or joined before, so the citizen was told its due date."""
+    events = await ctx.uow.appeals.events(appeal.id, internal=True)
+    return any(e.kind in ("assigned", "joined") for e in events)
 
 
 async def contested_department(ctx: Ctx, appeal: AppealRecord) -> int | None:
@@ -137,6 +144,7 @@ async def assign(
         ctx.config.calendar,
         today(ctx),
         await extended_to(ctx, appeal),
+        appeal.due_on if await was_placed(ctx, appeal) else None,
     )
     due = dated.due
     await ctx.uow.appeals.transition(
@@ -359,10 +367,12 @@ def check_earlier(ctx: Ctx, appeal: AppealRecord, earlier: AppealRecord | None) 
     return earlier
 
 
-async def check_late(ctx: Ctx, appeal: AppealRecord, learned: date | None) -> date:
+async def check_late(
+    ctx: Ctx, appeal: AppealRecord, learned: date | None, decided: date | None
+) -> tuple[date, date | None]:
     """Art. 8, 17: only a complaint is late, and only past its terms: a month from when the
-    author learned of the decision (for a complaint about an answer given here: the answer's
-    day)."""
+    author learned of the decision, and a year from the decision itself. For a complaint about
+    an answer given here both dates default to that answer's day. Returns the dates used."""
     if not reason_fits(NotConsidered.LATE, appeal.kind):
         raise ActionRefused(
             Reply(
@@ -372,29 +382,36 @@ async def check_late(ctx: Ctx, appeal: AppealRecord, learned: date | None) -> da
                 ).format(index=appeal.reg_index)
             )
         )
-    if learned is None and appeal.parent_id is not None:
+    if (learned is None or decided is None) and appeal.parent_id is not None:
         parent = await ctx.uow.appeals.get(appeal.parent_id)
         if parent is not None and parent.answered_at is not None:
-            learned = parent.answered_at.astimezone(ctx.config.calendar.timezone).date()
+            answered = parent.outgoing_date or shown_day(ctx, parent, parent.answered_at)
+            learned = learned or answered
+            decided = decided or answered
     if learned is None:
         raise ActionRefused(
             Reply(
                 ctx._(
-                    "Give the date the author learned of the decision: /reject {index} late "
-                    "DD.MM.YYYY [COMMENT]"
+                    "Give the date the author learned of the decision, and the date of the "
+                    "decision if known: /reject {index} late DD.MM.YYYY [DD.MM.YYYY] [COMMENT]"
                 ).format(index=appeal.reg_index)
             )
         )
-    if not complaint_is_late(appeal.received_on, learned):
+    if decided is not None and decided > learned:
         raise ActionRefused(
-            Reply(
-                ctx._(
-                    "The complaint was filed within the terms of Art. 17: a month from {date}, "
-                    "when the author learned of the decision."
-                ).format(date=day(ctx, learned))
-            )
+            Reply(ctx._("The decision cannot be dated after the day the author learned of it."))
         )
-    return learned
+    if not complaint_is_late(appeal.received_on, learned, decided):
+        within = ctx._(
+            "The complaint was filed within the terms of Art. 17: a month from {date}, when the "
+            "author learned of the decision."
+        ).format(date=day(ctx, learned))
+        if decided is not None:
+            within += " " + ctx._("It is also within a year of the decision of {date}.").format(
+                date=day(ctx, decided)
+            )
+        raise ActionRefused(Reply(within))
+    return learned, decided
 
 
 async def reject(
@@ -405,6 +422,7 @@ async def reject(
     *,
     earlier: AppealRecord | None = None,
     learned: date | None = None,
+    decided: date | None = None,
 ) -> Reply:
     """Art. 8: not considered, only for a reason from its closed list, each checked as the law
     has it. The decision is the head's (Art. 8): the record says who took it on whose
@@ -420,8 +438,29 @@ async def reject(
         linked = check_earlier(ctx, appeal, earlier)
         data["earlier"] = linked.reg_index
         changes["parent_id"] = linked.id
+        if appeal.receipt_sign != ReceiptSign.REPEATED.value:
+            # Instruction No. 348: the card's receipt sign says so, and reports count it as 2.2.
+            await ctx.uow.appeals.reclassify(
+                appeal.id,
+                {"receipt_sign": ReceiptSign.REPEATED.value},
+                by_employee(
+                    ctx,
+                    "reclassified",
+                    text=f"{ClassField.SIGN.value}: {appeal.receipt_sign} → "
+                    f"{ReceiptSign.REPEATED.value}",
+                    data={
+                        "field": ClassField.SIGN.value,
+                        "from": appeal.receipt_sign,
+                        "to": ReceiptSign.REPEATED.value,
+                    },
+                    internal=True,
+                ),
+            )
     if reason is NotConsidered.LATE:
-        data["learned"] = (await check_late(ctx, appeal, learned)).isoformat()
+        learned, decided = await check_late(ctx, appeal, learned, decided)
+        data["learned"] = learned.isoformat()
+        if decided is not None:
+            data["decided"] = decided.isoformat()
 
     def explanation(citizen: Speaker) -> str:
         lines = [

@@ -1,6 +1,7 @@
 """What staff see: an appeal's card within their role, and lists of appeals."""
 
 from handlers import duplicates, pending
+from handlers.answer_text import answer_when
 from handlers.author import author_as_seen
 from handlers.context import Ctx
 from handlers.paging import page_buttons, page_line
@@ -217,13 +218,22 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
             ).format(code=ctx.config.head_office_department)
         )
     events = await ctx.uow.appeals.events(appeal.id, internal=True)
-    assigned = [e for e in events if e.kind == "assigned"]
-    if assigned and assigned[-1].data.get("contested_body"):
+    # The department came from the last assignment or join: its confirmed warnings stay marked.
+    placed = [e for e in events if e.kind in ("assigned", "joined")]
+    if placed and placed[-1].data.get("contested_body"):
         lines.append(
             "⚠ "
             + ctx._(
                 "Assigned, on confirmation, to the body whose decision the complaint contests "
                 "(Art. 7 part 4)."
+            )
+        )
+    if placed and placed[-1].data.get("head_office_bypassed"):
+        lines.append(
+            "⚠ "
+            + ctx._(
+                "Assigned, on confirmation, past the head's office although the city's head "
+                "considers this author's appeals personally (Art. 15)."
             )
         )
     if appeal.parent_id:
@@ -244,7 +254,7 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
     elif appeal.answer_text and appeal.answered_at:
         lines += [
             "",
-            ctx._("Answer of {date}:").format(date=moment(ctx, appeal.answered_at)),
+            ctx._("Answer of {date}:").format(date=answer_when(ctx, appeal, appeal.answered_at)),
             appeal.answer_text,
         ]
         lines += answer_details(ctx, appeal)

@@ -80,12 +80,16 @@ async def answer(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
 
 async def merge(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: str) -> list[Reply]:
     words = rest.split()
+    # Art. 7 part 4, Art. 15: a join the law frowns on is made only when confirmed.
+    confirmed = len(words) == 2 and canonical(words[1]) == "confirm"
+    if confirmed:
+        words = words[:1]
     if len(words) != 1:
         return command.usage_reply(ctx)
     lead = await visible(ctx, words[0])
     if lead is None:
         return [not_found(ctx, words[0])]
-    return [await joining.join(ctx, appeal, lead)]
+    return [await joining.join(ctx, appeal, lead, confirmed=confirmed)]
 
 
 async def classify(
@@ -153,7 +157,21 @@ async def reject(ctx: Ctx, command: StaffCommand, appeal: AppealRecord, rest: st
             return [not_found(ctx, first)]
         return [await act.reject(ctx, appeal, reason, after.strip(), earlier=earlier)]
     if reason is NotConsidered.LATE and parse_date(first) is not None:
-        return [await act.reject(ctx, appeal, reason, after.strip(), learned=parse_date(first))]
+        # Art. 17: the day the author learned of the decision, then the decision's own day.
+        second, _, rest_comment = after.strip().partition(" ")
+        decided = parse_date(second)
+        if decided is None:
+            rest_comment = after
+        return [
+            await act.reject(
+                ctx,
+                appeal,
+                reason,
+                rest_comment.strip(),
+                learned=parse_date(first),
+                decided=decided,
+            )
+        ]
     return [await act.reject(ctx, appeal, reason, comment)]
 
 
@@ -377,7 +395,7 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
                 "/merge INDEX EARLIER — join an appeal to an open one about the same problem: "
                 "one answer reaches both authors"
             ),
-            N_("Usage: /merge INDEX EARLIER, for example /merge Ш-14 К-9"),
+            N_("Usage: /merge INDEX EARLIER [confirm], for example /merge Ш-14 К-9"),
             aliases=("/приєднати",),
             on_appeal=merge,
         ),
@@ -415,12 +433,13 @@ STAFF_COMMANDS: dict[str, StaffCommand] = {
             "/reject",
             Permission.TRIAGE,
             N_(
-                "/reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable [COMMENT] "
-                "— not to consider (the closed list of Art. 8)"
+                "/reject INDEX anonymous|repeated EARLIER|late [LEARNED [DECIDED]]|incapable "
+                "[COMMENT] — not to consider (the closed list of Art. 8)"
             ),
             N_(
-                "Usage: /reject INDEX anonymous|repeated EARLIER|late [DD.MM.YYYY]|incapable "
-                "[COMMENT]"
+                "Usage: /reject INDEX anonymous|repeated EARLIER|late [LEARNED [DECIDED]]|"
+                "incapable [COMMENT]; for a late complaint (Art. 17) LEARNED is the day the "
+                "author learned of the decision, DECIDED the day it was taken, as DD.MM.YYYY"
             ),
             aliases=("/нерозглядати",),
             on_appeal=reject,

@@ -208,8 +208,9 @@ REASON_PROMPTS: dict[NotConsidered, str] = {
         "merits, then a comment for the citizen if needed"
     ),
     NotConsidered.LATE: N_(
-        "Type the date the author learned of the decision (DD.MM.YYYY; not needed for a "
-        "complaint about an answer given here), then a comment for the citizen if needed"
+        "Type the date the author learned of the decision and, if known, the date of the "
+        "decision (DD.MM.YYYY; not needed for a complaint about an answer given here), then a "
+        "comment for the citizen if needed"
     ),
 }
 

@@ -235,7 +235,20 @@ async def submit(ctx: Ctx) -> list[Reply]:
     await ctx.uow.people.save_profile(ctx.person.id, draft_profile(ctx), ctx.now)
     ctx.discard_draft()
     ctx.state.step = StepName.MENU
-    return [registered_reply(ctx, appeal)]
+    reply = registered_reply(ctx, appeal)
+    if d.joined_to and not appeal.joined_to_id:
+        # The appeal chosen is closed, or this one is not for its body (Art. 7 part 4, 15).
+        reply = replace(
+            reply,
+            text=reply.text
+            + "\n\n"
+            + ctx._(
+                "Your appeal could not be joined to the one about the same problem nearby: it "
+                "is considered on its own, and the citizens' appeals department decides where "
+                "it is sent."
+            ),
+        )
+    return [reply]
 
 
 def new_appeal(ctx: Ctx, author_id: int, channel: str, form: Channel, locale: str) -> NewAppeal:

@@ -186,14 +186,22 @@ class AssignedDue:
 
 
 def assignment_due(
-    received: date, term: Term, cal: WorkCalendar, today: date, extended_to: date | None
+    received: date,
+    term: Term,
+    cal: WorkCalendar,
+    today: date,
+    extended_to: date | None,
+    told: date | None = None,
 ) -> AssignedDue:
     """Art. 20: a due date only moves forward. A re-assignment keeps an extension granted
-    before; an assignment after the term has run out never sets a date in the past (the appeal
-    is due today and the operator is told it is late) — the citizen is never told a past date."""
+    before, and never sets a date earlier than the one an earlier assignment told the citizen
+    (`told`), whatever its term; an assignment after the term has run out never sets a date in
+    the past (the appeal is due today and the operator is told it is late) — the citizen is
+    never told a past date."""
     lawful = due_date(received, term, cal)
-    if extended_to is not None and extended_to > lawful:
-        lawful = extended_to
+    for later in (extended_to, told):
+        if later is not None and later > lawful:
+            lawful = later
     if lawful >= today:
         return AssignedDue(lawful, lawful, late=False)
     return AssignedDue(today, lawful, late=True)

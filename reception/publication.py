@@ -196,7 +196,8 @@ def body_statistics(appeals: list[PublicAppeal], today: date, tz: tzinfo) -> lis
     for department, items in groups.items():
         answered = [a for a in items if a.answered_at is not None]
         days = [
-            (a.answered_at.astimezone(tz).date() - a.received_on).days
+            # An after-hours appeal answered that evening took no days, not minus one.
+            max(0, (a.answered_at.astimezone(tz).date() - a.received_on).days)
             for a in answered
             if a.answered_at is not None
         ]

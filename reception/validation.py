@@ -149,74 +149,60 @@ class ResidenceProblem(StrEnum):
     NO_STREET = "no_street"
 
 
-#: Words that name the kind of place, not the place: "м. Луцьк" is one name, not two.
-_PLACE_WORDS = frozenset(
+#: Words that name a settlement's kind, not the settlement: "м. Луцьк" is one name, not two.
+_SETTLEMENT_WORDS = frozenset(["м", "мт", "місто", "смт", "селище", "city", "town"])
+#: A region or the country names no settlement: "Волинська обл." and "Україна" are not one.
+_REGION_WORDS = frozenset(["обл", "область", "р-н", "район", "region", "oblast", "district"])
+_COUNTRY_WORDS = frozenset(["україна", "ukraine", "ua"])
+#: A village may have no streets: its name and a house number are a place to write to.
+_VILLAGE_WORDS = frozenset(["с", "село", "сел", "village"])
+#: Words that say a street is named (Ukrainian and Latin: a resident abroad writes "ul.", "St").
+_STREET_WORDS = frozenset(
     [
-        "м",
-        "мт",
-        "місто",
-        "с",
-        "село",
-        "сел",
-        "смт",
-        "селище",
-        "обл",
-        "область",
-        "р-н",
-        "район",
-        "вул",
-        "вулиця",
-        "пр",
-        "пр-т",
-        "просп",
-        "проспект",
-        "пров",
-        "провулок",
-        "бул",
-        "бульв",
-        "бульвар",
-        "пл",
-        "площа",
-        "майдан",
-        "наб",
-        "набережна",
-        "узвіз",
-        "шосе",
-        "тупик",
-        "буд",
-        "будинок",
-        "кв",
-        "квартира",
-        "корп",
-        "корпус",
-        "city",
-        "town",
-        "village",
-        "st",
-        "street",
-        "str",
-        "ave",
-        "avenue",
-        "rd",
-        "road",
-        "sq",
-        "square",
-        "apt",
-        "flat",
-        "house",
+        *("вул", "вулиця", "пр", "пр-т", "просп", "проспект", "пров", "провулок", "бул"),
+        *("бульв", "бульвар", "пл", "площа", "майдан", "наб", "набережна", "узвіз", "шосе"),
+        *("тупик", "мкр", "мікрорайон", "кв-л", "квартал", "st", "street", "str", "ave"),
+        *("avenue", "rd", "road", "sq", "square", "lane", "ln", "blvd", "ul", "ulica", "al"),
+        "aleja",
     ]
 )
+#: Words for the house and flat: part of an address, but not a name.
+_HOUSE_WORDS = frozenset(["буд", "будинок", "кв", "квартира", "корп", "корпус"])
+_HOUSE_WORDS |= frozenset(["apt", "flat", "house", "no"])
+_PLACE_WORDS = (
+    _SETTLEMENT_WORDS | _REGION_WORDS | _COUNTRY_WORDS | _VILLAGE_WORDS | _STREET_WORDS
+) | _HOUSE_WORDS
 
 
-def _place_words(text: str) -> int:
-    words = re.findall(r"[^\W\d_]+(?:[ʼ'’-][^\W\d_]+)*", text)
-    return sum(1 for word in words if len(word) > 1 and word.casefold() not in _PLACE_WORDS)
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"[^\W\d_]+(?:[ʼ'’-][^\W\d_]+)*", text)]
+
+
+def _names(words: list[str]) -> int:
+    """Proper names among the words, less a region's ("Волинська" before "обл.")."""
+    near_region = {i - 1 for i, word in enumerate(words) if word in _REGION_WORDS}
+    return sum(
+        1
+        for i, word in enumerate(words)
+        if len(word) > 1 and word not in _PLACE_WORDS and i not in near_region
+    )
+
+
+def _has_street(text: str) -> bool:
+    """A settlement and a street: two names, one of them marked as a street ("вул.") or
+    followed by a house number; or a village's name and a house number. A settlement with its
+    region or country ("Луцьк, Україна", "м. Луцьк, Волинська обл.") has no street."""
+    words = _words(text)
+    names = _names(words)
+    numbered = re.search(r"\d", text) is not None
+    if names >= 2 and (numbered or any(w in _STREET_WORDS for w in words)):
+        return True
+    return names >= 1 and numbered and any(w in _VILLAGE_WORDS for w in words)
 
 
 def check_residence(text: str) -> str | ResidenceProblem:
     """Art. 5, 8: a place of residence is required; without it the appeal is anonymous. A
-    place to write to needs at least a settlement and a street: two names beside the words
-    for the kind of place ("м.", "вул.") and the numbers."""
+    place to write to needs a settlement and a street (see `_has_street`)."""
     residence = clean_text(text).replace("\n", ", ")
     if len(residence) > MAX_RESIDENCE_CHARS:
         return ResidenceProblem.TOO_LONG
@@ -224,7 +210,7 @@ def check_residence(text: str) -> str | ResidenceProblem:
         return ResidenceProblem.NO_LETTERS
     if len(residence) < MIN_RESIDENCE_CHARS:
         return ResidenceProblem.TOO_SHORT
-    if _place_words(residence) < 2:
+    if not _has_street(residence):
         return ResidenceProblem.NO_STREET
     return residence
 

@@ -192,6 +192,7 @@ async def public_server(
     publish: bool = True,
     posts_per_hour: int = 60,
     tiles: str = "",
+    email_configured: bool = True,
 ) -> AsyncIterator[str]:
     """The web server with the public page and Open311 on a free port; yields its base URL."""
     engine = sessions.kw["bind"]
@@ -206,7 +207,7 @@ async def public_server(
         settings,
         publish=publish,
         posts_per_hour=posts_per_hour,
-        email_configured=True,
+        email_configured=email_configured,
         contact="reception@example.org",
     ).register(app)
     runner = web.AppRunner(app, access_log=None)

@@ -3,6 +3,8 @@
 rework; a refusal states its grounds and how to appeal it; a complaint's answer is signed by the
 head of the body or a deputy; the signatory, outgoing number and date are recorded."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +15,7 @@ from reception.answers import AnswerProblem, Signatory, answer_problem, parse_si
 from reception.classifier import Result
 from storage.models import Appeal, AppealEvent, Person
 from tests.desk_kit import SIGNATORY, make_staff, outbox_for
-from tests.harness import Chat, file_appeal, onboard
+from tests.harness import Chat, Clock, file_appeal, onboard
 
 Desk = tuple[Chat, Chat]
 
@@ -128,6 +130,33 @@ async def test_art15_a_refusal_needs_grounds_and_tells_how_to_appeal(
     assert answer_problem("3.2", Result.EXPLAINED, None, signatory) is None
 
 
+async def test_art15_the_answer_names_its_body_and_my_appeals_shows_a_refusal_in_full(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, executor = desk
+    await write_answer(executor, "The request cannot be met this year.", "refused")
+    await executor.send("The 2026 budget has no funds for new lighting poles.")
+    await executor.send(SIGNATORY)
+    await executor.tap("Send the answer")
+    await operator.send("/approve Ш-1")
+    answer = (await outbox_for(sessions, chat.user))[-1]["text"]
+    signed = (
+        "Signed: Олена Ковальчук, начальник управління\n"
+        "Executive body: Department of Housing and Communal Services\n"
+        "Outgoing No. Ш-1 of 1 December 2026"
+    )
+    assert signed in answer, answer
+
+    # The citizen's card of the appeal shows the answer as the message did.
+    await chat.send("/my")
+    await chat.tap("Ш-1")
+    card = chat.text
+    assert "The request cannot be met this year." in card
+    assert "Grounds for the refusal: The 2026 budget has no funds" in card
+    assert "a complaint about this decision with the Mayor of Lutsk (Art. 16" in card
+    assert signed in card, card
+
+
 async def test_art15_a_complaint_is_answered_over_the_signature_of_a_head_or_deputy(
     desk: Desk, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -173,3 +202,39 @@ async def test_control_staff_without_the_right_cannot_review(
     assert "Your role does not allow this." in executor.text
     await executor.send("/approve Ш-1")
     assert "Your role does not allow this." in executor.text
+
+
+async def test_art7_an_after_hours_answer_is_never_dated_before_its_receipt(
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    chat: Chat,
+    clock: Clock,
+) -> None:
+    """Filed at 20:30 Kyiv on 1 December, the appeal is received on 2 December; answered and
+    approved that same evening, the answer is dated 2 December wherever it is shown."""
+    operator = Chat(conversation, "operator-1")
+    executor = Chat(conversation, "executor-zhkh")
+    await make_staff(operator, sessions, "operator")
+    await make_staff(executor, sessions, "executor", "zhkh")
+    await onboard(chat)
+    clock.now = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh")
+    await write_answer(executor, "Repaired.")
+    await executor.send(SIGNATORY)
+    await executor.tap("Send the answer")
+    clock.now = datetime(2026, 12, 1, 18, 45, tzinfo=UTC)
+    await operator.send("/approve Ш-1")
+    answer = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "Outgoing No. Ш-1 of 2 December 2026" in answer
+
+    await chat.send("/my")
+    assert "answered 2 December 2026" in chat.text, chat.text
+    await chat.tap("Ш-1")
+    assert "Received: 2 December 2026" in chat.text
+    assert "Answered: 2 December 2026" in chat.text, chat.text
+    assert "Answer of 2 December 2026:" in chat.text
+    assert "1 December" not in chat.text.split("History:")[0]
+    await operator.send("/appeal Ш-1")
+    assert "Answered: 2 December 2026" in operator.text, operator.text
+    assert "Answer of 2 December 2026:" in operator.text

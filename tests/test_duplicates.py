@@ -222,3 +222,35 @@ async def test_typing_on_past_the_offer_declines_it_and_answers_the_next_questio
     await neighbour.tap("Submit")
     joined = await appeal(sessions, "К-2")
     assert (joined.joined_to_id, joined.status) == (None, "registered")
+
+
+async def test_art15_a_heros_me_too_is_filed_on_its_own_for_the_operators_to_route(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    _operator, _executor, _first, neighbour = await desk(conversation, sessions)
+    await neighbour.send("/new")
+    await neighbour.tap("Complaint")
+    await neighbour.tap("Street lighting")
+    await neighbour.send(LIGHTING)
+    await neighbour.tap("Done")
+    await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Yes, the same")
+    await neighbour.send(NEIGHBOUR)
+    await neighbour.send("м. Луцьк, вул. Кравчука, 13")
+    await neighbour.send("050 765 43 21")
+    await neighbour.tap("Skip")
+    await neighbour.tap("Privileges")
+    await neighbour.tap("Hero of Ukraine")
+    await neighbour.tap("Continue")
+    await neighbour.tap("Submit")
+    # The head considers a Hero's appeals personally (Art. 15): "me too" does not place it
+    # under the lead's department; an operator decides where it goes.
+    assert "Registration index: К-2" in neighbour.text
+    assert "the answer to it will come to you as well" not in neighbour.text
+    assert "could not be joined to the one about the same problem nearby" in neighbour.text
+    joined = await appeal(sessions, "К-2")
+    assert (joined.joined_to_id, joined.status, joined.department_id) == (
+        None,
+        "registered",
+        None,
+    )

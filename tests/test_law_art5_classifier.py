@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
 from handlers.types import IncomingFile
+from reception.validation import ResidenceProblem, check_residence
 from storage.models import Appeal, AppealEvent, Department, OutboxMessage, Person
 from tests.desk_kit import emails, make_staff, outbox_for, register_by_phone
 from tests.harness import LIGHTING, Chat, file_appeal, onboard
@@ -104,6 +105,53 @@ async def test_art5_a_settlement_alone_is_asked_again_kindly_and_kept(
     assert "Place of residence: Луцьк, вул. Лесі Українки, 35, кв. 2" in chat.text
     await chat.tap("Submit")
     assert (await the_appeal(sessions)).residence == "Луцьк, вул. Лесі Українки, 35, кв. 2"
+
+
+@pytest.mark.parametrize(
+    ("typed", "street"),
+    [
+        ("Луцьк Україна", "вул. Лесі Українки, 35"),
+        ("Lutsk Ukraine", "12 Lesi Ukrainky St"),
+        ("м. Луцьк, Волинська обл.", "Шевченка, 5"),
+    ],
+)
+async def test_art5_a_residence_without_a_street_is_asked_again_kindly(
+    chat: Chat, sessions: async_sessionmaker[AsyncSession], typed: str, street: str
+) -> None:
+    await up_to_the_name(chat)
+    await chat.send("Шевченко Тарас Григорович")
+    await chat.send(typed)
+    assert f"We have kept “{typed}”: please send the street, house and flat." in chat.text
+    await chat.send(street)
+    assert chat.asked() is not None  # on to the phone
+    await chat.send("050 123 45 67")
+    await chat.tap("Skip")
+    await chat.tap("Continue")
+    await chat.tap("Submit")
+    assert (await the_appeal(sessions)).residence == f"{typed}, {street}"
+
+
+def test_art5_a_residence_names_a_settlement_and_a_street() -> None:
+    refused = [
+        "Луцьк Україна",
+        "Lutsk Ukraine",
+        "м. Луцьк, Волинська обл.",
+        "м. Луцьк, Волинська обл., 35",
+        "Луцьк, Волинська область, Україна",
+        "м. Луцьк, 35",
+        "Volyn oblast, Lutsk, 5",
+    ]
+    accepted = [
+        "м. Луцьк, вул. Лесі Українки, 35, кв. 2",
+        "Луцьк, Шевченка 5",
+        "Луцьк, вулиця Шевченка",
+        "12 Lesi Ukrainky St, Lutsk",  # Latin letters are a place too
+        "Lutsk, Shevchenka 5",
+        "Warszawa, ul. Marszałkowska 10",
+        "с. Боратин, Луцький р-н, буд. 12",  # a village without streets
+    ]
+    assert [a for a in refused if check_residence(a) is not ResidenceProblem.NO_STREET] == []
+    assert [a for a in accepted if check_residence(a) != a] == []
 
 
 async def test_art5_collective_coauthors_by_name_are_shown_to_staff_not_to_the_executor(

@@ -74,6 +74,25 @@ async def test_art20_reassign_keeps_extension(
     assert "Ш-1" not in operator.text
 
 
+async def test_art20_a_reassignment_with_a_shorter_term_keeps_the_date_told(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, _ = desk
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh 30")
+    assert "due by 1 January 2027" in operator.text, operator.text
+    await operator.send("/assign Ш-1 social 15")
+    assert "the answer is due by 1 January 2027" in operator.text, operator.text
+    assert await due_on(sessions, "Ш-1") == date(2027, 1, 1)
+    told = [
+        str(m["text"])
+        for m in await outbox_for(sessions, chat.user)
+        if "has been sent for consideration" in str(m["text"])
+    ]
+    assert len(told) == 2
+    assert all("due by 1 January 2027" in text for text in told), told
+
+
 async def test_art20_a_late_assignment_never_sets_a_date_in_the_past(
     desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
@@ -235,6 +254,36 @@ async def test_art8_late_only_for_a_complaint_past_the_art17_term(
     assert complaint_is_late(date(2026, 12, 1), date(2026, 11, 20), decided=date(2025, 11, 30))
 
 
+async def test_art17_a_complaint_more_than_a_year_after_the_decision_is_late(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator, _ = desk
+    await file_appeal(chat)  # Ш-1, a complaint received on 1 December 2026
+    # Learned of it ten days ago: within a month; the decision's day is given too.
+    await operator.send("/reject Ш-1 late 20.11.2026 15.10.2026")
+    assert "within the terms of Art. 17: a month from 20 November 2026" in operator.text
+    assert "also within a year of the decision of 15 October 2026" in operator.text
+    await operator.send("/reject Ш-1 late 20.11.2026 21.11.2026")
+    assert "The decision cannot be dated after the day the author learned of it." in (
+        operator.text
+    )
+    # The decision was taken more than a year ago: late, however recently the author learned.
+    await operator.send("/reject Ш-1 late 20.11.2026 30.11.2025 more than a year has passed")
+    assert "Appeal Ш-1 will not be considered" in operator.text, operator.text
+    async with sessions() as session:
+        event = await session.scalar(
+            select(AppealEvent).where(AppealEvent.kind == "not_considered")
+        )
+    assert event is not None
+    assert (event.data["learned"], event.data["decided"], event.text) == (
+        "2026-11-20",
+        "2025-11-30",
+        "more than a year has passed",
+    )
+    told = (await outbox_for(sessions, chat.user))[-1]["text"]
+    assert "the complaint was filed after the terms of Art. 17" in told
+
+
 async def test_art8_the_decision_records_who_decided_on_the_heads_authority(
     desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -319,6 +368,68 @@ async def test_art15_the_heads_categories_are_flagged_and_go_to_the_heads_office
     assert "Appeal Ш-1 is assigned to Department “Administrative Services Centre" in (
         operator.text
     )
+
+
+async def test_art7_part4_merge_into_the_contested_bodys_appeal_only_when_confirmed(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], conversation: Conversation
+) -> None:
+    operator, executor = desk
+    neighbour = Chat(conversation, "citizen-2")
+    await onboard(neighbour)
+    await file_appeal(chat)
+    await operator.send("/assign Ш-1 zhkh")
+    await answered_and_approved(operator, executor, "Ш-1")
+    await file_appeal(neighbour, name="Коваль Катерина Іванівна")  # К-2
+    await operator.send("/assign К-2 zhkh")
+    answer = (await outbox_for(sessions, chat.user))[-1]
+    await chat.press(action_of(answer, "not solved"))
+    await chat.tap("Complaint about the answer")
+    await chat.send("Only two of the five lights work.")  # Ш-3, a complaint about zhkh
+
+    await operator.send("/merge Ш-3 К-2")
+    assert "Art. 7 part 4 of the Law forbids" in operator.text, operator.text
+    assert "/merge Ш-3 К-2 confirm" in operator.text
+    async with sessions() as session:
+        complaint = await session.scalar(select(Appeal).where(Appeal.reg_index == "Ш-3"))
+    assert complaint is not None
+    assert (complaint.status, complaint.joined_to_id) == ("registered", None)
+
+    await operator.send("/merge Ш-3 К-2 confirm")
+    assert "Appeal Ш-3 is joined to К-2" in operator.text
+    await operator.send("/appeal Ш-3")
+    assert "Assigned, on confirmation, to the body whose decision the complaint contests" in (
+        operator.text
+    )
+
+
+async def test_art15_a_heros_appeal_is_not_merged_past_the_heads_office_silently(
+    desk: Desk, chat: Chat, sessions: async_sessionmaker[AsyncSession], conversation: Conversation
+) -> None:
+    operator, _ = desk
+    neighbour = Chat(conversation, "citizen-2")
+    await onboard(neighbour)
+    await file_appeal(neighbour, name="Коваль Катерина Іванівна")  # К-1
+    await operator.send("/assign К-1 zhkh")
+    await file_appeal(chat)  # Ш-2
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Appeal)
+            .where(Appeal.reg_index == "Ш-2")
+            .values(privileged=True, author_category="7.16")
+        )
+    await operator.send("/merge Ш-2 К-1")
+    assert "the city's head considers personally (Art. 15)" in operator.text, operator.text
+    assert "/merge Ш-2 К-1 confirm" in operator.text
+    async with sessions() as session:
+        hero = await session.scalar(select(Appeal).where(Appeal.reg_index == "Ш-2"))
+    assert hero is not None
+    assert (hero.status, hero.department_id) == ("registered", None)
+
+    # The warning's own button joins it on purpose, and the card keeps the mark.
+    await operator.tap("Join anyway")
+    assert "Appeal Ш-2 is joined to К-1" in operator.text
+    await operator.send("/appeal Ш-2")
+    assert "past the head's office although the city's head considers" in operator.text
 
 
 # --- The answer stays in the chat ---------------------------------------------------------------

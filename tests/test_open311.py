@@ -308,3 +308,34 @@ async def test_a_post_without_art5_fields_or_a_valid_key_is_refused(
         assert revoked[0] == 403
     async with sessions() as session:
         assert (await session.scalar(select(Appeal).where(Appeal.surname == "Мельник"))) is None
+
+
+@pytest.mark.usefixtures("register")
+async def test_a_post_whose_index_could_reach_nobody_is_refused(
+    api_key: str,
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    config: ConversationConfig,
+    clock: Clock,
+) -> None:
+    """The registration index goes only to the author's e-mail: a POST without one, or to a
+    reception that cannot send e-mail, files nothing."""
+    phone_only = {k: v for k, v in VALID_POST.items() if k != "email"} | {"phone": "050 123 45 67"}
+    async with public_server(sessions, catalogs, config, clock) as base:
+        status, _, body = await call(
+            "POST", f"{base}{V2}/requests.json", {**phone_only, "api_key": api_key}
+        )
+    assert status == 400, body
+    assert json.loads(body) == [{"code": 400, "description": "missing required fields: email"}]
+    async with public_server(sessions, catalogs, config, clock, email_configured=False) as base:
+        status, kind, body = await call(
+            "POST", f"{base}{V2}/requests.xml", {**VALID_POST, "api_key": api_key}
+        )
+    assert status == 503, body
+    assert kind.startswith("text/xml") or kind.startswith("application/xml"), kind
+    assert "<code>503</code>" in body
+    assert "cannot send e-mail" in body
+    async with sessions() as session:
+        assert (await session.scalar(select(Appeal).where(Appeal.surname == "Мельник"))) is None
+        mailed = select(OutboxMessage).where(OutboxMessage.kind == "email:registered")
+        assert (await session.scalar(mailed)) is None

@@ -135,6 +135,26 @@ async def test_the_months_report_as_a_spreadsheet(known_set: Chat, store: Attach
     assert "Usage: /report month|quarter|year [previous]" in operator.text
 
 
+async def test_art8_a_repeated_appeal_is_reported_under_its_sign_2_2(
+    known_set: Chat, conversation: Conversation, store: AttachmentStore, clock: Clock
+) -> None:
+    operator = known_set
+    citizen = Chat(conversation, "citizen-1")
+    await file_appeal(citizen)  # Ш-5, the same lights as Ш-1, answered on the merits
+    clock.advance(days=3)  # filed on Saturday 5 December, it is received on Monday
+    await operator.send("/reject Ш-5 repeated Ш-1")
+    assert "Appeal Ш-5 will not be considered" in operator.text
+    await operator.send("/appeal Ш-5")
+    assert "sign: 2.1 → 2.2" in operator.text  # the change is in the history
+    await operator.send("/report month")
+    book = load_workbook(io.BytesIO(store.path(operator.last.files[0].storage_key).read_bytes()))
+    signs = book["Receipt signs (2.x)"]
+    header = [c.value for c in signs[1]]
+    assert header == ["Department", "2.1", "2.2", "Total"], header
+    totals = {row[0].value: [c.value for c in row[1:]] for row in signs.iter_rows(min_row=2)}
+    assert totals["Total"] == [4, 1, 5]
+
+
 async def test_the_command_line_writes_xlsx_and_open_data_without_personal_data(
     known_set: Chat, database_url: str, tmp_path: Path
 ) -> None:
