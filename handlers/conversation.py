@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from handlers import (
     feedback,
     joining,
+    linking,
     me_too,
     staff_card,
     staff_commands,
@@ -28,6 +29,7 @@ from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import (
     Act,
     JoinTo,
+    LinkChoice,
     ListKind,
     Menu,
     MenuItem,
@@ -196,6 +198,10 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     step = ctx.state.step
     if command is not None and before_screens(ctx, command):
         return await run_command(ctx, command)
+    link_choice = LinkChoice.parse(ctx.incoming.action)
+    if link_choice is not None:
+        # The confirmation of /link CODE, which itself comes before the screens.
+        return await linking.on_choice(ctx, link_choice)
     if ctx.person.locale is None:
         hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
         if hinted is None:

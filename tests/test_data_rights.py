@@ -2,6 +2,7 @@
 deleting data do what the notice promises; after the retention term appeals are anonymised
 while what the law keeps stays."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,13 @@ from bot.scheduler import run_control
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
+from handlers.payloads import LinkAnswer, LinkChoice
 from handlers.types import IncomingFile
 from storage.attachments import AttachmentStore
-from storage.models import Appeal, Attachment, GuessAttempt, LinkCode, Person
+from storage.models import Appeal, Attachment, Base, GuessAttempt, LinkCode, Person
+from storage.people import REFERENCES
 from storage.uow import unit_of_work
+from tests.desk_kit import outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
@@ -267,3 +271,83 @@ async def test_throttle_records_and_spent_codes_are_forgotten(
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(GuessAttempt)) == 0
         assert await session.scalar(select(func.count()).select_from(LinkCode)) == 0
+
+
+def link_code(chat: Chat) -> str:
+    found = re.search(r"/link ([A-Z0-9]{4}-[A-Z0-9]{4})", chat.text)
+    assert found is not None, chat.text
+    return found[1]
+
+
+async def people_and_authors(
+    sessions: async_sessionmaker[AsyncSession],
+) -> tuple[int, set[int]]:
+    async with sessions() as session:
+        people = await session.scalar(select(func.count()).select_from(Person))
+        authors = set((await session.scalars(select(Appeal.author_id))).all())
+    return int(people or 0), authors
+
+
+async def test_a_code_sent_at_someone_s_request_links_nothing_until_confirmed(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    attacker = Chat(conversation, "attacker", channel="telegram")
+    await onboard(attacker)
+    await attacker.send("/link")
+    code = link_code(attacker)
+    victim = Chat(conversation, "victim", channel="viber")
+    await onboard(victim)
+    await file_appeal(victim, name="Мельник Ганна Петрівна")
+    await victim.send(f"/link {code}")  # talked into it
+    assert "Confirm only if you asked for this code yourself" in victim.text
+    assert "never send codes at anyone's request" in victim.text
+    assert victim.buttons == ["Yes, link my accounts", "Cancel"]
+    people, authors = await people_and_authors(sessions)
+    assert people == 2
+    (victim_id,) = authors
+    await attacker.send("/my")
+    await attacker.send("/mydata")
+    assert "Мельник" not in attacker.text
+    assert "Ш-1" not in attacker.text
+    await victim.tap("Cancel")
+    assert "nothing is linked, and this code no longer works" in victim.text
+    await victim.send(f"/link {code}")
+    assert "This code is not valid" in victim.text
+    assert await people_and_authors(sessions) == (2, {victim_id})
+    await attacker.send("/mydata")
+    assert "Мельник" not in attacker.text
+
+
+async def test_a_confirmed_code_links_and_the_account_that_asked_is_told(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = Chat(conversation, "tg-user", channel="telegram")
+    await onboard(first)
+    await file_appeal(first)
+    await first.send("/link")
+    code = link_code(first)
+    second = Chat(conversation, "vb-user", channel="viber", locale_hint="en")
+    await second.send(f"/link {code}")  # before any screen: a new account
+    await second.tap("Yes, link my accounts")
+    assert "this messenger is linked to your data" in second.text
+    await second.send("/my")
+    assert "Ш-1" in second.text
+    told = [m for m in await outbox_for(sessions, "tg-user") if m["kind"] == "citizen:linked"]
+    assert len(told) == 1
+    assert "in Viber is now linked to your data" in told[0]["text"]
+    assert "If you did not do this yourself, contact the reception at once" in told[0]["text"]
+    await second.press(LinkChoice(LinkAnswer.YES).pack())  # a stale confirmation
+    assert "There is no link to confirm" in second.text
+    people, authors = await people_and_authors(sessions)
+    assert people == 1
+    assert len(authors) == 1
+
+
+def test_a_merge_moves_every_column_that_refers_to_a_person() -> None:
+    referring = {
+        (fk.parent.table.name, fk.parent.name)
+        for table in Base.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == "persons"
+    }
+    assert {(c.class_.__tablename__, c.key) for c in REFERENCES} == referring
