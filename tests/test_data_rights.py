@@ -16,11 +16,21 @@ from handlers.i18n import Catalogs
 from handlers.payloads import LinkAnswer, LinkChoice
 from handlers.types import IncomingFile
 from storage.attachments import AttachmentStore
-from storage.models import Appeal, Attachment, Base, GuessAttempt, LinkCode, Person
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Base,
+    Department,
+    GuessAttempt,
+    LinkCode,
+    OutboxMessage,
+    Person,
+)
 from storage.people import REFERENCES
 from storage.uow import unit_of_work
-from tests.desk_kit import outbox_for
-from tests.harness import Chat, Clock, file_appeal, onboard
+from tests.desk_kit import make_staff, outbox_for
+from tests.harness import LIGHTING, Chat, Clock, file_appeal, onboard
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 
@@ -281,7 +291,7 @@ def link_code(chat: Chat) -> str:
 
 async def people_and_authors(
     sessions: async_sessionmaker[AsyncSession],
-) -> tuple[int, set[int]]:
+) -> tuple[int, set[int | None]]:
     async with sessions() as session:
         people = await session.scalar(select(func.count()).select_from(Person))
         authors = set((await session.scalars(select(Appeal.author_id))).all())
@@ -351,3 +361,92 @@ def test_a_merge_moves_every_column_that_refers_to_a_person() -> None:
         if fk.column.table.name == "persons"
     }
     assert {(c.class_.__tablename__, c.key) for c in REFERENCES} == referring
+
+
+async def test_after_the_term_an_appeal_points_to_nobody_and_the_outbox_keeps_no_copy(
+    chat: Chat,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Department)
+            .where(Department.code == "zhkh")
+            .values(email="zhkh@x.example.org", email_is_placeholder=False)
+        )
+    await onboard(chat)
+    await file_appeal(chat, name="Мельник Ганна Петрівна")
+    operator = Chat(conversation, "op")
+    await make_staff(operator, sessions, "operator")
+    await operator.send("/assign М-1 zhkh")
+    async with sessions() as session, session.begin():
+        await session.execute(update(Appeal).values(status="closed"))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.channel == "email").values(status="sent")
+        )
+        mails = list(await session.scalars(select(OutboxMessage.payload)))
+    assert any("Мельник" in str(payload) for payload in mails)  # the e-mail named the author
+    clock.advance(days=365 * 5 + 2)
+    done = await run_control(sessions, config, catalogs, clock())
+    assert done["anonymise"] == 1
+    async with sessions() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+        citizen = (await session.scalars(select(Person).where(Person.role == "citizen"))).one()
+        outbox = [str(p) for p in await session.scalars(select(OutboxMessage.payload))]
+        actors = set(await session.scalars(select(AppealEvent.actor_id)))
+    assert appeal.author_id is None
+    assert citizen.id not in actors
+    assert (citizen.surname, citizen.given_name, citizen.residence, citizen.phone) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert not [p for p in outbox if "Мельник" in p or LIGHTING[:20] in p]
+    await chat.send("/mydata")
+    assert "Appeals filed: 0" in chat.text
+    assert "М-1" not in chat.text
+    assert "Мельник" not in chat.text
+
+
+async def test_sent_notices_and_files_of_abandoned_drafts_are_deleted_after_their_days(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    executor = Chat(conversation, "exec")
+    await make_staff(executor, sessions, "executor", "zhkh")
+    operator = Chat(conversation, "op")
+    await make_staff(operator, sessions, "operator")
+    await operator.send("/assign Ш-1 zhkh")  # the executor is told
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Street lighting")
+    await chat.send_files(photo(store, "pole.jpg"))
+    await chat.send("/cancel")
+    async with sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).values(status="sent"))
+        sent = set(await session.scalars(select(OutboxMessage.id)))
+    assert sent
+    clock.advance(days=config.outbox_retention_days - 1)
+    await run_control(sessions, config, catalogs, clock())
+    assert on_disk(store) == 1
+    clock.advance(days=2)
+    done = await run_control(sessions, config, catalogs, clock())
+    assert done["forget_draft_files"] == 1
+    assert on_disk(store) == 0
+    async with sessions() as session:
+        assert not sent & set(await session.scalars(select(OutboxMessage.id)))
+        assert await session.scalar(select(func.count()).select_from(Attachment)) == 0
+    await chat.send("/mydata")
+    assert "pole.jpg" not in chat.text
+    assert "Ш-1" in chat.text  # the registered appeal is kept for its term
