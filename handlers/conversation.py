@@ -18,6 +18,7 @@ from handlers import (
 from handlers.citizen_commands import BEFORE_SCREENS, CITIZEN_ALIASES, CITIZEN_COMMANDS
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
+from handlers.file_checks import discard_untaken, drop_files_of_command
 from handlers.file_gate import accepts_files
 from handlers.filing import attach_files
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
@@ -111,6 +112,12 @@ class Conversation:
         self.catalogs = catalogs
         self._clock = clock
 
+    async def discard_files(self, incoming: Incoming) -> None:
+        """The files of an update the intake gave up on: those no row keeps leave the disk."""
+        if incoming.files:
+            async with unit_of_work(self._sessions) as uow:
+                await discard_untaken(uow, self.config.files, incoming.files)
+
     async def takes_files(self, channel: str, external_user_id: str) -> bool:
         """For the file intake, before it downloads: see `handlers.file_gate.accepts_files`."""
         async with unit_of_work(self._sessions) as uow:
@@ -164,6 +171,8 @@ class Conversation:
                 now=now,
             )
             replies = await dispatch(ctx)
+            if incoming.files:
+                await discard_untaken(uow, self.config.files, incoming.files)
             if ctx.state.step in FILING_STEPS:
                 ctx.state.data[Kept.DRAFT_STEP] = ctx.state.step
             last_buttons = replies[-1].buttons if replies else ()
@@ -196,6 +205,8 @@ def before_screens(ctx: Ctx, command: str | None) -> bool:
 async def dispatch(ctx: Ctx) -> list[Reply]:
     command = command_of(ctx.incoming)
     step = ctx.state.step
+    if command is not None and ctx.incoming.files:
+        return [drop_files_of_command(ctx), *await dispatch(ctx)]
     if command is not None and before_screens(ctx, command):
         return await run_command(ctx, command)
     link_choice = LinkChoice.parse(ctx.incoming.action)

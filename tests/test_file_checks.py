@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
-from handlers.types import IncomingFile
+from handlers.types import Incoming, IncomingFile
 from reception.files import FileProblem, content_problem, safe_name, sniff
 from storage.attachments import AttachmentStore
 from storage.models import Attachment
@@ -128,6 +128,48 @@ async def test_a_persons_daily_quota_of_files_and_megabytes_holds(
     clock.advance(days=1, minutes=1)
     await chat.send_files(upload(store, "next-day.jpg", JPEG, "image/jpeg"))
     assert "File “next-day.jpg” is attached." in chat.text
+
+
+@pytest.mark.parametrize(
+    "caption", ["/help", "/cancel", "/mydata", "/my", "/new", "/xyz", "/link"]
+)
+async def test_a_file_sent_with_a_command_is_not_kept_and_the_person_is_told(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    caption: str,
+) -> None:
+    await at_text_step(chat)
+    for n in range(10):
+        await chat.send_files(upload(store, f"a{n}.pdf", PDF, "application/pdf"), text=caption)
+        assert "The file was not attached: it came with a command." in chat.text
+    assert on_disk(store) == 0
+    assert await rows(sessions) == []
+    await chat.send("/new")  # back in the draft: the quota was not spent on them
+    if "Continue" in chat.buttons:
+        await chat.tap("Continue")
+    await chat.send_files(*(upload(store, f"p{n}.jpg", JPEG, "image/jpeg") for n in range(4)))
+    assert chat.text.count("is attached") == 4
+    assert on_disk(store) == len(await rows(sessions)) == 4
+
+
+async def test_files_of_an_update_the_intake_gave_up_on_leave_the_disk(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """What `bot.intake` calls for an update it could not handle after its attempts: files
+    downloaded for it that no row keeps are deleted, and a kept one stays."""
+    await at_text_step(chat)
+    kept = upload(store, "kept.jpg", JPEG, "image/jpeg")
+    await chat.send_files(kept)
+    stray = upload(store, "stray.pdf", PDF, "application/pdf")
+    await conversation.discard_files(
+        Incoming(channel="test", external_user_id=chat.user, files=(kept, stray))
+    )
+    assert on_disk(store) == len(await rows(sessions)) == 1
 
 
 async def test_the_intake_asks_whether_a_person_may_send_files_now(
