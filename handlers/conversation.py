@@ -196,7 +196,7 @@ class Conversation:
 def before_screens(ctx: Ctx, command: str | None) -> bool:
     """Commands that work before and regardless of the language and consent screens: /join and
     /link carry a code that would be lost behind them, and staff work is not a citizen's
-    personal-data matter."""
+    personal-data matter (an employee's buttons and typed answers skip the screens too)."""
     if command in BEFORE_SCREENS:
         return True
     return command in staff_commands.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
@@ -213,7 +213,10 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if link_choice is not None:
         # The confirmation of /link CODE, which itself comes before the screens.
         return await linking.on_choice(ctx, link_choice)
-    if ctx.person.locale is None:
+    # The language and consent screens are the citizen's: an employee's buttons and typed
+    # answers go to the staff actions (in the council's working language until /lang).
+    staff = is_staff(staff_card.role_of(ctx))
+    if ctx.person.locale is None and not staff:
         hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
         if hinted is None:
             if command is None:
@@ -234,7 +237,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
         return await CITIZEN_COMMANDS[command].run(ctx, "")
     if step == StepName.LANGUAGE and command is None:
         return await answer(ctx)
-    if not await has_consent(ctx):
+    if not staff and not await has_consent(ctx):
         if command is None and await never_answered(ctx) and keep_words(ctx):
             kept = ctx._("Your text is kept: right after this question you can file it.")
             return await ctx.goto(
@@ -246,7 +249,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if command is not None:
         return await run_command(ctx, command)
     location = ctx.incoming.location
-    if location is not None and step == StepName.MENU and is_staff(staff_card.role_of(ctx)):
+    if location is not None and step == StepName.MENU and staff:
         return await staff_lists.near(ctx, location.latitude, location.longitude)
     payload = global_payload(ctx.incoming.action)
     result = None

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
-from storage.models import AnswerTemplate, Person
+from storage.models import AnswerTemplate, Appeal, AppealEvent, Person
 from storage.uow import unit_of_work
 from tests.desk_kit import make_staff
-from tests.harness import Chat, Clock, onboard
+from tests.harness import Chat, Clock, file_appeal, onboard
 
 
 async def test_join_works_before_language_and_consent_and_wrong_codes_are_throttled(
@@ -119,3 +119,39 @@ async def test_a_former_employee_who_joined_with_a_code_can_link_as_a_citizen(
     await employee.tap("Yes, link my accounts")
     assert "this messenger is linked to your data" in employee.text
     assert await roles(sessions) == ["admin", "citizen"]
+
+
+async def test_an_employee_who_joined_never_sees_the_citizen_s_screens(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    citizen = Chat(conversation, "cit")
+    await onboard(citizen)
+    await file_appeal(citizen)
+    admin = Chat(conversation, "admin-1")
+    await make_staff(admin, sessions, "admin")
+    await admin.send("/invite operator")
+    code = admin.text.split(": ", 1)[1].split()[0]
+    operator = Chat(conversation, "new-op")  # no language hint, no language, no consent
+    await operator.send(f"/join {code}")
+    await operator.send("/queue")
+    await operator.tap("Ш-1")
+    assert "Звернення Ш-1" in operator.text
+    await operator.tap("Передати")
+    assert "Департамент житлово-комунального господарства" in operator.buttons
+    await operator.tap("Скасувати")
+    await operator.send("/appeal Ш-1")
+    await operator.tap("Примітка")
+    await operator.send("Перевірити адресу")
+    seen = [b for batch in operator.history for reply in batch for b in reply.buttons]
+    assert not {"Українська", "English", "Погоджуюся"} & {b.label for b in seen}
+    async with sessions() as session:
+        notes = list(
+            await session.scalars(select(AppealEvent.text).where(AppealEvent.kind == "note"))
+        )
+        appeals = await session.scalar(select(func.count()).select_from(Appeal))
+    assert notes == ["Перевірити адресу"]
+    assert appeals == 1
+    await operator.send("/lang")
+    await operator.tap("English")
+    await operator.send("/queue")
+    assert "Awaiting triage" in operator.text
