@@ -450,3 +450,27 @@ async def test_sent_notices_and_files_of_abandoned_drafts_are_deleted_after_thei
     await chat.send("/mydata")
     assert "pole.jpg" not in chat.text
     assert "Ш-1" in chat.text  # the registered appeal is kept for its term
+
+
+async def test_the_notice_promises_what_the_bot_gives_and_mydata_says_where_the_rest_is(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await chat.send("/start")
+    await chat.tap("English")
+    await chat.tap("More")
+    assert "/mydata shows everything held about you" in chat.text
+    assert (
+        "To object to the processing, to get a copy of your data or for any other request, "
+        "write to the controller: the city council's reception" in chat.text
+    )
+    await chat.tap("I agree")
+    await file_appeal(chat, text="The lamp is broken. " * 30)
+    await file_appeal(chat)
+    monkeypatch.setattr("handlers.my_data.MAX_LISTED", 1)
+    await chat.send("/mydata")
+    assert "Appeals filed: 2" in chat.text
+    assert "The latest 1 are listed here; /my pages through all of them." in chat.text
+    assert "Long texts are shortened here" not in chat.text  # the latest is short
+    monkeypatch.setattr("handlers.my_data.MAX_LISTED", 100)
+    await chat.send("/mydata")
+    assert "Long texts are shortened here (…). For a full copy" in chat.text
