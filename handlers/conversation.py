@@ -216,9 +216,12 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     # The language and consent screens are the citizen's: an employee's buttons and typed
     # answers go to the staff actions (in the council's working language until /lang).
     staff = is_staff(staff_card.role_of(ctx))
-    if ctx.person.locale is None and not staff:
+    if ctx.person.locale is None:
         hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
-        if hinted is None:
+        if hinted is not None:
+            # The messenger says the person reads one of our languages: no question to answer.
+            return await with_hinted_language(ctx, hinted)
+        if not staff:
             if command is None:
                 keep_words(ctx)
             return (
@@ -226,13 +229,6 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
                 if step == StepName.LANGUAGE
                 else await ctx.goto(StepName.LANGUAGE)
             )
-        # The messenger says the person reads one of our languages: no question to answer.
-        await set_language(ctx, hinted)
-        note = ctx._("The language is set: English. To change it, send /lang.")
-        replies = await dispatch(ctx)
-        if not replies:
-            return [Reply(note)]
-        return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
     if command == "/lang":
         return await CITIZEN_COMMANDS[command].run(ctx, "")
     if step == StepName.LANGUAGE and command is None:
@@ -266,6 +262,15 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if result is not None:
         return result
     return await answer(ctx)
+
+
+async def with_hinted_language(ctx: Ctx, hinted: str) -> list[Reply]:
+    await set_language(ctx, hinted)
+    note = ctx._("The language is set: English. To change it, send /lang.")
+    replies = await dispatch(ctx)
+    if not replies:
+        return [Reply(note)]
+    return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
 
 
 async def turn_page(ctx: Ctx, payload: TurnPage) -> list[Reply] | None:
