@@ -258,9 +258,12 @@ class Intake:
         return "failed"
 
     async def _give_up(self, channel: IntakeChannel, item: InboxItem) -> None:
-        self._parsed.pop(item.id, None)
+        incoming = self._parsed.pop(item.id, None)
         async with unit_of_work(self._sessions) as uow:
             await uow.inbox.give_up(item.id, self._clock())
+        if incoming is not None:
+            # Downloaded for a step that never ran: nobody keeps them.
+            await self._conversation.discard_files(incoming)
         try:
             await channel.note_failure(item)
         except DeliveryFailed as error:

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     max_file_mb_per_day: int = Field(default=100, ge=1, le=10_000)
     #: Years registered appeals are kept before a job anonymises them (Instruction No. 348).
     retention_years: int = Field(default=5, ge=1, le=75)
+    #: Days a delivered or failed notice or e-mail stays in the outbox (it holds the text sent).
+    outbox_retention_days: int = Field(default=30, ge=1, le=365)
+    #: Days a file attached to a draft never filed is kept before it is deleted.
+    draft_file_days: int = Field(default=30, ge=1, le=365)
     #: The controller's contacts in the personal-data notice, and how to file without the bot.
     council_contacts_uk: str = "приймальня міської ради, адреса та e-mail — на сайті ради"
     council_contacts_en: str = "the city council's reception; address and e-mail on its website"
@@ -242,6 +246,8 @@ class Settings(BaseSettings):
             max_files_per_day=self.max_files_per_day,
             max_bytes_per_day=self.max_file_mb_per_day * 1024 * 1024,
             retention_years=self.retention_years,
+            outbox_retention_days=self.outbox_retention_days,
+            draft_file_days=self.draft_file_days,
             council_contacts_uk=self.council_contacts_uk,
             council_contacts_en=self.council_contacts_en,
             offline_filing_uk=self.offline_filing_uk,

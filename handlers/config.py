@@ -62,6 +62,11 @@ class ConversationConfig:
     #: Instruction No. 348 keeps appeals 5 years (unverified item: a setting); then a job
     #: anonymises them.
     retention_years: int = 5
+    #: Days a delivered or failed outbox message is kept (it holds the text sent: names, places,
+    #: appeal texts); long enough to look into a complaint about a notice, then deleted.
+    outbox_retention_days: int = 30
+    #: Days a file of a cancelled or abandoned draft is kept before it is deleted.
+    draft_file_days: int = 30
     #: The controller's contacts, shown in the personal-data notice.
     #: (The deployer sets the real address and e-mail: COUNCIL_CONTACTS_UK / _EN.)
     council_contacts_uk: str = "приймальня міської ради, адреса та e-mail — на сайті ради"

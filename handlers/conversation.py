@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from handlers import (
     feedback,
     joining,
+    linking,
     me_too,
     staff_card,
     staff_commands,
@@ -17,6 +18,7 @@ from handlers import (
 from handlers.citizen_commands import BEFORE_SCREENS, CITIZEN_ALIASES, CITIZEN_COMMANDS
 from handlers.config import ConversationConfig
 from handlers.context import Ctx
+from handlers.file_checks import discard_untaken, drop_files_of_command
 from handlers.file_gate import accepts_files
 from handlers.filing import attach_files
 from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
@@ -28,6 +30,7 @@ from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import (
     Act,
     JoinTo,
+    LinkChoice,
     ListKind,
     Menu,
     MenuItem,
@@ -109,6 +112,12 @@ class Conversation:
         self.catalogs = catalogs
         self._clock = clock
 
+    async def discard_files(self, incoming: Incoming) -> None:
+        """The files of an update the intake gave up on: those no row keeps leave the disk."""
+        if incoming.files:
+            async with unit_of_work(self._sessions) as uow:
+                await discard_untaken(uow, self.config.files, incoming.files)
+
     async def takes_files(self, channel: str, external_user_id: str) -> bool:
         """For the file intake, before it downloads: see `handlers.file_gate.accepts_files`."""
         async with unit_of_work(self._sessions) as uow:
@@ -162,6 +171,8 @@ class Conversation:
                 now=now,
             )
             replies = await dispatch(ctx)
+            if incoming.files:
+                await discard_untaken(uow, self.config.files, incoming.files)
             if ctx.state.step in FILING_STEPS:
                 ctx.state.data[Kept.DRAFT_STEP] = ctx.state.step
             last_buttons = replies[-1].buttons if replies else ()
@@ -185,7 +196,7 @@ class Conversation:
 def before_screens(ctx: Ctx, command: str | None) -> bool:
     """Commands that work before and regardless of the language and consent screens: /join and
     /link carry a code that would be lost behind them, and staff work is not a citizen's
-    personal-data matter."""
+    personal-data matter (an employee's buttons and typed answers skip the screens too)."""
     if command in BEFORE_SCREENS:
         return True
     return command in staff_commands.STAFF_COMMANDS and is_staff(staff_card.role_of(ctx))
@@ -194,11 +205,23 @@ def before_screens(ctx: Ctx, command: str | None) -> bool:
 async def dispatch(ctx: Ctx) -> list[Reply]:
     command = command_of(ctx.incoming)
     step = ctx.state.step
+    if command is not None and ctx.incoming.files:
+        return [drop_files_of_command(ctx), *await dispatch(ctx)]
     if command is not None and before_screens(ctx, command):
         return await run_command(ctx, command)
+    link_choice = LinkChoice.parse(ctx.incoming.action)
+    if link_choice is not None:
+        # The confirmation of /link CODE, which itself comes before the screens.
+        return await linking.on_choice(ctx, link_choice)
+    # The language and consent screens are the citizen's: an employee's buttons and typed
+    # answers go to the staff actions (in the council's working language until /lang).
+    staff = is_staff(staff_card.role_of(ctx))
     if ctx.person.locale is None:
         hinted = ctx.catalogs.match(ctx.incoming.locale_hint)
-        if hinted is None:
+        if hinted is not None:
+            # The messenger says the person reads one of our languages: no question to answer.
+            return await with_hinted_language(ctx, hinted)
+        if not staff:
             if command is None:
                 keep_words(ctx)
             return (
@@ -206,18 +229,11 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
                 if step == StepName.LANGUAGE
                 else await ctx.goto(StepName.LANGUAGE)
             )
-        # The messenger says the person reads one of our languages: no question to answer.
-        await set_language(ctx, hinted)
-        note = ctx._("The language is set: English. To change it, send /lang.")
-        replies = await dispatch(ctx)
-        if not replies:
-            return [Reply(note)]
-        return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
     if command == "/lang":
         return await CITIZEN_COMMANDS[command].run(ctx, "")
     if step == StepName.LANGUAGE and command is None:
         return await answer(ctx)
-    if not await has_consent(ctx):
+    if not staff and not await has_consent(ctx):
         if command is None and await never_answered(ctx) and keep_words(ctx):
             kept = ctx._("Your text is kept: right after this question you can file it.")
             return await ctx.goto(
@@ -229,7 +245,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if command is not None:
         return await run_command(ctx, command)
     location = ctx.incoming.location
-    if location is not None and step == StepName.MENU and is_staff(staff_card.role_of(ctx)):
+    if location is not None and step == StepName.MENU and staff:
         return await staff_lists.near(ctx, location.latitude, location.longitude)
     payload = global_payload(ctx.incoming.action)
     result = None
@@ -246,6 +262,15 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if result is not None:
         return result
     return await answer(ctx)
+
+
+async def with_hinted_language(ctx: Ctx, hinted: str) -> list[Reply]:
+    await set_language(ctx, hinted)
+    note = ctx._("The language is set: English. To change it, send /lang.")
+    replies = await dispatch(ctx)
+    if not replies:
+        return [Reply(note)]
+    return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]
 
 
 async def turn_page(ctx: Ctx, payload: TurnPage) -> list[Reply] | None:

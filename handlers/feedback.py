@@ -109,6 +109,7 @@ async def answer_unresolved_text(ctx: Ctx) -> list[Reply] | None:
         ctx,
         NewAppeal.following(
             first,
+            author_id=ctx.person.id,
             draft_key=secrets.token_hex(16),
             kind=AppealKind.COMPLAINT.value if complaint else first.kind,
             text=text,

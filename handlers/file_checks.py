@@ -3,7 +3,8 @@ found (size, a failed download), what the content is (its first bytes must agree
 extension), the room left in the appeal, and the person's daily quota. A file that is not kept
 is deleted from the disk at once; a kept one is named safely."""
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from handlers.context import Ctx
@@ -19,6 +20,8 @@ from reception.files import (
 )
 from reception.markers import N_
 from reception.roles import Role, is_staff
+from storage.attachments import AttachmentStore
+from storage.uow import UnitOfWork
 
 QUOTA_WINDOW = timedelta(days=1)
 VOICE_ATTACHED = N_(
@@ -139,3 +142,37 @@ def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:
     return ctx._("File “{name}” could not be received. Please try sending it again.").format(
         name=name
     )
+
+
+def drop_files_of_command(ctx: Ctx) -> Reply:
+    """Files whose caption is a command are taken by no step: deleted at once, the person told,
+    and the command runs as if typed alone."""
+    files = ctx.incoming.files
+    store = ctx.config.files
+    for file in files:
+        if store is not None and file.storage_key:
+            store.delete(file.storage_key)
+    ctx.incoming = replace(ctx.incoming, files=())
+    return Reply(
+        ctx.ngettext(
+            "The file was not attached: it came with a command. To attach it, send it again "
+            "without a command in its caption.",
+            "The files were not attached: they came with a command. To attach them, send them "
+            "again without a command in their caption.",
+            len(files),
+        )
+    )
+
+
+async def discard_untaken(
+    uow: UnitOfWork, store: AttachmentStore | None, files: Sequence[IncomingFile]
+) -> None:
+    """After a step: a downloaded file that no row keeps belongs to nobody and leaves the disk,
+    whatever path the message took (a file is kept only when a step takes it)."""
+    keys = [file.storage_key for file in files if file.storage_key]
+    if store is None or not keys:
+        return
+    kept = await uow.appeals.kept_keys(keys)
+    for key in keys:
+        if key not in kept:
+            store.delete(key)

@@ -18,6 +18,10 @@ JOBS: tuple[tuple[str, Job], ...] = (
     ("digest", control.digest),
     ("close_unrated", control.close_unrated),
     ("anonymise", retention.anonymise_expired),
+    # After the anonymising: a person whose last appeal has just lost its author goes too.
+    ("forget_idle_people", retention.forget_idle_people),
+    ("forget_sent_messages", retention.forget_sent_messages),
+    ("forget_draft_files", retention.forget_draft_files),
     ("forget_attempts", throttle.forget_old_attempts),
 )
 

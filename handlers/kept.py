@@ -29,3 +29,5 @@ class Kept(StrEnum):
     CORRECT_RESIDENCE = "correct_residence_part"
     #: An employee's unfinished action (`handlers.pending`).
     PENDING = "pending"
+    #: The link code this account sent, waiting for the person's confirmation (its row id).
+    LINK_CODE = "link_code"

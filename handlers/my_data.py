@@ -11,6 +11,8 @@ from handlers.steps import StepName
 from handlers.types import Button, Reply
 
 EXCERPT_CHARS = 300
+#: Appeals listed in /mydata; /my pages through all of them.
+MAX_LISTED = 100
 
 
 async def my_data_reply(ctx: Ctx) -> Reply:
@@ -32,8 +34,20 @@ async def my_data_reply(ctx: Ctx) -> Reply:
             channels=", ".join(sorted({a.channel.capitalize() for a in accounts}))
         ),
     ]
-    appeals = await ctx.uow.appeals.of_author(person.id, limit=100)
-    lines += ["", ctx._("Appeals filed: {count}").format(count=len(appeals))]
+    appeals = await ctx.uow.appeals.of_author(person.id, limit=MAX_LISTED)
+    total = (
+        len(appeals)
+        if len(appeals) < MAX_LISTED
+        else await ctx.uow.appeals.count_of_author(person.id)
+    )
+    lines += ["", ctx._("Appeals filed: {count}").format(count=total)]
+    if total > len(appeals):
+        lines.append(
+            ctx._("The latest {shown} are listed here; /my pages through all of them.").format(
+                shown=len(appeals)
+            )
+        )
+    shortened = False
     for appeal in appeals:
         lines.append(
             f"{appeal.reg_index} · {day(ctx, appeal.received_on)} · "
@@ -44,9 +58,17 @@ async def my_data_reply(ctx: Ctx) -> Reply:
             lines.append("  " + ctx._("Its text is published without your name."))
         text = appeal.text
         if text:
+            shortened = shortened or len(text) > EXCERPT_CHARS
             lines.append(
                 "  " + (text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + "…")
             )
+    if shortened:
+        lines.append(
+            ctx._(
+                "Long texts are shortened here (…). For a full copy of everything held about "
+                "you, write to the controller: {contacts}."
+            ).format(contacts=ctx.config.council_contacts(ctx.locale))
+        )
     files = await ctx.uow.data_rights.files(person.id)
     if files:
         lines += ["", ctx._("Files: {names}").format(names=", ".join(f.name for f in files))]

@@ -14,9 +14,12 @@ EMAIL_CHANNEL = "email"
 
 
 async def to_person(
-    ctx: Acting, person_id: int, kind: str, reply: Reply, appeal_id: int | None
+    ctx: Acting, person_id: int | None, kind: str, reply: Reply, appeal_id: int | None
 ) -> bool:
-    """Queue a message to where the person last wrote from; False when they are unreachable."""
+    """Queue a message to where the person last wrote from; False when they are unreachable
+    (or unknown: an anonymised appeal points to nobody)."""
+    if person_id is None:
+        return False
     account = await ctx.uow.people.preferred_account(person_id)
     if account is None:
         return False
@@ -32,7 +35,9 @@ async def to_person(
     return True
 
 
-async def reader(ctx: Acting, person_id: int) -> Speaker:
+async def reader(ctx: Acting, person_id: int | None) -> Speaker:
+    if person_id is None:
+        return ctx.speakers.of(None)
     person = await ctx.uow.people.get(person_id)
     return ctx.speakers.of(person.locale)
 

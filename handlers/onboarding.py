@@ -103,14 +103,21 @@ def full_notice(ctx: Ctx) -> str:
         "your request your name, residence and contacts are not disclosed to them (Art. 10 of "
         "the Law on appeals).\n"
         "How long: registered appeals are kept for {years} years as the record-keeping rules "
-        "require, then anonymised; drafts and your saved details are deleted when you ask.\n"
-        "Your rights: to know what is held and get it (/mydata), to correct it, to withdraw "
-        "consent, to ask for deletion, to object, and to complain to the Ukrainian Parliament "
-        "Commissioner for Human Rights or to a court."
+        "require, then anonymised; drafts and your saved details are deleted when you ask, "
+        "and your details also once no appeal of yours is left and you have not written for "
+        "{years} years; files of drafts never filed are deleted after {draft_days} days, "
+        "copies of the messages sent after {outbox_days} days.\n"
+        "Your rights: /mydata shows everything held about you, and its buttons correct your "
+        "details, withdraw your consent and delete your data. To object to the processing, to "
+        "get a copy of your data or for any other request, write to the controller: "
+        "{contacts}. You may also complain to the Ukrainian Parliament Commissioner for Human "
+        "Rights or to a court."
     ).format(
         council=ctx.config.council_name(ctx.locale),
         contacts=ctx.config.council_contacts(ctx.locale),
         years=ctx.config.retention_years,
+        draft_days=ctx.config.draft_file_days,
+        outbox_days=ctx.config.outbox_retention_days,
     )
 
 

@@ -327,6 +327,19 @@ class MyData(Payload):
     right: DataRight
 
 
+class LinkAnswer(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class LinkChoice(Payload):
+    """The answer to "join this messenger to the account that asked for the code?"."""
+
+    prefix = "lnk"
+    answer: LinkAnswer
+
+
 class Detail(StrEnum):
     """A detail of the person that /mydata lets them correct."""
 

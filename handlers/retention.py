@@ -3,7 +3,7 @@ item, so the setting RETENTION_YEARS), finished appeals lose their author's data
 and files; the codes stay for statistics (Law No. 2297-VI, Art. 15: data are kept no longer
 than their purpose needs)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from handlers.duty import Duty, today
 
@@ -24,3 +24,39 @@ async def anonymise_expired(ctx: Duty) -> int:
         for key in keys:
             ctx.config.files.delete(key)
     return count
+
+
+async def once_a_day(ctx: Duty, job: str) -> bool:
+    """The forgetting jobs scan whole tables: once a day is soon enough for terms of days and
+    years, and keeps the scheduler's minute cheap."""
+    return await ctx.uow.control.claim_run(job, today(ctx).isoformat(), ctx.now)
+
+
+async def forget_idle_people(ctx: Duty) -> int:
+    """A citizen with no appeal left and silent for the whole term: nothing needs their
+    details any more."""
+    if not await once_a_day(ctx, "forget_idle_people"):
+        return 0
+    cutoff = retention_cutoff(today(ctx), ctx.config.retention_years)
+    before = datetime.combine(cutoff, datetime.min.time(), ctx.config.calendar.timezone)
+    return await ctx.uow.data_rights.forget_idle_people(before, ctx.now)
+
+
+async def forget_sent_messages(ctx: Duty) -> int:
+    if not await once_a_day(ctx, "forget_sent_messages"):
+        return 0
+    return await ctx.uow.data_rights.forget_settled_messages(
+        ctx.now - timedelta(days=ctx.config.outbox_retention_days)
+    )
+
+
+async def forget_draft_files(ctx: Duty) -> int:
+    if not await once_a_day(ctx, "forget_draft_files"):
+        return 0
+    keys = await ctx.uow.data_rights.forget_draft_files(
+        ctx.now - timedelta(days=ctx.config.draft_file_days)
+    )
+    if ctx.config.files is not None:
+        for key in keys:
+            ctx.config.files.delete(key)
+    return len(keys)

@@ -183,7 +183,10 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
                 "contacts to the executor (Art. 10)."
             ),
         )
-    if await ctx.uow.people.preferred_account(appeal.author_id) is None:
+    if (
+        appeal.author_id is None
+        or await ctx.uow.people.preferred_account(appeal.author_id) is None
+    ):
         lines.append(
             ctx._(
                 "The citizen cannot be reached in any messenger now (blocked the bot "

@@ -191,6 +191,13 @@ class AppealRepository(Repository):
         await self._session.flush()
         return row.id
 
+    async def kept_keys(self, keys: list[str]) -> set[str]:
+        """Which of these stored files some row keeps (the rest belong to nobody)."""
+        rows = await self._session.scalars(
+            select(Attachment.storage_key).where(Attachment.storage_key.in_(keys))
+        )
+        return set(rows)
+
     async def uploaded_since(self, owner_id: int, since: datetime) -> tuple[int, int]:
         """How many files and bytes a person has attached since a moment: the daily quota."""
         row = (

@@ -5,7 +5,7 @@ record-keeping term (Instruction No. 348: 5 years, a setting) has passed."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from reception.statuses import FINISHED_STATUSES
 from storage.convert import values_of
@@ -16,6 +16,7 @@ from storage.models import (
     ChannelAccount,
     Consent,
     ConversationState,
+    OutboxMessage,
     Person,
 )
 from storage.tx import Repository
@@ -131,6 +132,14 @@ class DataRightsRepository(Repository):
             .where(AppealEvent.appeal_id.in_(ids), AppealEvent.kind == "supplemented")
             .values(text=None)
         )
+        # The history no longer says which citizen acted: that would name the author again.
+        await self._session.execute(
+            update(AppealEvent)
+            .where(AppealEvent.appeal_id.in_(ids), AppealEvent.actor_role == "citizen")
+            .values(actor_id=None)
+        )
+        # Notices and department e-mails about these appeals carry the name, place and text.
+        await self._session.execute(delete(OutboxMessage).where(OutboxMessage.appeal_id.in_(ids)))
         await self._session.execute(
             update(Appeal)
             .where(Appeal.id.in_(ids))
@@ -141,6 +150,7 @@ class DataRightsRepository(Repository):
                 residence="",
                 phone="",
                 email=None,
+                author_id=None,
                 text="",
                 coauthor_names=None,
                 answer_text=None,
@@ -154,3 +164,80 @@ class DataRightsRepository(Repository):
             )
         )
         return len(ids), keys
+
+    async def forget_idle_people(self, before: datetime, now: datetime) -> int:
+        """Citizens with no appeal left (theirs anonymised or never filed), who have not written
+        since `before` nor changed anything: their details and drafts are deleted; the accounts
+        stay as bare ids, so that a returning person is recognised by the messenger only."""
+        has_appeal = exists().where(Appeal.author_id == Person.id)
+        recently_seen = exists().where(
+            ChannelAccount.person_id == Person.id, ChannelAccount.last_seen_at >= before
+        )
+        ids = list(
+            await self._session.scalars(
+                select(Person.id).where(
+                    Person.role == "citizen",
+                    Person.updated_at < before,
+                    or_(
+                        Person.surname.is_not(None),
+                        Person.residence.is_not(None),
+                        Person.phone.is_not(None),
+                        Person.email.is_not(None),
+                    ),
+                    ~has_appeal,
+                    ~recently_seen,
+                )
+            )
+        )
+        if not ids:
+            return 0
+        accounts = select(ChannelAccount.id).where(ChannelAccount.person_id.in_(ids))
+        await self._session.execute(
+            delete(ConversationState).where(ConversationState.account_id.in_(accounts))
+        )
+        await self._session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.person_id.in_(ids))
+            .values(verified_phone=None)
+        )
+        await self._session.execute(
+            update(Person)
+            .where(Person.id.in_(ids))
+            .values(
+                surname=None,
+                given_name=None,
+                patronymic=None,
+                residence=None,
+                phone=None,
+                email=None,
+                updated_at=now,
+            )
+        )
+        return len(ids)
+
+    async def forget_settled_messages(self, before: datetime) -> int:
+        """Delivered and failed outbox messages created before `before`: nothing is left to
+        send, and each holds the text that was sent."""
+        result = await self._session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < before
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def forget_draft_files(self, before: datetime) -> list[str]:
+        """Files attached before `before` to drafts never filed (cancelled or abandoned):
+        their rows go, and the storage keys are returned to delete from disk."""
+        rows = (
+            await self._session.execute(
+                select(Attachment.id, Attachment.storage_key).where(
+                    Attachment.appeal_id.is_(None), Attachment.created_at < before
+                )
+            )
+        ).all()
+        if not rows:
+            return []
+        await self._session.execute(
+            delete(Attachment).where(Attachment.id.in_([row.id for row in rows]))
+        )
+        return [row.storage_key for row in rows]

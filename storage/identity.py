@@ -41,10 +41,20 @@ class IdentityRepository(Repository):
         )
         await self._session.flush()
 
-    async def redeem_link_code(self, code: str, now: datetime) -> int | None:
-        """The person who asked for a valid, unused code, now spent; None otherwise."""
+    async def valid_link_code(self, code: str, now: datetime) -> tuple[int, int] | None:
+        """A valid, unused code's id and the person who asked for it; the code stays unspent
+        until the person who sent it confirms (`spend_link_code`)."""
         row = await self._session.scalar(
-            select(LinkCode).where(LinkCode.code_hash == link_code_hash(code)).with_for_update()
+            select(LinkCode).where(LinkCode.code_hash == link_code_hash(code))
+        )
+        if row is None or row.used_at is not None or row.expires_at <= now:
+            return None
+        return row.id, row.person_id
+
+    async def spend_link_code(self, code_id: int, now: datetime) -> int | None:
+        """The person who asked for this code if it is still valid, now spent; None otherwise."""
+        row = await self._session.scalar(
+            select(LinkCode).where(LinkCode.id == code_id).with_for_update()
         )
         if row is None or row.used_at is not None or row.expires_at <= now:
             return None

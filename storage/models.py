@@ -135,7 +135,8 @@ class Appeal(Base):
     number: Mapped[int] = mapped_column(Integer)
     #: The draft this appeal was registered from: a second tap on Submit finds it taken.
     draft_key: Mapped[str] = mapped_column(String(40), unique=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    #: NULL once the appeal is anonymised after the retention term: it no longer points to anyone.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
     #: The appeal about the same problem whose answer this one receives (duplicates joined).
     joined_to_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"), index=True)

@@ -8,11 +8,13 @@ from sqlalchemy import bindparam, insert, select, update
 
 from storage.convert import to_record
 from storage.models import (
+    AnswerTemplate,
     Appeal,
     AppealEvent,
     Attachment,
     ChannelAccount,
     Consent,
+    Invite,
     LinkCode,
     OutboxMessage,
     Person,
@@ -20,6 +22,23 @@ from storage.models import (
 )
 from storage.records import AccountRecord, PersonRecord
 from storage.tx import Repository, Tx
+
+#: Every column that refers to a person: a merge moves them all (tests/test_data_rights.py
+#: checks the list against the models' foreign keys).
+REFERENCES = (
+    ChannelAccount.person_id,
+    Consent.person_id,
+    Appeal.author_id,
+    Appeal.executor_id,
+    AppealEvent.actor_id,
+    Attachment.owner_id,
+    OutboxMessage.person_id,
+    PersonEvent.person_id,
+    LinkCode.person_id,
+    Invite.created_by,
+    Invite.used_by,
+    AnswerTemplate.created_by,
+)
 
 #: The details a person may correct themselves; the role and the language have their own ways.
 CORRECTABLE = frozenset({"surname", "given_name", "patronymic", "residence", "phone", "email"})
@@ -283,31 +302,24 @@ class PeopleRepository(Repository):
 
     async def merge(self, source: int, target: int) -> None:
         """One citizen, two messengers: the source person's accounts, appeals, consents, files
-        and history move to the target, and the source is deleted. Called only after a one-time
-        link code proved both accounts belong to one citizen (a phone number proves nothing:
-        Viber cannot tell a shared contact from one's own number)."""
+        and history move to the target, and the source is deleted. Every column that refers to
+        a person is moved (`REFERENCES`), so no row is left pointing at the deleted one. Called
+        only after a one-time link code proved both accounts belong to one citizen and the
+        citizen confirmed (a phone number proves nothing: Viber cannot tell a shared contact from
+        one's own number)."""
         if source == target:
             return
-        self._consents.clear()
-        for model, column in (
-            (ChannelAccount, ChannelAccount.person_id),
-            (Consent, Consent.person_id),
-            (Appeal, Appeal.author_id),
-            (Appeal, Appeal.executor_id),
-            (AppealEvent, AppealEvent.actor_id),
-            (Attachment, Attachment.owner_id),
-            (OutboxMessage, OutboxMessage.person_id),
-            (PersonEvent, PersonEvent.person_id),
-            (LinkCode, LinkCode.person_id),
-        ):
-            await self._session.execute(
-                update(model).where(column == source).values({column.key: target})
-            )
         source_row = await self._session.get_one(Person, source)
         target_row = await self._session.get_one(Person, target)
-        if target_row.role == "citizen" and source_row.role != "citizen":
-            # An employee who links their citizen account keeps their role.
-            target_row.role, target_row.department_id = source_row.role, source_row.department_id
+        if source_row.role != "citizen" or target_row.role != "citizen":
+            # A merge would hand a role to whoever asked for the code: staff accounts are
+            # managed by the administrator only.
+            raise ValueError("staff accounts are not merged")
+        self._consents.clear()
+        for column in REFERENCES:
+            await self._session.execute(
+                update(column.class_).where(column == source).values({column.key: target})
+            )
         for field in (
             "locale",
             "surname",

@@ -93,6 +93,7 @@ class NewAppeal:
         cls,
         first: "AppealRecord",
         *,
+        author_id: int,
         draft_key: str,
         kind: str,
         text: str,
@@ -104,7 +105,7 @@ class NewAppeal:
         same problem at the same place, linked to `first`; whether to publish is asked anew."""
         return cls(
             draft_key=draft_key,
-            author_id=first.author_id,
+            author_id=author_id,
             kind=kind,
             subject=first.subject,
             coauthors=first.coauthors,
@@ -147,7 +148,8 @@ class AppealRecord:
     reg_index: str
     year: int
     number: int
-    author_id: int
+    #: None once the appeal is anonymised after the retention term.
+    author_id: int | None
     parent_id: int | None
     kind: str
     subject: str

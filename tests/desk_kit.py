@@ -90,6 +90,7 @@ async def answer_in_database(
             answer_text=text,
             answered_at=answered,
         )
+        assert appeal.author_id is not None
         file_id = await uow.appeals.add_attachment(
             appeal.author_id, key, name, mime, size, answered
         )

@@ -129,7 +129,7 @@ async def operator_and_executor(
     settings: Settings, fake: FakeTelegram, operator: int, executor: int
 ) -> tuple["TelegramUser", "TelegramUser"]:
     """An operator and a housing executor added from the server (as `python -m bot staff add
-    --force` before they ever wrote), each then agreeing in English."""
+    --force` before they ever wrote), each then starting in English: no citizen's screens."""
     people = (
         TelegramUser(fake, operator, language="en"),
         TelegramUser(fake, executor, language="en"),
@@ -149,7 +149,6 @@ async def operator_and_executor(
             ),
         )
         await person.say("/start")
-        await person.tap("I agree")
     return people
 
 

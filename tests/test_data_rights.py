@@ -2,6 +2,7 @@
 deleting data do what the notice promises; after the retention term appeals are anonymised
 while what the law keeps stays."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,24 @@ from bot.scheduler import run_control
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
+from handlers.payloads import LinkAnswer, LinkChoice
 from handlers.types import IncomingFile
 from storage.attachments import AttachmentStore
-from storage.models import Appeal, Attachment, GuessAttempt, LinkCode, Person
+from storage.models import (
+    Appeal,
+    AppealEvent,
+    Attachment,
+    Base,
+    Department,
+    GuessAttempt,
+    LinkCode,
+    OutboxMessage,
+    Person,
+)
+from storage.people import REFERENCES
 from storage.uow import unit_of_work
-from tests.harness import Chat, Clock, file_appeal, onboard
+from tests.desk_kit import make_staff, outbox_for
+from tests.harness import LIGHTING, Chat, Clock, file_appeal, onboard
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 
@@ -267,3 +281,196 @@ async def test_throttle_records_and_spent_codes_are_forgotten(
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(GuessAttempt)) == 0
         assert await session.scalar(select(func.count()).select_from(LinkCode)) == 0
+
+
+def link_code(chat: Chat) -> str:
+    found = re.search(r"/link ([A-Z0-9]{4}-[A-Z0-9]{4})", chat.text)
+    assert found is not None, chat.text
+    return found[1]
+
+
+async def people_and_authors(
+    sessions: async_sessionmaker[AsyncSession],
+) -> tuple[int, set[int | None]]:
+    async with sessions() as session:
+        people = await session.scalar(select(func.count()).select_from(Person))
+        authors = set((await session.scalars(select(Appeal.author_id))).all())
+    return int(people or 0), authors
+
+
+async def test_a_code_sent_at_someone_s_request_links_nothing_until_confirmed(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    attacker = Chat(conversation, "attacker", channel="telegram")
+    await onboard(attacker)
+    await attacker.send("/link")
+    code = link_code(attacker)
+    victim = Chat(conversation, "victim", channel="viber")
+    await onboard(victim)
+    await file_appeal(victim, name="Мельник Ганна Петрівна")
+    await victim.send(f"/link {code}")  # talked into it
+    assert "Confirm only if you asked for this code yourself" in victim.text
+    assert "never send codes at anyone's request" in victim.text
+    assert victim.buttons == ["Yes, link my accounts", "Cancel"]
+    people, authors = await people_and_authors(sessions)
+    assert people == 2
+    (victim_id,) = authors
+    await attacker.send("/my")
+    await attacker.send("/mydata")
+    assert "Мельник" not in attacker.text
+    assert "Ш-1" not in attacker.text
+    await victim.tap("Cancel")
+    assert "nothing is linked, and this code no longer works" in victim.text
+    await victim.send(f"/link {code}")
+    assert "This code is not valid" in victim.text
+    assert await people_and_authors(sessions) == (2, {victim_id})
+    await attacker.send("/mydata")
+    assert "Мельник" not in attacker.text
+
+
+async def test_a_confirmed_code_links_and_the_account_that_asked_is_told(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = Chat(conversation, "tg-user", channel="telegram")
+    await onboard(first)
+    await file_appeal(first)
+    await first.send("/link")
+    code = link_code(first)
+    second = Chat(conversation, "vb-user", channel="viber", locale_hint="en")
+    await second.send(f"/link {code}")  # before any screen: a new account
+    await second.tap("Yes, link my accounts")
+    assert "this messenger is linked to your data" in second.text
+    await second.send("/my")
+    assert "Ш-1" in second.text
+    told = [m for m in await outbox_for(sessions, "tg-user") if m["kind"] == "citizen:linked"]
+    assert len(told) == 1
+    assert "in Viber is now linked to your data" in told[0]["text"]
+    assert "If you did not do this yourself, contact the reception at once" in told[0]["text"]
+    await second.press(LinkChoice(LinkAnswer.YES).pack())  # a stale confirmation
+    assert "There is no link to confirm" in second.text
+    people, authors = await people_and_authors(sessions)
+    assert people == 1
+    assert len(authors) == 1
+
+
+def test_a_merge_moves_every_column_that_refers_to_a_person() -> None:
+    referring = {
+        (fk.parent.table.name, fk.parent.name)
+        for table in Base.metadata.tables.values()
+        for fk in table.foreign_keys
+        if fk.column.table.name == "persons"
+    }
+    assert {(c.class_.__tablename__, c.key) for c in REFERENCES} == referring
+
+
+async def test_after_the_term_an_appeal_points_to_nobody_and_the_outbox_keeps_no_copy(
+    chat: Chat,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Department)
+            .where(Department.code == "zhkh")
+            .values(email="zhkh@x.example.org", email_is_placeholder=False)
+        )
+    await onboard(chat)
+    await file_appeal(chat, name="Мельник Ганна Петрівна")
+    operator = Chat(conversation, "op")
+    await make_staff(operator, sessions, "operator")
+    await operator.send("/assign М-1 zhkh")
+    async with sessions() as session, session.begin():
+        await session.execute(update(Appeal).values(status="closed"))
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.channel == "email").values(status="sent")
+        )
+        mails = list(await session.scalars(select(OutboxMessage.payload)))
+    assert any("Мельник" in str(payload) for payload in mails)  # the e-mail named the author
+    clock.advance(days=365 * 5 + 2)
+    done = await run_control(sessions, config, catalogs, clock())
+    assert done["anonymise"] == 1
+    async with sessions() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+        citizen = (await session.scalars(select(Person).where(Person.role == "citizen"))).one()
+        outbox = [str(p) for p in await session.scalars(select(OutboxMessage.payload))]
+        actors = set(await session.scalars(select(AppealEvent.actor_id)))
+    assert appeal.author_id is None
+    assert citizen.id not in actors
+    assert (citizen.surname, citizen.given_name, citizen.residence, citizen.phone) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert not [p for p in outbox if "Мельник" in p or LIGHTING[:20] in p]
+    await chat.send("/mydata")
+    assert "Appeals filed: 0" in chat.text
+    assert "М-1" not in chat.text
+    assert "Мельник" not in chat.text
+
+
+async def test_sent_notices_and_files_of_abandoned_drafts_are_deleted_after_their_days(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    config: ConversationConfig,
+    catalogs: Catalogs,
+    clock: Clock,
+) -> None:
+    await onboard(chat)
+    await file_appeal(chat)
+    executor = Chat(conversation, "exec")
+    await make_staff(executor, sessions, "executor", "zhkh")
+    operator = Chat(conversation, "op")
+    await make_staff(operator, sessions, "operator")
+    await operator.send("/assign Ш-1 zhkh")  # the executor is told
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Street lighting")
+    await chat.send_files(photo(store, "pole.jpg"))
+    await chat.send("/cancel")
+    async with sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).values(status="sent"))
+        sent = set(await session.scalars(select(OutboxMessage.id)))
+    assert sent
+    clock.advance(days=config.outbox_retention_days - 1)
+    await run_control(sessions, config, catalogs, clock())
+    assert on_disk(store) == 1
+    clock.advance(days=2)
+    done = await run_control(sessions, config, catalogs, clock())
+    assert done["forget_draft_files"] == 1
+    assert on_disk(store) == 0
+    async with sessions() as session:
+        assert not sent & set(await session.scalars(select(OutboxMessage.id)))
+        assert await session.scalar(select(func.count()).select_from(Attachment)) == 0
+    await chat.send("/mydata")
+    assert "pole.jpg" not in chat.text
+    assert "Ш-1" in chat.text  # the registered appeal is kept for its term
+
+
+async def test_the_notice_promises_what_the_bot_gives_and_mydata_says_where_the_rest_is(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await chat.send("/start")
+    await chat.tap("English")
+    await chat.tap("More")
+    assert "/mydata shows everything held about you" in chat.text
+    assert (
+        "To object to the processing, to get a copy of your data or for any other request, "
+        "write to the controller: the city council's reception" in chat.text
+    )
+    await chat.tap("I agree")
+    await file_appeal(chat, text="The lamp is broken. " * 30)
+    await file_appeal(chat)
+    monkeypatch.setattr("handlers.my_data.MAX_LISTED", 1)
+    await chat.send("/mydata")
+    assert "Appeals filed: 2" in chat.text
+    assert "The latest 1 are listed here; /my pages through all of them." in chat.text
+    assert "Long texts are shortened here" not in chat.text  # the latest is short
+    monkeypatch.setattr("handlers.my_data.MAX_LISTED", 100)
+    await chat.send("/mydata")
+    assert "Long texts are shortened here (…). For a full copy" in chat.text

@@ -3,20 +3,25 @@ extension; refused and surplus files leave the disk; names are made safe; a pers
 quota holds; and the intake can ask whether a person may send files at all."""
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.dbwatch import DatabaseWatch
+from bot.intake import Intake
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
-from handlers.types import IncomingFile
+from handlers.types import Incoming, IncomingFile, MayDownload, Reply
 from reception.files import FileProblem, content_problem, safe_name, sniff
 from storage.attachments import AttachmentStore
+from storage.inbox import InboxItem, NewUpdate
 from storage.models import Attachment
 from tests.harness import LIGHTING, Chat, Clock, onboard
+from tests.waits import eventually
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
@@ -128,6 +133,96 @@ async def test_a_persons_daily_quota_of_files_and_megabytes_holds(
     clock.advance(days=1, minutes=1)
     await chat.send_files(upload(store, "next-day.jpg", JPEG, "image/jpeg"))
     assert "File “next-day.jpg” is attached." in chat.text
+
+
+@pytest.mark.parametrize(
+    "caption", ["/help", "/cancel", "/mydata", "/my", "/new", "/xyz", "/link"]
+)
+async def test_a_file_sent_with_a_command_is_not_kept_and_the_person_is_told(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    caption: str,
+) -> None:
+    await at_text_step(chat)
+    for n in range(10):
+        await chat.send_files(upload(store, f"a{n}.pdf", PDF, "application/pdf"), text=caption)
+        assert "The file was not attached: it came with a command." in chat.text
+    assert on_disk(store) == 0
+    assert await rows(sessions) == []
+    await chat.send("/new")  # back in the draft: the quota was not spent on them
+    if "Continue" in chat.buttons:
+        await chat.tap("Continue")
+    await chat.send_files(*(upload(store, f"p{n}.jpg", JPEG, "image/jpeg") for n in range(4)))
+    assert chat.text.count("is attached") == 4
+    assert on_disk(store) == len(await rows(sessions)) == 4
+
+
+async def test_files_of_an_update_the_intake_gave_up_on_leave_the_disk(
+    chat: Chat,
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """What `bot.intake` calls for an update it could not handle after its attempts: files
+    downloaded for it that no row keeps are deleted, and a kept one stays."""
+    await at_text_step(chat)
+    kept = upload(store, "kept.jpg", JPEG, "image/jpeg")
+    await chat.send_files(kept)
+    stray = upload(store, "stray.pdf", PDF, "application/pdf")
+    await conversation.discard_files(
+        Incoming(channel="test", external_user_id=chat.user, files=(kept, stray))
+    )
+    assert on_disk(store) == len(await rows(sessions)) == 1
+
+
+class FailingUpdates:
+    """A channel whose every update carries a downloaded file, for a conversation that fails."""
+
+    name = "test"
+
+    def __init__(self, store: AttachmentStore) -> None:
+        self.store = store
+        self.failures_noted = 0
+
+    async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
+        scan = upload(self.store, "scan.pdf", PDF, "application/pdf")
+        return Incoming(channel=self.name, external_user_id=item.sender, files=(scan,))
+
+    async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
+        pass
+
+    async def note_delay(self, update: InboxItem | NewUpdate) -> None:
+        pass
+
+    async def note_failure(self, item: InboxItem) -> None:
+        self.failures_noted += 1
+
+
+async def test_the_file_of_an_update_the_intake_gives_up_on_leaves_the_disk(
+    conversation: Conversation,
+    store: AttachmentStore,
+    sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(inbox_id: int, incoming: Incoming) -> None:
+        raise RuntimeError("a bug in a step")
+
+    monkeypatch.setattr(conversation, "handle_stored", broken)
+    channel = FailingUpdates(store)
+    intake = Intake(
+        sessions,
+        conversation,
+        DatabaseWatch(),
+        reply_lease=timedelta(seconds=30),
+        retention=timedelta(days=7),
+    )
+    intake.add(channel)
+    assert await intake.accept([NewUpdate("test", "u-1", "citizen-1", {})])
+    await eventually(lambda: channel.failures_noted == 1, timeout=30)
+    assert on_disk(store) == 0
+    await intake.close(0)
 
 
 async def test_the_intake_asks_whether_a_person_may_send_files_now(

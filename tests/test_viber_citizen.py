@@ -237,7 +237,11 @@ async def test_one_citizen_links_telegram_and_viber_with_a_one_time_code(
         code = re.search(r"/link ([A-Z0-9]{4}-[A-Z0-9]{4})", tg.last)
         assert code is not None
         await vb.say(f"/link {code[1]}")
+        assert "Підтверджуйте, лише якщо" in vb.last  # nothing is linked before it
+        await vb.tap("Так, прив")
         assert "прив'язано" in vb.last or "привʼязано" in vb.last
+        # The Telegram account that asked for the code hears of it at once.
+        await eventually(lambda: "бот приймальні в Viber тепер" in tg.everything())
         await vb.say("/my")
         assert "М-1" in vb.last
         await vb.say(f"/link {code[1]}")  # single use
