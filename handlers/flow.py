@@ -188,6 +188,11 @@ STEPS: dict[StepName, Step] = {
         staff_flow.answer_reason,
         N_("Please choose the reason with a button."),
     ),
+    StepName.STAFF_RETURN_GROUND: Step(
+        staff_flow.ask_return_ground,
+        staff_flow.answer_return_ground,
+        N_("Please choose with a button why the appeal goes back to its author."),
+    ),
     StepName.STAFF_CLASSIFY: Step(
         staff_classify.ask_field,
         staff_classify.answer_field,

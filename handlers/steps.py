@@ -40,6 +40,7 @@ class StepName(StrEnum):
     STAFF_TERM = "staff_term"
     STAFF_INPUT = "staff_input"
     STAFF_REASON = "staff_reason"
+    STAFF_RETURN_GROUND = "staff_return_ground"
     STAFF_CLASSIFY = "staff_classify"
     STAFF_CLASSIFY_CODE = "staff_classify_code"
     STAFF_REGISTER_WAY = "staff_register_way"

@@ -280,7 +280,7 @@ async def test_assign_from_buttons_puts_the_topics_department_first(
         ("/assign Ш-1 nosuch", "There is no department nosuch. The codes are: cnap, zhkh"),
         ("/extend Ш-1 tomorrow please", "Usage: /extend INDEX DD.MM.YYYY REASON"),
         ("/forward Ш-1 somewhere", "Usage: /forward INDEX BODY; REASON"),
-        ("/return Ш-1", "Type the explanation for the author"),
+        ("/return Ш-1", "Why does appeal Ш-1 go back to its author?"),
         ("/return Ш-1 art7", "Usage: /return INDEX [art7] REASON"),
         ("/note Ш-1", "Type the internal note"),
         ("/find", "Usage: /find TEXT, PHONE or NAME"),
@@ -391,6 +391,42 @@ async def test_a_return_for_lacking_data_has_5_days(
             await session.scalars(select(AppealEvent).where(AppealEvent.kind == "returned"))
         ).one()
     assert event.data == {"late": True, "ground": "art7"}
+
+
+async def test_a_return_asks_its_ground_with_buttons_in_ukrainian_words(
+    desk: None, chat: Chat, operator: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await file_appeal(chat)
+    await file_appeal(chat)
+    await operator.send("/lang")
+    await operator.tap("Українська")
+    await operator.send("/повернути Ш-1")
+    assert "Чому звернення Ш-1 повертається авторові?" in operator.text
+    assert not re.search(r"[A-Za-z]", operator.text + "".join(operator.buttons))
+    await operator.tap("Бракує відомостей")
+    assert "Введіть пояснення для автора" in operator.text
+    assert not re.search(r"[A-Za-z]", operator.text)
+    await operator.send("зазначте, будь ласка, номер будинку")
+    assert "Звернення Ш-1 повернуто авторові." in operator.text
+    # The card's button asks the same; the other ground is Art. 5's.
+    await operator.send("/звернення Ш-2")
+    await operator.tap("Повернути")
+    await operator.tap("Не відповідає ст. 5")
+    await operator.send("не зазначено місце проживання")
+    async with sessions() as session:
+        events = (
+            await session.scalars(
+                select(AppealEvent).where(AppealEvent.kind == "returned").order_by(AppealEvent.id)
+            )
+        ).all()
+    assert [(e.text, e.data["ground"]) for e in events] == [
+        ("зазначте, будь ласка, номер будинку", "art7"),
+        ("не зазначено місце проживання", "art5"),
+    ]
+    # The typed form still works.
+    await file_appeal(chat)
+    await operator.send("/повернути Ш-3 ст7 назвіть вулицю")
+    assert "Звернення Ш-3 повернуто авторові." in operator.text
 
 
 async def test_staff_type_ukrainian_command_words_and_choose_the_rest_with_buttons(
