@@ -141,6 +141,12 @@ def draft_text(ctx: Ctx) -> str:
     return "\n\n".join(ctx.draft.parts)
 
 
+def states_substance(draft: Draft) -> bool:
+    """Art. 5: the appeal states its issue, in words typed or said in a recording (the law
+    allows an oral appeal; a voice message is the person saying it)."""
+    return has_substance("\n\n".join(draft.parts)) or draft.recordings > 0
+
+
 async def ask_text(ctx: Ctx) -> Reply:
     text = draft_text(ctx)
     if text:
@@ -171,7 +177,11 @@ async def attach_files(ctx: Ctx) -> list[Reply]:
     """Keep each acceptable file with the draft; say which were refused and why."""
     room = MAX_FILES_PER_APPEAL - len(ctx.draft.attachments)
     taken = await take_files(ctx, room, voice_hint=True)
-    ctx.draft = replace(ctx.draft, attachments=(*ctx.draft.attachments, *taken.ids))
+    ctx.draft = replace(
+        ctx.draft,
+        attachments=(*ctx.draft.attachments, *taken.ids),
+        recordings=ctx.draft.recordings + taken.recordings,
+    )
     return list(taken.replies)
 
 
@@ -198,7 +208,21 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
     if incoming.action == CLEAR:
         ctx.draft = replace(ctx.draft, parts=())
         return await ctx.ask_again()
+    if incoming.action == SKIP and states_substance(ctx.draft):
+        return await advance(ctx, StepName.TEXT)
     if incoming.action == DONE:
+        if not has_substance(draft_text(ctx)) and ctx.draft.recordings:
+            # The recording is the appeal; a line of text is asked for, not required.
+            return [
+                Reply(
+                    ctx._(
+                        "Your recording is the substance of your appeal. A sentence or two of "
+                        "text would help to send it to the right body at once: please type it, "
+                        "or go on without it."
+                    ),
+                    (Button(ctx._("Go on without text"), SKIP),),
+                )
+            ]
         if not has_substance(draft_text(ctx)):
             return await ctx.ask_again(
                 Reply(

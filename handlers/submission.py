@@ -6,7 +6,7 @@ from handlers import joining, notices, notify
 from handlers.context import Ctx
 from handlers.draft import Draft
 from handlers.duty import Acting
-from handlers.filing import draft_text, start_draft
+from handlers.filing import draft_text, start_draft, states_substance
 from handlers.kept import Kept
 from handlers.menu import menu_buttons, menu_of
 from handlers.payloads import (
@@ -31,7 +31,7 @@ from reception.deadlines import WorkCalendar, after_hours, due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
-from reception.validation import full_name, has_substance
+from reception.validation import full_name
 from storage.people import Profile
 from storage.records import AppealRecord, NewAppeal, NewEvent
 
@@ -42,7 +42,7 @@ def first_missing(d: Draft) -> StepName | None:
     checks = (
         (bool(d.kind), StepName.KIND),
         (bool(d.topic), StepName.TOPIC),
-        (has_substance("\n\n".join(d.parts)), StepName.TEXT),
+        (states_substance(d), StepName.TEXT),
         (bool(d.surname), StepName.NAME),
         (bool(d.residence), StepName.RESIDENCE),
         (d.phone is not None, StepName.PHONE),
@@ -76,7 +76,10 @@ def summary_text(ctx: Ctx) -> str:
         "",
         ctx._("Kind: {value}").format(value=kind_name(ctx, d.kind) if d.kind else missing),
         ctx._("Topic: {value}").format(value=topic_name(ctx, d.topic) if d.topic else missing),
-        ctx._("Text: {value}").format(value=preview(ctx, draft_text(ctx)) or missing),
+        ctx._("Text: {value}").format(
+            value=preview(ctx, draft_text(ctx))
+            or (ctx._("said in the voice recording") if d.recordings else missing)
+        ),
         ctx._("Files: {count}").format(count=len(d.attachments)),
         ctx._("Place of the problem: {value}").format(value=location),
         *(
