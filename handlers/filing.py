@@ -30,6 +30,7 @@ from reception.files import (
     MAX_FILES_PER_APPEAL,
 )
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
+from reception.markers import N_
 from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
@@ -55,6 +56,16 @@ ORDER = (
     StepName.OPTIONS,
     StepName.SUMMARY,
 )
+#: Art. 10, in the same words wherever the option appears (filing, the summary, Open311).
+CONFIDENTIAL_OPTION = N_(
+    "Do not disclose my surname, first name, patronymic and place of residence (Art. 10 of "
+    "the Law)"
+)
+CONFIDENTIAL_SUMMARY = N_(
+    "Do not disclose my surname, first name, patronymic and place of residence (Art. 10 of "
+    "the Law): {value}"
+)
+
 MAX_COAUTHORS = 100_000
 #: Co-authors named by the author (Art. 5 for a collective appeal): kept to what a card can show.
 MAX_NAMED_COAUTHORS = 50
@@ -508,8 +519,12 @@ async def ask_options(ctx: Ctx) -> Reply:
     lines = [
         ctx._("A few options; tap one to change it, then “Continue”."),
         f"{_mark(collective)} " + ctx._("Collective appeal (signed by several people)"),
-        f"{_mark(bool(draft.confidential))} "
-        + ctx._("Do not disclose my name and address to the body that considers the appeal"),
+        f"{_mark(bool(draft.confidential))} " + ctx._(CONFIDENTIAL_OPTION),
+        "    "
+        + ctx._(
+            "Only the reception staff who register the appeal will see them; the executive "
+            "body that considers it will not."
+        ),
         f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
         f"{_mark(bool(draft.publish_text))} "
         + ctx._(

@@ -67,7 +67,12 @@ def by_employee(
 
 
 class NeedsConfirmation(ActionRefused):
-    """Lawful only on purpose: the employee repeats the action with a confirmation."""
+    """Lawful only on purpose: the employee repeats the action with a confirmation. `warning`
+    is why, without the typed command that confirms it (the buttons confirm instead)."""
+
+    def __init__(self, reply: Reply, warning: str) -> None:
+        super().__init__(reply)
+        self.warning = warning
 
 
 async def extended_to(ctx: Ctx, appeal: AppealRecord) -> date | None:
@@ -121,14 +126,16 @@ async def assign(
     require_transition(ctx, appeal, Status.ASSIGNED)
     warnings = await assignment_warnings(ctx, appeal, department)
     if warnings and not confirmed:
+        warning = "\n".join(warnings.values())
         raise NeedsConfirmation(
             Reply(
-                "\n".join(warnings.values())
+                warning
                 + "\n"
                 + ctx._(
                     "To assign it anyway, confirm: /assign {index} {code} {term} confirm"
                 ).format(index=appeal.reg_index, code=department.code, term=term.value)
-            )
+            ),
+            warning,
         )
     # Art. 20: a due date only moves forward; a date in the past is never set.
     dated = assignment_due(

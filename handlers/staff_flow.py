@@ -156,7 +156,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
                 started,
                 appeal_id=appeal.id,
                 term=chosen.term.value,
-                warning=warning.reply.text.split("\n/assign")[0],
+                warning=warning.warning,
             ),
         )
         return await ctx.goto(StepName.STAFF_ASSIGN_CONFIRM)

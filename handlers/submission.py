@@ -6,7 +6,12 @@ from handlers import joining, notices, notify
 from handlers.context import Ctx
 from handlers.draft import Draft
 from handlers.duty import Acting
-from handlers.filing import draft_text, start_draft, states_substance
+from handlers.filing import (
+    CONFIDENTIAL_SUMMARY,
+    draft_text,
+    start_draft,
+    states_substance,
+)
 from handlers.kept import Kept
 from handlers.menu import menu_buttons, menu_of
 from handlers.payloads import (
@@ -99,9 +104,7 @@ def summary_text(ctx: Ctx) -> str:
             else no
         ),
         *([d.coauthor_names] if d.collective and d.coauthor_names else []),
-        ctx._("Do not disclose my name and address to the executor: {value}").format(
-            value=yes if d.confidential else no
-        ),
+        ctx._(CONFIDENTIAL_SUMMARY).format(value=yes if d.confidential else no),
         ctx._("Publish the text without my name: {value}").format(
             value=yes if d.publish_text else no
         ),

@@ -423,6 +423,10 @@ async def test_a_voice_message_at_the_menu_is_offered_as_an_appeal_and_filed_alo
         await user.tap("Продовжити")
         assert "Текст: у голосовому записі" in user.last
         assert "Кількість файлів: 1" in user.last
+        assert (
+            "Не розголошувати моє прізвище, ім'я, по батькові та місце проживання "
+            "(ст. 10 Закону): ні" in user.last
+        )
         await user.tap("Надіслати")
         assert "Ш-1" in user.everything()
     async with db() as session:
