@@ -275,10 +275,15 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
 # --- where the problem is -------------------------------------------------------------------
 
 
+def current_place(ctx: Ctx) -> str | None:
+    """The place as the draft holds it: the address typed, a shared location, or both."""
+    shared = ctx._("a shared location") if ctx.draft.latitude is not None else None
+    given = [part for part in (ctx.draft.location_text, shared) if part]
+    return "; ".join(given) or None
+
+
 async def ask_location(ctx: Ctx) -> Reply:
-    current = ctx.draft.location_text
-    if current is None and ctx.draft.latitude is not None:
-        current = ctx._("a shared location")
+    current = current_place(ctx)
     return Reply(
         _with_current(
             ctx,
@@ -303,10 +308,17 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
         lat, lon = incoming.location.latitude, incoming.location.longitude
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
-        ctx.draft = replace(ctx.draft, location_text=None, latitude=lat, longitude=lon)
-        return await advance(ctx, StepName.LOCATION, Reply(ctx._("The location is saved.")))
-    text = clean_text(incoming.text or "").replace("\n", ", ")
-    if incoming.action or not text:
+        # The address typed before is kept beside the point; the next question offers to
+        # add or change it, so that words typed now are the address, not the next answer.
+        ctx.draft = replace(ctx.draft, latitude=lat, longitude=lon)
+        return await ctx.goto(StepName.LOCATION_ADDRESS)
+    return await take_address(ctx)
+
+
+async def take_address(ctx: Ctx) -> list[Reply] | None:
+    """A typed address or landmark, kept beside a shared location if there is one."""
+    text = clean_text(ctx.incoming.text or "").replace("\n", ", ")
+    if ctx.incoming.action or not text:
         return None
     if len(text) > MAX_LOCATION_CHARS:
         return await ctx.ask_again(
@@ -316,12 +328,40 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    ctx.draft = replace(ctx.draft, location_text=text, latitude=None, longitude=None)
+    ctx.draft = replace(ctx.draft, location_text=text)
     return await advance(
         ctx,
         StepName.LOCATION,
         Reply(ctx._("The address is saved: {address}").format(address=text)),
     )
+
+
+async def ask_location_address(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "The location is saved. To make the place easier to find, you may add the "
+                "address or a landmark (for example, “by the second entrance of house 5”): type "
+                "it, or tap “Continue”."
+            ),
+            ctx.draft.location_text,
+        ),
+        (Button(ctx._("Continue"), DONE),),
+    )
+
+
+async def answer_location_address(ctx: Ctx) -> list[Reply] | None:
+    incoming = ctx.incoming
+    if incoming.action == DONE:
+        return await advance(ctx, StepName.LOCATION)
+    if incoming.location is not None:
+        lat, lon = incoming.location.latitude, incoming.location.longitude
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        ctx.draft = replace(ctx.draft, latitude=lat, longitude=lon)
+        return await ctx.ask_again()
+    return await take_address(ctx)
 
 
 # --- who the author is ----------------------------------------------------------------------

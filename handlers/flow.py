@@ -88,6 +88,12 @@ STEPS: dict[StepName, Step] = {
         filing.answer_location,
         N_("Please type the address, share a location, or tap “Skip”."),
     ),
+    StepName.LOCATION_ADDRESS: Step(
+        # The same question's second half: it keeps the location's number.
+        numbered(StepName.LOCATION, filing.ask_location_address),
+        filing.answer_location_address,
+        N_("Please type the address or a landmark, or tap “Continue”."),
+    ),
     StepName.PROFILE: Step(
         numbered(StepName.PROFILE, filing.ask_profile),
         filing.answer_profile,
@@ -247,6 +253,7 @@ FILING_STEPS = frozenset(
         StepName.TOPIC,
         StepName.TEXT,
         StepName.LOCATION,
+        StepName.LOCATION_ADDRESS,
         StepName.PROFILE,
         StepName.NAME,
         StepName.RESIDENCE,

@@ -18,6 +18,7 @@ class StepName(StrEnum):
     TOPIC = "topic"
     TEXT = "text"
     LOCATION = "location"
+    LOCATION_ADDRESS = "location_address"
     PROFILE = "profile"
     NAME = "name"
     RESIDENCE = "residence"

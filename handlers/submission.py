@@ -66,12 +66,12 @@ def summary_text(ctx: Ctx) -> str:
     d = ctx.draft
     missing = ctx._("not given")
     yes, no = ctx._("yes"), ctx._("no")
-    if d.location_text:
-        location = d.location_text
-    elif d.latitude is not None and d.longitude is not None:
-        location = map_link(d.latitude, d.longitude)
-    else:
-        location = missing
+    shared = (
+        map_link(d.latitude, d.longitude)
+        if d.latitude is not None and d.longitude is not None
+        else None
+    )
+    location = " ".join(part for part in (d.location_text, shared) if part) or missing
     name = full_name(d.surname, d.given_name, d.patronymic) if d.surname else missing
     phone = d.phone or (
         ctx._("not given: the answer comes here in the chat") if d.phone is not None else missing

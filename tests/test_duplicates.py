@@ -33,6 +33,7 @@ async def file_at(
     await chat.send(LIGHTING)
     await chat.tap("Done")
     await chat.share_location(*place)
+    await chat.tap("Continue")
     if me_too is None:
         assert "already reported" not in chat.text, chat.text
     else:
@@ -135,6 +136,7 @@ async def test_a_citizen_joins_the_open_appeal_nearby_and_learns_nothing_of_its_
     await neighbour.send("Біля дитячого майданчика не світить ліхтар 🔦")
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Continue")
     offer = next(r.text for r in neighbour.replies if "already reported" in r.text)
     assert "Street lighting, about 40 m away" in offer, offer
     assert "Please type your surname" in neighbour.last.text  # filing goes on meanwhile
@@ -212,6 +214,7 @@ async def test_typing_on_past_the_offer_declines_it_and_answers_the_next_questio
     await neighbour.send(LIGHTING)
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Continue")
     assert "already reported" in neighbour.text
     await neighbour.send(NEIGHBOUR)  # the name, as if no offer had been made
     assert "place of residence" in neighbour.text.lower(), neighbour.text

@@ -80,6 +80,7 @@ async def test_a_citizen_files_an_appeal_by_tapping_and_typing_and_finds_it_afte
         share = fake.keyboard(USER)
         assert share[0]["request_location"] is True
         await user.send(location={"latitude": 50.7472, "longitude": 25.3254})
+        await user.tap("Продовжити")
         await user.say("Шевченко Тарас Григорович")
         await user.say("м. Луцьк, вул. Лесі Українки, 35")
         assert fake.keyboard(USER)[0]["request_contact"] is True
@@ -102,7 +103,7 @@ async def test_a_citizen_files_an_appeal_by_tapping_and_typing_and_finds_it_afte
         await user.say("/my")
         assert "Ш-1 · Скарга · зареєстровано" in user.last
         callbacks = [c for c in fake.calls if c.method == "answercallbackquery"]
-        assert len(callbacks) == 9  # every tap answered (no language question: Telegram gave it)
+        assert len(callbacks) == 10  # every tap answered (no language question: Telegram gave it)
         # A new draft, left half-done.
         await user.say("/new")
         await user.tap("Пропозиція")
