@@ -37,7 +37,18 @@ async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
             appeal,
             lead,
         )
-    if Status(lead.status) not in LEADS or lead.department_id is None:
+    waiting = Status(lead.status) is Status.REGISTERED
+    if waiting and Status(appeal.status) is not Status.REGISTERED:
+        raise _refused(
+            ctx,
+            N_(
+                "Appeal {lead} is not being worked on by a department: assign it first, then join "
+                "{index} to it."
+            ),
+            appeal,
+            lead,
+        )
+    if Status(lead.status) not in LEADS or (lead.department_id is None and not waiting):
         raise _refused(
             ctx,
             N_(
@@ -54,6 +65,15 @@ async def join(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> Reply:
             appeal,
             lead,
         )
+    if waiting:
+        await wait_for(ctx, appeal, lead)
+        return Reply(
+            ctx._(
+                "Appeal {index} is joined to {lead}: when {lead} is assigned, {index} goes to "
+                "the same department, and the answer to {lead} reaches its author too. Each "
+                "keeps its own index and due date."
+            ).format(index=appeal.reg_index, lead=lead.reg_index)
+        )
     await attach(ctx, appeal, lead)
     return Reply(
         ctx._(
@@ -67,12 +87,28 @@ async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealReco
     """The citizen chose "me too" while filing: joined if that appeal still fits (open, with a
     department, the same topic and place); otherwise it waits for the operators like any other."""
     lead = await ctx.uow.appeals.get(lead_id)
-    if lead is None or Status(lead.status) not in LEADS or lead.department_id is None:
+    if lead is None or Status(lead.status) not in LEADS:
+        return appeal
+    waiting = Status(lead.status) is Status.REGISTERED
+    if lead.department_id is None and not waiting:
         return appeal
     if lead.id not in {a.id for a in await duplicates.like(ctx, appeal)}:
         return appeal
-    await attach(ctx, appeal, lead, tell_author=False)
+    if waiting:
+        await wait_for(ctx, appeal, lead)
+    else:
+        await attach(ctx, appeal, lead, tell_author=False)
     return await ctx.uow.appeals.get(appeal.id) or appeal
+
+
+async def wait_for(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> None:
+    """Joined to a lead not yet assigned: it stays registered, and the lead's assignment
+    assigns it too (`staff_actions.assign`)."""
+    await ctx.uow.appeals.join_waiting(
+        appeal.id,
+        lead.id,
+        act.by_employee(ctx, "joined", data={"joined_to": lead.reg_index}, internal=False),
+    )
 
 
 async def attach(

@@ -177,6 +177,18 @@ async def assign(
             "Note: the term under the law ended on {date}; the appeal is already late, so it "
             "is due today. Consider it at once."
         ).format(date=day(ctx, dated.lawful_due))
+    # Appeals joined to it while it waited go with it, each with its own due date.
+    followers = [
+        joined
+        for joined in await ctx.uow.appeals.joined_to(appeal.id)
+        if Status(joined.status) is Status.REGISTERED
+    ]
+    for joined in followers:
+        await assign(ctx, joined, department, term, confirmed=True)
+    if followers:
+        reply += "\n" + ctx._("Joined to it and assigned with it: {indexes}.").format(
+            indexes=", ".join(joined.reg_index for joined in followers)
+        )
     return Reply(reply)
 
 

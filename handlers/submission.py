@@ -417,7 +417,13 @@ def registered_text(
         received=day(ctx, appeal.received_on),
         due=day(ctx, appeal.due_on),
     )
-    if appeal.joined_to_id:
+    if appeal.joined_to_id and appeal.department_id is None:
+        # Joined to a report not yet assigned: they go to a department together.
+        text += "\n\n" + ctx._(
+            "It is joined to the appeal about the same problem nearby: they will be considered "
+            "together, and the answer to it will come to you as well."
+        )
+    elif appeal.joined_to_id:
         text += "\n\n" + ctx._(
             "It is joined to the appeal about the same problem nearby, which a department is "
             "already working on: the answer to it will come to you as well."

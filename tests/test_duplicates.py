@@ -225,3 +225,50 @@ async def test_typing_on_past_the_offer_declines_it_and_answers_the_next_questio
     await neighbour.tap("Submit")
     joined = await appeal(sessions, "К-2")
     assert (joined.joined_to_id, joined.status) == (None, "registered")
+
+
+async def test_untriaged_reports_of_one_lamp_see_each_other_and_go_together_when_assigned(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    first, neighbour, third = (Chat(conversation, f"citizen-{n}") for n in (1, 2, 3))
+    for chat in (first, neighbour, third):
+        await onboard(chat)
+    await file_at(first, ACROSS_TOWN)  # Ш-1, elsewhere
+    await file_at(neighbour, FIRST_PLACE, name=NEIGHBOUR)  # К-2, registered only
+    # The citizen filing is offered the registered report too ("me too").
+    await file_at(third, NEARBY, name="Кравець Олена Іванівна", me_too=False)  # К-3
+
+    await operator.send("/appeal К-3")
+    assert "Possibly the same problem: К-2, about 40 m away, registered" in operator.text
+    await operator.tap("Join to К-2")
+    assert "Appeal К-3 is joined to К-2: when К-2 is assigned" in operator.text
+    assert (await appeal(sessions, "К-3")).status == "registered"
+    await operator.send("/assign К-2 zhkh 15")
+    assert "Joined to it and assigned with it: К-3." in operator.text
+    lead, joined = await appeal(sessions, "К-2"), await appeal(sessions, "К-3")
+    assert (joined.status, joined.department_id, joined.joined_to_id) == (
+        "assigned",
+        lead.department_id,
+        lead.id,
+    )
+    told = await outbox_for(sessions, third.user)
+    assert any("К-3" in str(m["text"]) and "Department of Housing" in str(m["text"]) for m in told)
+
+
+async def test_a_citizen_joins_a_registered_report_and_is_assigned_with_it(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    first, neighbour = Chat(conversation, "citizen-1"), Chat(conversation, "citizen-2")
+    await onboard(first)
+    await onboard(neighbour)
+    await file_at(first, FIRST_PLACE)  # Ш-1, not yet assigned
+    await file_at(neighbour, NEARBY, name=NEIGHBOUR, me_too=True)
+    assert "considered together" in neighbour.text
+    lead, joined = await appeal(sessions, "Ш-1"), await appeal(sessions, "К-2")
+    assert (joined.status, joined.joined_to_id) == ("registered", lead.id)
+    await operator.send("/assign Ш-1 zhkh")
+    assert (await appeal(sessions, "К-2")).status == "assigned"
