@@ -199,6 +199,8 @@ async def ask_resume(ctx: Ctx) -> Reply:
     text = draft_text(ctx)
     if text:
         details.append(ctx._("Text: {value}").format(value=preview(ctx, text)))
+    if d.attachments:
+        details.append(ctx._("Files: {count}").format(count=len(d.attachments)))
     details.append(ctx._("Would you like to continue it?"))
     return Reply(
         "\n".join(details),
