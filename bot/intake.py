@@ -244,8 +244,8 @@ class Intake:
         return "handled"
 
     def _may_download(self, item: InboxItem) -> MayDownload:
-        def ask() -> Awaitable[bool]:
-            return self._conversation.takes_files(item.channel, item.sender)
+        def ask(name: str) -> Awaitable[bool]:
+            return self._conversation.takes_files(item.channel, item.sender, name)
 
         return ask
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.public_page import PublicSettings, choose_locale
 from handlers.api_filing import ApiRefusal, check_request, file_through_api
 from handlers.config import ConversationConfig
+from handlers.filing import CONFIDENTIAL_OPTION
 from handlers.i18n import Catalogs
 from reception.classifier import TOPICS, TOPICS_BY_CODE
 from reception.kinds import KIND_NAMES, AppealKind
@@ -210,7 +211,7 @@ class Open311:
                 attribute(
                     4,
                     "confidential",
-                    _("Do not disclose my name and address to the executor (Art. 10)"),
+                    _(CONFIDENTIAL_OPTION),
                     False,
                     yes_no,
                 ),

@@ -12,7 +12,7 @@ from handlers.flow import FILING_STEPS
 from handlers.kept import Kept
 from handlers.menu import help_reply
 from handlers.my_data import my_data_reply
-from handlers.offer import OFFERED
+from handlers.offer import forget
 from handlers.steps import StepName
 from handlers.types import Reply
 from reception.markers import N_
@@ -67,7 +67,7 @@ async def my(ctx: Ctx, arguments: str) -> list[Reply]:
 
 
 async def menu(ctx: Ctx, arguments: str) -> list[Reply]:
-    ctx.state.data.pop(OFFERED, None)
+    forget(ctx)
     return await ctx.goto(StepName.MENU)
 
 

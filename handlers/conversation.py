@@ -25,7 +25,7 @@ from handlers.flow import FILE_STEPS, FILING_STEPS, STEPS
 from handlers.i18n import Catalogs
 from handlers.kept import Kept
 from handlers.my_appeals import turn_my_page
-from handlers.offer import keep_words
+from handlers.offer import keep_first_words, says_it, take_recording
 from handlers.onboarding import has_consent, never_answered, set_language
 from handlers.payloads import (
     Act,
@@ -118,10 +118,12 @@ class Conversation:
             async with unit_of_work(self._sessions) as uow:
                 await discard_untaken(uow, self.config.files, incoming.files)
 
-    async def takes_files(self, channel: str, external_user_id: str) -> bool:
+    async def takes_files(self, channel: str, external_user_id: str, name: str = "") -> bool:
         """For the file intake, before it downloads: see `handlers.file_gate.accepts_files`."""
         async with unit_of_work(self._sessions) as uow:
-            return await accepts_files(uow, channel, external_user_id, self.config.notice_version)
+            return await accepts_files(
+                uow, channel, external_user_id, self.config.notice_version, name
+            )
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle an update that is not in the inbox (the terminal chat, tests). A database
@@ -223,7 +225,7 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
             return await with_hinted_language(ctx, hinted)
         if not staff:
             if command is None:
-                keep_words(ctx)
+                keep_first_words(ctx)
             return (
                 await answer(ctx)
                 if step == StepName.LANGUAGE
@@ -234,8 +236,15 @@ async def dispatch(ctx: Ctx) -> list[Reply]:
     if step == StepName.LANGUAGE and command is None:
         return await answer(ctx)
     if not staff and not await has_consent(ctx):
-        if command is None and await never_answered(ctx) and keep_words(ctx):
-            kept = ctx._("Your text is kept: right after this question you can file it.")
+        if command is None and await never_answered(ctx) and keep_first_words(ctx):
+            kept = (
+                ctx._(
+                    "A voice message cannot be received before this answer: right after it "
+                    "you can file an appeal and send the recording again."
+                )
+                if says_it(ctx)
+                else ctx._("Your text is kept: right after this question you can file it.")
+            )
             return await ctx.goto(
                 StepName.CONSENT, *([Reply(kept)] if step == StepName.CONSENT else [])
             )
@@ -310,6 +319,8 @@ async def answer(ctx: Ctx) -> list[Reply]:
     if incoming.unsupported:
         message = UNSUPPORTED.get(incoming.unsupported, UNSUPPORTED["other"])
         return await ctx.ask_again(Reply(ctx._(message)))
+    if incoming.files and step == StepName.MENU and says_it(ctx):
+        return await take_recording(ctx)
     if incoming.files and step not in FILE_STEPS:
         if step in FILING_STEPS and ctx.has_draft:
             return await ctx.ask_again(*await attach_files(ctx))

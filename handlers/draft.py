@@ -13,6 +13,8 @@ class Draft:
     parts: tuple[str, ...] = ()
     #: Files sent while filing (attachment ids).
     attachments: tuple[int, ...] = ()
+    #: How many of them are voice or audio recordings: a recording states the substance too.
+    recordings: int = 0
     kind: str | None = None
     #: The classifier's topic, and the everyday category it was chosen by.
     topic: str | None = None
@@ -61,4 +63,5 @@ class Draft:
         values["parts"] = tuple(values.get("parts") or ())
         values["attachments"] = tuple(values.get("attachments") or ())
         values["coauthors"] = int(values.get("coauthors") or 1)
+        values["recordings"] = int(values.get("recordings") or 0)
         return cls(**values)

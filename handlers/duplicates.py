@@ -17,8 +17,10 @@ from storage.records import AppealRecord
 SIMILAR_METRES = 150
 #: Statuses an appeal may be joined from: not yet answered, and not on the CNAP's review.
 JOINABLE = frozenset({Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS})
-#: Statuses of an appeal others may join: a department already works on it.
-LEADS = IN_WORK_STATUSES | {Status.ON_REVIEW}
+#: Statuses of an appeal others may join: a department already works on it, or it is
+#: registered and not yet assigned (ten untriaged reports of one dark street are one problem;
+#: assigning the first assigns those joined to it).
+LEADS = IN_WORK_STATUSES | {Status.ON_REVIEW, Status.REGISTERED}
 #: Candidates shown at once: the oldest first, the one the others join.
 SHOWN = 3
 
@@ -46,8 +48,8 @@ async def candidates(
     exclude_id: int | None = None,
     category: str | None = None,
 ) -> list[AppealRecord]:
-    """Appeals a department works on, about the same topic at about the same place, that others
-    may join."""
+    """Open appeals (registered, or worked on by a department) about the same topic at about
+    the same place, that others may join."""
     similar = Similar(
         topic, latitude, longitude, address, SIMILAR_METRES, LEADS, exclude_id, category
     )

@@ -10,12 +10,12 @@ from datetime import timedelta
 from handlers.context import Ctx
 from handlers.types import IncomingFile, Reply
 from reception.files import (
-    AUDIO_TYPES,
     MAX_FILES_PER_APPEAL,
     SNIFF_BYTES,
     FileProblem,
     content_problem,
     guess_type,
+    is_recording,
     safe_name,
 )
 from reception.markers import N_
@@ -25,9 +25,8 @@ from storage.uow import UnitOfWork
 
 QUOTA_WINDOW = timedelta(days=1)
 VOICE_ATTACHED = N_(
-    "Your recording is attached: the executor will listen to it. Please also type a sentence "
-    "or two about the problem: the law asks an appeal to state its substance in writing, and "
-    "it helps to send it to the right body at once."
+    "Your recording is attached: the executor will listen to it. If you can, please also type "
+    "a sentence or two about the problem: it helps to send the appeal to the right body at once."
 )
 
 
@@ -82,6 +81,8 @@ class Taken:
     ids: tuple[int, ...]
     replies: tuple[Reply, ...]
     refused: tuple[Reply, ...]
+    #: How many of the kept files are voice or audio recordings.
+    recordings: int = 0
 
 
 async def take_files(ctx: Ctx, room: int, *, voice_hint: bool = False) -> Taken:
@@ -90,6 +91,7 @@ async def take_files(ctx: Ctx, room: int, *, voice_hint: bool = False) -> Taken:
     ids: list[int] = []
     replies: list[Reply] = []
     refused: list[Reply] = []
+    recordings = 0
     for file in ctx.incoming.files:
         kept, problem = await keep_file(ctx, file, room - len(ids))
         name = safe_name(file.name)
@@ -99,11 +101,12 @@ async def take_files(ctx: Ctx, room: int, *, voice_hint: bool = False) -> Taken:
             replies.append(refusal)
             continue
         ids.append(kept)
-        if voice_hint and guess_type(file.name) in AUDIO_TYPES:
+        recordings += is_recording(file.name)
+        if voice_hint and is_recording(file.name):
             replies.append(Reply(ctx._(VOICE_ATTACHED)))
         else:
             replies.append(Reply(ctx._("File “{name}” is attached.").format(name=name)))
-    return Taken(tuple(ids), tuple(replies), tuple(refused))
+    return Taken(tuple(ids), tuple(replies), tuple(refused), recordings)
 
 
 def file_refusal(ctx: Ctx, name: str, problem: str | None) -> str:

@@ -30,6 +30,7 @@ from reception.files import (
     MAX_FILES_PER_APPEAL,
 )
 from reception.kinds import KIND_EXPLANATIONS, KIND_NAMES, AppealKind
+from reception.markers import N_
 from reception.validation import (
     MAX_APPEAL_CHARS,
     MAX_LOCATION_CHARS,
@@ -55,6 +56,16 @@ ORDER = (
     StepName.OPTIONS,
     StepName.SUMMARY,
 )
+#: Art. 10, in the same words wherever the option appears (filing, the summary, Open311).
+CONFIDENTIAL_OPTION = N_(
+    "Do not disclose my surname, first name, patronymic and place of residence (Art. 10 of "
+    "the Law)"
+)
+CONFIDENTIAL_SUMMARY = N_(
+    "Do not disclose my surname, first name, patronymic and place of residence (Art. 10 of "
+    "the Law): {value}"
+)
+
 MAX_COAUTHORS = 100_000
 #: Co-authors named by the author (Art. 5 for a collective appeal): kept to what a card can show.
 MAX_NAMED_COAUTHORS = 50
@@ -141,6 +152,12 @@ def draft_text(ctx: Ctx) -> str:
     return "\n\n".join(ctx.draft.parts)
 
 
+def states_substance(draft: Draft) -> bool:
+    """Art. 5: the appeal states its issue, in words typed or said in a recording (the law
+    allows an oral appeal; a voice message is the person saying it)."""
+    return has_substance("\n\n".join(draft.parts)) or draft.recordings > 0
+
+
 async def ask_text(ctx: Ctx) -> Reply:
     text = draft_text(ctx)
     if text:
@@ -171,7 +188,11 @@ async def attach_files(ctx: Ctx) -> list[Reply]:
     """Keep each acceptable file with the draft; say which were refused and why."""
     room = MAX_FILES_PER_APPEAL - len(ctx.draft.attachments)
     taken = await take_files(ctx, room, voice_hint=True)
-    ctx.draft = replace(ctx.draft, attachments=(*ctx.draft.attachments, *taken.ids))
+    ctx.draft = replace(
+        ctx.draft,
+        attachments=(*ctx.draft.attachments, *taken.ids),
+        recordings=ctx.draft.recordings + taken.recordings,
+    )
     return list(taken.replies)
 
 
@@ -198,7 +219,21 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
     if incoming.action == CLEAR:
         ctx.draft = replace(ctx.draft, parts=())
         return await ctx.ask_again()
+    if incoming.action == SKIP and states_substance(ctx.draft):
+        return await advance(ctx, StepName.TEXT)
     if incoming.action == DONE:
+        if not has_substance(draft_text(ctx)) and ctx.draft.recordings:
+            # The recording is the appeal; a line of text is asked for, not required.
+            return [
+                Reply(
+                    ctx._(
+                        "Your recording is the substance of your appeal. A sentence or two of "
+                        "text would help to send it to the right body at once: please type it, "
+                        "or go on without it."
+                    ),
+                    (Button(ctx._("Go on without text"), SKIP),),
+                )
+            ]
         if not has_substance(draft_text(ctx)):
             return await ctx.ask_again(
                 Reply(
@@ -240,10 +275,15 @@ async def answer_text(ctx: Ctx) -> list[Reply] | None:
 # --- where the problem is -------------------------------------------------------------------
 
 
+def current_place(ctx: Ctx) -> str | None:
+    """The place as the draft holds it: the address typed, a shared location, or both."""
+    shared = ctx._("a shared location") if ctx.draft.latitude is not None else None
+    given = [part for part in (ctx.draft.location_text, shared) if part]
+    return "; ".join(given) or None
+
+
 async def ask_location(ctx: Ctx) -> Reply:
-    current = ctx.draft.location_text
-    if current is None and ctx.draft.latitude is not None:
-        current = ctx._("a shared location")
+    current = current_place(ctx)
     return Reply(
         _with_current(
             ctx,
@@ -268,10 +308,17 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
         lat, lon = incoming.location.latitude, incoming.location.longitude
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return None
-        ctx.draft = replace(ctx.draft, location_text=None, latitude=lat, longitude=lon)
-        return await advance(ctx, StepName.LOCATION, Reply(ctx._("The location is saved.")))
-    text = clean_text(incoming.text or "").replace("\n", ", ")
-    if incoming.action or not text:
+        # The address typed before is kept beside the point; the next question offers to
+        # add or change it, so that words typed now are the address, not the next answer.
+        ctx.draft = replace(ctx.draft, latitude=lat, longitude=lon)
+        return await ctx.goto(StepName.LOCATION_ADDRESS)
+    return await take_address(ctx)
+
+
+async def take_address(ctx: Ctx) -> list[Reply] | None:
+    """A typed address or landmark, kept beside a shared location if there is one."""
+    text = clean_text(ctx.incoming.text or "").replace("\n", ", ")
+    if ctx.incoming.action or not text:
         return None
     if len(text) > MAX_LOCATION_CHARS:
         return await ctx.ask_again(
@@ -281,12 +328,40 @@ async def answer_location(ctx: Ctx) -> list[Reply] | None:
                 )
             )
         )
-    ctx.draft = replace(ctx.draft, location_text=text, latitude=None, longitude=None)
+    ctx.draft = replace(ctx.draft, location_text=text)
     return await advance(
         ctx,
         StepName.LOCATION,
         Reply(ctx._("The address is saved: {address}").format(address=text)),
     )
+
+
+async def ask_location_address(ctx: Ctx) -> Reply:
+    return Reply(
+        _with_current(
+            ctx,
+            ctx._(
+                "The location is saved. To make the place easier to find, you may add the "
+                "address or a landmark (for example, “by the second entrance of house 5”): type "
+                "it, or tap “Continue”."
+            ),
+            ctx.draft.location_text,
+        ),
+        (Button(ctx._("Continue"), DONE),),
+    )
+
+
+async def answer_location_address(ctx: Ctx) -> list[Reply] | None:
+    incoming = ctx.incoming
+    if incoming.action == DONE:
+        return await advance(ctx, StepName.LOCATION)
+    if incoming.location is not None:
+        lat, lon = incoming.location.latitude, incoming.location.longitude
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None
+        ctx.draft = replace(ctx.draft, latitude=lat, longitude=lon)
+        return await ctx.ask_again()
+    return await take_address(ctx)
 
 
 # --- who the author is ----------------------------------------------------------------------
@@ -484,8 +559,12 @@ async def ask_options(ctx: Ctx) -> Reply:
     lines = [
         ctx._("A few options; tap one to change it, then “Continue”."),
         f"{_mark(collective)} " + ctx._("Collective appeal (signed by several people)"),
-        f"{_mark(bool(draft.confidential))} "
-        + ctx._("Do not disclose my name and address to the body that considers the appeal"),
+        f"{_mark(bool(draft.confidential))} " + ctx._(CONFIDENTIAL_OPTION),
+        "    "
+        + ctx._(
+            "Only the reception staff who register the appeal will see them; the executive "
+            "body that considers it will not."
+        ),
         f"{_mark(privileged)} " + ctx._("I belong to a category with statutory privileges"),
         f"{_mark(bool(draft.publish_text))} "
         + ctx._(

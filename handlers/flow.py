@@ -88,6 +88,12 @@ STEPS: dict[StepName, Step] = {
         filing.answer_location,
         N_("Please type the address, share a location, or tap “Skip”."),
     ),
+    StepName.LOCATION_ADDRESS: Step(
+        # The same question's second half: it keeps the location's number.
+        numbered(StepName.LOCATION, filing.ask_location_address),
+        filing.answer_location_address,
+        N_("Please type the address or a landmark, or tap “Continue”."),
+    ),
     StepName.PROFILE: Step(
         numbered(StepName.PROFILE, filing.ask_profile),
         filing.answer_profile,
@@ -188,6 +194,11 @@ STEPS: dict[StepName, Step] = {
         staff_flow.answer_reason,
         N_("Please choose the reason with a button."),
     ),
+    StepName.STAFF_RETURN_GROUND: Step(
+        staff_flow.ask_return_ground,
+        staff_flow.answer_return_ground,
+        N_("Please choose with a button why the appeal goes back to its author."),
+    ),
     StepName.STAFF_CLASSIFY: Step(
         staff_classify.ask_field,
         staff_classify.answer_field,
@@ -242,6 +253,7 @@ FILING_STEPS = frozenset(
         StepName.TOPIC,
         StepName.TEXT,
         StepName.LOCATION,
+        StepName.LOCATION_ADDRESS,
         StepName.PROFILE,
         StepName.NAME,
         StepName.RESIDENCE,

@@ -41,7 +41,18 @@ async def join(
             appeal,
             lead,
         )
-    if Status(lead.status) not in LEADS or lead.department_id is None:
+    waiting = Status(lead.status) is Status.REGISTERED
+    if waiting and Status(appeal.status) is not Status.REGISTERED:
+        raise _refused(
+            ctx,
+            N_(
+                "Appeal {lead} is not being worked on by a department: assign it first, then join "
+                "{index} to it."
+            ),
+            appeal,
+            lead,
+        )
+    if Status(lead.status) not in LEADS or (lead.department_id is None and not waiting):
         raise _refused(
             ctx,
             N_(
@@ -58,13 +69,25 @@ async def join(
             appeal,
             lead,
         )
+    if waiting:
+        # Where it goes is checked when the lead is assigned (`staff_actions.assign`).
+        await wait_for(ctx, appeal, lead)
+        return Reply(
+            ctx._(
+                "Appeal {index} is joined to {lead}: when {lead} is assigned, {index} goes to "
+                "the same department, and the answer to {lead} reaches its author too. Each "
+                "keeps its own index and due date."
+            ).format(index=appeal.reg_index, lead=lead.reg_index)
+        )
+    assert lead.department_id is not None  # refused above when it has none and is not waiting
     department = await ctx.uow.departments.get(lead.department_id)
     assert department is not None
     warnings = await act.assignment_warnings(ctx, appeal, department)
     if warnings and not confirmed:
+        warning = "\n".join(warnings.values())
         raise act.NeedsConfirmation(
             Reply(
-                "\n".join(warnings.values())
+                warning
                 + "\n"
                 + ctx._("To join it anyway, confirm: /merge {index} {lead} confirm").format(
                     index=appeal.reg_index, lead=lead.reg_index
@@ -75,7 +98,8 @@ async def join(
                         JoinAnyway(appeal.id, lead.id).pack(),
                     ),
                 ),
-            )
+            ),
+            warning,
         )
     await attach(ctx, appeal, lead, marks=tuple(warnings))
     return Reply(
@@ -90,16 +114,40 @@ async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealReco
     """The citizen chose "me too" while filing: joined if that appeal still fits (open, with a
     department, the same topic and place); otherwise it waits for the operators like any other."""
     lead = await ctx.uow.appeals.get(lead_id)
-    if lead is None or Status(lead.status) not in LEADS or lead.department_id is None:
+    if lead is None or Status(lead.status) not in LEADS:
+        return appeal
+    waiting = Status(lead.status) is Status.REGISTERED
+    if lead.department_id is None and not waiting:
         return appeal
     if lead.id not in {a.id for a in await duplicates.like(ctx, appeal)}:
         return appeal
-    department = await ctx.uow.departments.get(lead.department_id)
-    # Art. 7 part 4, Art. 15: where such an appeal may go is an operator's decision.
-    if department is None or await act.assignment_warnings(ctx, appeal, department):
-        return appeal
-    await attach(ctx, appeal, lead, tell_author=False)
+    if waiting:
+        # Art. 15: an appeal the head considers personally is routed by an operator, never
+        # joined by its author; Art. 7 part 4 is checked when the lead is assigned.
+        if act.heads_own(ctx, appeal):
+            return appeal
+        await wait_for(ctx, appeal, lead)
+    else:
+        department = (
+            None
+            if lead.department_id is None
+            else await ctx.uow.departments.get(lead.department_id)
+        )
+        # Art. 7 part 4, Art. 15: where such an appeal may go is an operator's decision.
+        if department is None or await act.assignment_warnings(ctx, appeal, department):
+            return appeal
+        await attach(ctx, appeal, lead, tell_author=False)
     return await ctx.uow.appeals.get(appeal.id) or appeal
+
+
+async def wait_for(ctx: Ctx, appeal: AppealRecord, lead: AppealRecord) -> None:
+    """Joined to a lead not yet assigned: it stays registered, and the lead's assignment
+    assigns it too (`staff_actions.assign`)."""
+    await ctx.uow.appeals.join_waiting(
+        appeal.id,
+        lead.id,
+        act.by_employee(ctx, "joined", data={"joined_to": lead.reg_index}, internal=False),
+    )
 
 
 async def attach(

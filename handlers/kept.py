@@ -25,6 +25,10 @@ class Kept(StrEnum):
     UNRESOLVED_KIND = "unresolved_kind"
     #: Text a person typed before they could file, offered back as the appeal's start.
     OFFERED = "offered_text"
+    #: Recordings sent at the menu (attachment ids), offered as an appeal's start too; and
+    #: that one came before consent, when it could not be received.
+    OFFERED_FILES = "offered_files"
+    OFFERED_UNHEARD = "offered_unheard"
     #: A residence being corrected in parts.
     CORRECT_RESIDENCE = "correct_residence_part"
     #: An employee's unfinished action (`handlers.pending`).

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from handlers.context import Ctx
 from handlers.kept import Kept
-from handlers.offer import OFFERED, offer
+from handlers.offer import forget, offer
 from handlers.payloads import AGREE, DISAGREE, MORE_ABOUT_DATA, ChooseLanguage
 from handlers.steps import StepName
 from handlers.types import Button, Reply
@@ -155,7 +155,7 @@ async def answer_consent(ctx: Ctx) -> list[Reply] | None:
             ctx.state.step = StepName.MENU
             return [welcome, offered]
         return await ctx.goto(StepName.MENU, welcome)
-    ctx.state.data.pop(OFFERED, None)
+    forget(ctx)
     return [
         Reply(
             ctx._(

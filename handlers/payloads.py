@@ -461,6 +461,20 @@ class ChooseReason(Payload):
     reason: NotConsidered
 
 
+class ReturnGround(StrEnum):
+    """Why an appeal goes back to its author: it does not meet Art. 5 (10 days), or it lacks
+    the data needed for a decision (Art. 7, 5 days). The values are the typed command's words."""
+
+    ART5 = "art5"
+    ART7 = "art7"
+
+
+@dataclass(frozen=True)
+class ChooseReturnGround(Payload):
+    prefix = "rg"
+    ground: ReturnGround
+
+
 @dataclass(frozen=True)
 class ChooseResult(Payload):
     prefix = "result"

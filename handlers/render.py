@@ -42,6 +42,7 @@ EVENT_NAMES: dict[str, str] = {
     "approved": N_("answer approved and sent"),
     "rework": N_("answer returned for rework"),
     "joined": N_("joined to an appeal about the same problem"),
+    "unjoined": N_("left the appeal it was joined to, to be routed on its own"),
     "answered_jointly": N_("answered with the appeal it is joined to"),
 }
 

@@ -68,7 +68,12 @@ def by_employee(
 
 
 class NeedsConfirmation(ActionRefused):
-    """Lawful only on purpose: the employee repeats the action with a confirmation."""
+    """Lawful only on purpose: the employee repeats the action with a confirmation. `warning`
+    is why, without the typed command that confirms it (the buttons confirm instead)."""
+
+    def __init__(self, reply: Reply, warning: str) -> None:
+        super().__init__(reply)
+        self.warning = warning
 
 
 async def extended_to(ctx: Ctx, appeal: AppealRecord) -> date | None:
@@ -94,6 +99,11 @@ async def contested_department(ctx: Ctx, appeal: AppealRecord) -> int | None:
         return None
     parent = await ctx.uow.appeals.get(appeal.parent_id)
     return None if parent is None else parent.department_id
+
+
+def heads_own(ctx: Ctx, appeal: AppealRecord) -> bool:
+    """Art. 15: the city's head considers it personally, in the head's office (if configured)."""
+    return head_considers(appeal.author_category) and bool(ctx.config.head_office_department)
 
 
 async def assignment_warnings(
@@ -128,14 +138,16 @@ async def assign(
     require_transition(ctx, appeal, Status.ASSIGNED)
     warnings = await assignment_warnings(ctx, appeal, department)
     if warnings and not confirmed:
+        warning = "\n".join(warnings.values())
         raise NeedsConfirmation(
             Reply(
-                "\n".join(warnings.values())
+                warning
                 + "\n"
                 + ctx._(
                     "To assign it anyway, confirm: /assign {index} {code} {term} confirm"
                 ).format(index=appeal.reg_index, code=department.code, term=term.value)
-            )
+            ),
+            warning,
         )
     # Art. 20: a due date only moves forward; a date in the past is never set.
     dated = assignment_due(
@@ -178,6 +190,33 @@ async def assign(
             "Note: the term under the law ended on {date}; the appeal is already late, so it "
             "is due today. Consider it at once."
         ).format(date=day(ctx, dated.lawful_due))
+    # Appeals joined to it while it waited go with it, each with its own due date.
+    followers = [
+        joined
+        for joined in await ctx.uow.appeals.joined_to(appeal.id)
+        if Status(joined.status) is Status.REGISTERED
+    ]
+    assigned: list[str] = []
+    for joined in followers:
+        # Art. 7 part 4, Art. 15 for each joined appeal too: one that must not go to this
+        # body leaves the lead and waits for an operator to route it on its own.
+        held = await assignment_warnings(ctx, joined, department)
+        if held:
+            await ctx.uow.appeals.join_waiting(
+                joined.id,
+                None,
+                by_employee(ctx, "unjoined", data={"joined_to": appeal.reg_index}, internal=True),
+            )
+            reply += "\n" + ctx._(
+                "{index} was joined to it but is not assigned with it: {why} Assign it on its own."
+            ).format(index=joined.reg_index, why=" ".join(held.values()))
+            continue
+        await assign(ctx, joined, department, term, confirmed=True)
+        assigned.append(joined.reg_index)
+    if assigned:
+        reply += "\n" + ctx._("Joined to it and assigned with it: {indexes}.").format(
+            indexes=", ".join(assigned)
+        )
     return Reply(reply)
 
 

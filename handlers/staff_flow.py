@@ -13,8 +13,10 @@ from handlers.payloads import (
     CardAction,
     ChooseDepartment,
     ChooseReason,
+    ChooseReturnGround,
     ChooseTerm,
     OpenCard,
+    ReturnGround,
 )
 from handlers.pending import Assigning, Typing
 from handlers.staff_answer import start_answer
@@ -64,6 +66,10 @@ async def on_button(ctx: Ctx, payload: OpenCard | Act) -> list[Reply] | None:
             act.require(ctx, Permission.TRIAGE)
             pending.keep(ctx, Typing(appeal.id, action.value))
             return await ctx.goto(StepName.STAFF_REASON)
+        if action is CardAction.RETURN:
+            act.require(ctx, Permission.TRIAGE)
+            pending.keep(ctx, Typing(appeal.id, action.value))
+            return await ctx.goto(StepName.STAFF_RETURN_GROUND)
         if action in INPUT_PROMPTS:
             act.require(ctx, for_card_action(action).permission)
             pending.keep(ctx, Typing(appeal.id, action.value))
@@ -150,7 +156,7 @@ async def answer_term(ctx: Ctx) -> list[Reply] | None:
                 started,
                 appeal_id=appeal.id,
                 term=chosen.term.value,
-                warning=warning.reply.text.split("\n/assign")[0],
+                warning=warning.warning,
             ),
         )
         return await ctx.goto(StepName.STAFF_ASSIGN_CONFIRM)
@@ -192,10 +198,7 @@ INPUT_PROMPTS: dict[CardAction, str] = {
         "Type the body and the reason separated by a semicolon, for example: Volyn "
         "Regional State Administration; the issue is within its competence"
     ),
-    CardAction.RETURN: N_(
-        "Type the explanation for the author: what is missing or wrong. Start with "
-        "“art7” when the appeal lacks the data needed for a decision (Art. 7)."
-    ),
+    CardAction.RETURN: N_("Type the explanation for the author: what is missing or wrong."),
     CardAction.NOTE: N_("Type the internal note; the citizen will not see it"),
     CardAction.REWORK: N_("Type what the executor must correct in the answer"),
 }
@@ -250,6 +253,9 @@ async def answer_input(ctx: Ctx) -> list[Reply] | None:
     text = "" if skip else (ctx.incoming.text or "")
     if action is CardAction.REJECT:
         text = f"{started.reason or ''} {text}"
+    if action is CardAction.RETURN and started.reason == ReturnGround.ART7:
+        # The typed command's form: the ground's word, then the explanation.
+        text = f"{ReturnGround.ART7} {text}"
     command = for_card_action(action)
     assert command.on_appeal is not None
     try:
@@ -276,4 +282,39 @@ async def answer_reason(ctx: Ctx) -> list[Reply] | None:
     if chosen is None:
         return None
     pending.keep(ctx, replace(pending.started(ctx, Typing), reason=chosen.reason.value))
+    return await ctx.goto(StepName.STAFF_INPUT)
+
+
+#: Each ground of a return in the words of the law, with its term.
+RETURN_GROUNDS: dict[ReturnGround, str] = {
+    ReturnGround.ART5: N_(
+        "It does not meet Art. 5 (no name, residence or substance): return within 10 days"
+    ),
+    ReturnGround.ART7: N_(
+        "It lacks the data needed for a decision (Art. 7): return within 5 days"
+    ),
+}
+
+
+async def ask_return_ground(ctx: Ctx) -> Reply:
+    appeal = await pending_appeal(ctx)
+    buttons = tuple(
+        Button(ctx._(RETURN_GROUNDS[g]), ChooseReturnGround(g).pack()) for g in ReturnGround
+    )
+    return Reply(
+        ctx._("Why does appeal {index} go back to its author?").format(
+            index=appeal.reg_index if appeal else ""
+        ),
+        (*buttons, Button(ctx._("Cancel"), BACK)),
+    )
+
+
+async def answer_return_ground(ctx: Ctx) -> list[Reply] | None:
+    action = ctx.incoming.action or ""
+    if action == BACK:
+        return await back_to_card(ctx)
+    chosen = ChooseReturnGround.parse(action)
+    if chosen is None:
+        return None
+    pending.keep(ctx, replace(pending.started(ctx, Typing), reason=chosen.ground.value))
     return await ctx.goto(StepName.STAFF_INPUT)

@@ -6,7 +6,12 @@ from handlers import joining, notices, notify
 from handlers.context import Ctx
 from handlers.draft import Draft
 from handlers.duty import Acting
-from handlers.filing import draft_text, start_draft
+from handlers.filing import (
+    CONFIDENTIAL_SUMMARY,
+    draft_text,
+    start_draft,
+    states_substance,
+)
 from handlers.kept import Kept
 from handlers.menu import menu_buttons, menu_of
 from handlers.payloads import (
@@ -31,7 +36,7 @@ from reception.deadlines import WorkCalendar, after_hours, due_date, received_on
 from reception.kinds import ReceiptSign, Subject
 from reception.numbering import format_index
 from reception.roles import Role
-from reception.validation import full_name, has_substance
+from reception.validation import full_name
 from storage.people import Profile
 from storage.records import AppealRecord, NewAppeal, NewEvent
 
@@ -42,7 +47,7 @@ def first_missing(d: Draft) -> StepName | None:
     checks = (
         (bool(d.kind), StepName.KIND),
         (bool(d.topic), StepName.TOPIC),
-        (has_substance("\n\n".join(d.parts)), StepName.TEXT),
+        (states_substance(d), StepName.TEXT),
         (bool(d.surname), StepName.NAME),
         (bool(d.residence), StepName.RESIDENCE),
         (d.phone is not None, StepName.PHONE),
@@ -61,12 +66,12 @@ def summary_text(ctx: Ctx) -> str:
     d = ctx.draft
     missing = ctx._("not given")
     yes, no = ctx._("yes"), ctx._("no")
-    if d.location_text:
-        location = d.location_text
-    elif d.latitude is not None and d.longitude is not None:
-        location = map_link(d.latitude, d.longitude)
-    else:
-        location = missing
+    shared = (
+        map_link(d.latitude, d.longitude)
+        if d.latitude is not None and d.longitude is not None
+        else None
+    )
+    location = " ".join(part for part in (d.location_text, shared) if part) or missing
     name = full_name(d.surname, d.given_name, d.patronymic) if d.surname else missing
     phone = d.phone or (
         ctx._("not given: the answer comes here in the chat") if d.phone is not None else missing
@@ -76,7 +81,10 @@ def summary_text(ctx: Ctx) -> str:
         "",
         ctx._("Kind: {value}").format(value=kind_name(ctx, d.kind) if d.kind else missing),
         ctx._("Topic: {value}").format(value=topic_name(ctx, d.topic) if d.topic else missing),
-        ctx._("Text: {value}").format(value=preview(ctx, draft_text(ctx)) or missing),
+        ctx._("Text: {value}").format(
+            value=preview(ctx, draft_text(ctx))
+            or (ctx._("said in the voice recording") if d.recordings else missing)
+        ),
         ctx._("Files: {count}").format(count=len(d.attachments)),
         ctx._("Place of the problem: {value}").format(value=location),
         *(
@@ -96,9 +104,7 @@ def summary_text(ctx: Ctx) -> str:
             else no
         ),
         *([d.coauthor_names] if d.collective and d.coauthor_names else []),
-        ctx._("Do not disclose my name and address to the executor: {value}").format(
-            value=yes if d.confidential else no
-        ),
+        ctx._(CONFIDENTIAL_SUMMARY).format(value=yes if d.confidential else no),
         ctx._("Publish the text without my name: {value}").format(
             value=yes if d.publish_text else no
         ),
@@ -193,6 +199,8 @@ async def ask_resume(ctx: Ctx) -> Reply:
     text = draft_text(ctx)
     if text:
         details.append(ctx._("Text: {value}").format(value=preview(ctx, text)))
+    if d.attachments:
+        details.append(ctx._("Files: {count}").format(count=len(d.attachments)))
     details.append(ctx._("Would you like to continue it?"))
     return Reply(
         "\n".join(details),
@@ -424,7 +432,13 @@ def registered_text(
         received=day(ctx, appeal.received_on),
         due=day(ctx, appeal.due_on),
     )
-    if appeal.joined_to_id:
+    if appeal.joined_to_id and appeal.department_id is None:
+        # Joined to a report not yet assigned: they go to a department together.
+        text += "\n\n" + ctx._(
+            "It is joined to the appeal about the same problem nearby: they will be considered "
+            "together, and the answer to it will come to you as well."
+        )
+    elif appeal.joined_to_id:
         text += "\n\n" + ctx._(
             "It is joined to the appeal about the same problem nearby, which a department is "
             "already working on: the answer to it will come to you as well."

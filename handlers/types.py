@@ -36,8 +36,8 @@ class IncomingFile:
     problem: str | None = None
 
 
-#: Asked by a channel before it downloads a file: may this person send files now?
-MayDownload = Callable[[], Awaitable[bool]]
+#: Asked by a channel before it downloads a file (by its name): may this person send it now?
+MayDownload = Callable[[str], Awaitable[bool]]
 
 
 @dataclass(frozen=True)

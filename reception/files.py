@@ -55,6 +55,11 @@ def guess_type(name: str) -> str | None:
     return EXTENSION_TYPES.get(PurePath(name).suffix.lower())
 
 
+def is_recording(name: str) -> bool:
+    """A voice message or an audio file, by its name."""
+    return guess_type(name) in AUDIO_TYPES
+
+
 def file_problem(name: str, mime: str | None, size: int, max_bytes: int) -> FileProblem | None:
     if size <= 0:
         return FileProblem.EMPTY

@@ -131,6 +131,18 @@ class AppealRepository(Repository):
             raise Conflict("the appeal's status changed meanwhile")
         return await self._write_event(appeal_id, event, expected_from, to)
 
+    async def join_waiting(
+        self, appeal_id: int, lead_id: int | None, event: NewEvent
+    ) -> EventRecord:
+        """Joined to a lead not yet assigned (None: no longer joined): no status changes until
+        the lead is assigned."""
+        await self._session.execute(
+            update(Appeal)
+            .where(Appeal.id == appeal_id)
+            .values(joined_to_id=lead_id, updated_at=event.at)
+        )
+        return await self._write_event(appeal_id, event, None, None)
+
     async def set_due(self, appeal_id: int, due_on: date, now: datetime) -> None:
         """An extended term (Art. 20): the only change an appeal takes without a new status."""
         await self._session.execute(

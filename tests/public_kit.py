@@ -74,6 +74,7 @@ async def file_with_choices(
         await chat.tap("Skip")
     else:
         await chat.share_location(*location)
+        await chat.tap("Continue")
     if "Yes, use them" in chat.buttons:
         await chat.tap("Yes, use them")
     else:

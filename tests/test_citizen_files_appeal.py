@@ -59,6 +59,10 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     await chat.tap("Done")
     assert chat.asked() is Ask.LOCATION
     await chat.share_location(50.7472, 25.3254)
+    # After a shared location the words typed are its address, not the next answer.
+    assert "you may add the address or a landmark" in chat.text
+    await chat.send("вул. Лесі Українки, 35, біля арки")
+    assert "The address is saved: вул. Лесі Українки, 35, біля арки" in chat.text
     await chat.send("шевченко   тарас григорович")
     await chat.send("м. Луцьк, вул. Лесі Українки, 35, кв. 2")
     assert chat.asked() is Ask.CONTACT
@@ -81,8 +85,8 @@ async def test_a_complete_appeal_gets_its_index_and_lawful_due_date(
     assert "Residents have called the utility twice." in summary
     assert "Files: 1" in summary
     assert (
-        "Place of the problem: https://www.openstreetmap.org/?mlat=50.747200&mlon=25.325400"
-        in summary
+        "Place of the problem: вул. Лесі Українки, 35, біля арки "
+        "https://www.openstreetmap.org/?mlat=50.747200&mlon=25.325400" in summary
     )
     assert "Author: Шевченко Тарас Григорович" in summary
     assert "Phone: +380501234567" in summary

@@ -33,6 +33,7 @@ async def file_at(
     await chat.send(LIGHTING)
     await chat.tap("Done")
     await chat.share_location(*place)
+    await chat.tap("Continue")
     if me_too is None:
         assert "already reported" not in chat.text, chat.text
     else:
@@ -135,6 +136,7 @@ async def test_a_citizen_joins_the_open_appeal_nearby_and_learns_nothing_of_its_
     await neighbour.send("Біля дитячого майданчика не світить ліхтар 🔦")
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Continue")
     offer = next(r.text for r in neighbour.replies if "already reported" in r.text)
     assert "Street lighting, about 40 m away" in offer, offer
     assert "Please type your surname" in neighbour.last.text  # filing goes on meanwhile
@@ -212,6 +214,7 @@ async def test_typing_on_past_the_offer_declines_it_and_answers_the_next_questio
     await neighbour.send(LIGHTING)
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Continue")
     assert "already reported" in neighbour.text
     await neighbour.send(NEIGHBOUR)  # the name, as if no offer had been made
     assert "place of residence" in neighbour.text.lower(), neighbour.text
@@ -234,6 +237,7 @@ async def test_art15_a_heros_me_too_is_filed_on_its_own_for_the_operators_to_rou
     await neighbour.send(LIGHTING)
     await neighbour.tap("Done")
     await neighbour.share_location(*NEARBY)
+    await neighbour.tap("Continue")
     await neighbour.tap("Yes, the same")
     await neighbour.send(NEIGHBOUR)
     await neighbour.send("м. Луцьк, вул. Кравчука, 13")
@@ -254,3 +258,75 @@ async def test_art15_a_heros_me_too_is_filed_on_its_own_for_the_operators_to_rou
         "registered",
         None,
     )
+
+
+async def test_untriaged_reports_of_one_lamp_see_each_other_and_go_together_when_assigned(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    first, neighbour, third = (Chat(conversation, f"citizen-{n}") for n in (1, 2, 3))
+    for chat in (first, neighbour, third):
+        await onboard(chat)
+    await file_at(first, ACROSS_TOWN)  # Ш-1, elsewhere
+    await file_at(neighbour, FIRST_PLACE, name=NEIGHBOUR)  # К-2, registered only
+    # The citizen filing is offered the registered report too ("me too").
+    await file_at(third, NEARBY, name="Кравець Олена Іванівна", me_too=False)  # К-3
+
+    await operator.send("/appeal К-3")
+    assert "Possibly the same problem: К-2, about 40 m away, registered" in operator.text
+    await operator.tap("Join to К-2")
+    assert "Appeal К-3 is joined to К-2: when К-2 is assigned" in operator.text
+    assert (await appeal(sessions, "К-3")).status == "registered"
+    await operator.send("/assign К-2 zhkh 15")
+    assert "Joined to it and assigned with it: К-3." in operator.text
+    lead, joined = await appeal(sessions, "К-2"), await appeal(sessions, "К-3")
+    assert (joined.status, joined.department_id, joined.joined_to_id) == (
+        "assigned",
+        lead.department_id,
+        lead.id,
+    )
+    told = await outbox_for(sessions, third.user)
+    assert any("К-3" in str(m["text"]) and "Department of Housing" in str(m["text"]) for m in told)
+
+
+async def test_a_citizen_joins_a_registered_report_and_is_assigned_with_it(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    first, neighbour = Chat(conversation, "citizen-1"), Chat(conversation, "citizen-2")
+    await onboard(first)
+    await onboard(neighbour)
+    await file_at(first, FIRST_PLACE)  # Ш-1, not yet assigned
+    await file_at(neighbour, NEARBY, name=NEIGHBOUR, me_too=True)
+    assert "considered together" in neighbour.text
+    lead, joined = await appeal(sessions, "Ш-1"), await appeal(sessions, "К-2")
+    assert (joined.status, joined.joined_to_id) == ("registered", lead.id)
+    await operator.send("/assign Ш-1 zhkh")
+    assert (await appeal(sessions, "К-2")).status == "assigned"
+
+
+async def test_art15_a_heros_report_joined_to_an_untriaged_one_is_routed_on_its_own(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    first, hero = Chat(conversation, "citizen-1"), Chat(conversation, "citizen-2")
+    await onboard(first)
+    await onboard(hero)
+    await file_at(first, FIRST_PLACE)  # Ш-1, registered only
+    await file_at(hero, NEARBY, name=NEIGHBOUR, me_too=False)  # К-2
+    await operator.send("/classify К-2")
+    await operator.tap("Author category")
+    await operator.tap("7.16 Hero of Ukraine")
+    await operator.tap("Done")
+    await operator.send("/merge К-2 Ш-1")
+    assert "Appeal К-2 is joined to Ш-1: when Ш-1 is assigned" in operator.text
+    await operator.send("/assign Ш-1 zhkh 15")
+    # The head considers a Hero's appeals personally (Art. 15): it does not follow its lead to
+    # zhkh; it leaves it and waits for an operator.
+    assert "К-2 was joined to it but is not assigned with it" in operator.text, operator.text
+    assert "Joined to it and assigned with it" not in operator.text
+    held = await appeal(sessions, "К-2")
+    assert (held.status, held.department_id, held.joined_to_id) == ("registered", None, None)

@@ -445,6 +445,7 @@ async def test_art18_a_supplement_and_a_withdrawal_reach_the_executor_and_operat
     await chat.send_files(IncomingFile("lights.jpg", "image/jpeg", 2048, storage_key="abc123"))
     await chat.tap("Done")
     await chat.share_location(50.7472, 25.3254)
+    await chat.tap("Continue")
     await chat.send("Шевченко Тарас Григорович")
     await chat.send("м. Луцьк, вул. Лесі Українки, 35")
     await chat.send("050 123 45 67")

@@ -332,6 +332,7 @@ async def test_art7_part4_a_complaint_goes_to_the_contested_body_only_when_confi
     await operator.tap("Housing and Communal")
     await operator.tap("One month")
     assert "Assign it anyway?" in operator.text
+    assert "/assign" not in operator.last.text  # the buttons confirm, no command to type
     await operator.tap("Assign anyway")
     assert "Appeal Ш-2 is assigned to Department of Housing and Communal Services" in (
         operator.text

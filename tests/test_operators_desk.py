@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
 from storage.models import Appeal, AppealEvent, Department, Person
-from tests.desk_kit import SIGNATORY, action_of, emails, make_staff, outbox_for
+from tests.desk_kit import SIGNATORY, action_of, answer, emails, make_staff, outbox_for
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 
@@ -280,7 +280,7 @@ async def test_assign_from_buttons_puts_the_topics_department_first(
         ("/assign Ш-1 nosuch", "There is no department nosuch. The codes are: cnap, zhkh"),
         ("/extend Ш-1 tomorrow please", "Usage: /extend INDEX DD.MM.YYYY REASON"),
         ("/forward Ш-1 somewhere", "Usage: /forward INDEX BODY; REASON"),
-        ("/return Ш-1", "Type the explanation for the author"),
+        ("/return Ш-1", "Why does appeal Ш-1 go back to its author?"),
         ("/return Ш-1 art7", "Usage: /return INDEX [art7] REASON"),
         ("/note Ш-1", "Type the internal note"),
         ("/find", "Usage: /find TEXT, PHONE or NAME"),
@@ -391,6 +391,95 @@ async def test_a_return_for_lacking_data_has_5_days(
             await session.scalars(select(AppealEvent).where(AppealEvent.kind == "returned"))
         ).one()
     assert event.data == {"late": True, "ground": "art7"}
+
+
+async def test_a_return_asks_its_ground_with_buttons_in_ukrainian_words(
+    desk: None, chat: Chat, operator: Chat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await file_appeal(chat)
+    await file_appeal(chat)
+    await operator.send("/lang")
+    await operator.tap("Українська")
+    await operator.send("/повернути Ш-1")
+    assert "Чому звернення Ш-1 повертається авторові?" in operator.text
+    assert not re.search(r"[A-Za-z]", operator.text + "".join(operator.buttons))
+    await operator.tap("Бракує відомостей")
+    assert "Введіть пояснення для автора" in operator.text
+    assert not re.search(r"[A-Za-z]", operator.text)
+    await operator.send("зазначте, будь ласка, номер будинку")
+    assert "Звернення Ш-1 повернуто авторові." in operator.text
+    # The card's button asks the same; the other ground is Art. 5's.
+    await operator.send("/звернення Ш-2")
+    await operator.tap("Повернути")
+    await operator.tap("Не відповідає ст. 5")
+    await operator.send("не зазначено місце проживання")
+    async with sessions() as session:
+        events = (
+            await session.scalars(
+                select(AppealEvent).where(AppealEvent.kind == "returned").order_by(AppealEvent.id)
+            )
+        ).all()
+    assert [(e.text, e.data["ground"]) for e in events] == [
+        ("зазначте, будь ласка, номер будинку", "art7"),
+        ("не зазначено місце проживання", "art5"),
+    ]
+    # The typed form still works.
+    await file_appeal(chat)
+    await operator.send("/повернути Ш-3 ст7 назвіть вулицю")
+    assert "Звернення Ш-3 повернуто авторові." in operator.text
+
+
+LATIN_COMMAND = re.compile(r"/[A-Za-z]")
+
+
+async def test_ukrainian_staff_texts_name_the_ukrainian_commands_and_each_works(
+    desk: None,
+    chat: Chat,
+    operator: Chat,
+    executor: Chat,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async def status_of(index: str) -> str | None:
+        async with sessions() as session:
+            return await session.scalar(select(Appeal.status).where(Appeal.reg_index == index))
+
+    for _ in range(4):
+        await file_appeal(chat)
+    await operator.send("/lang")
+    await operator.tap("Українська")
+    await operator.send("/призначити Ш-1 zhkh 15")
+    await answer(executor, "Ш-1", "resolved positively")
+    notice = (await outbox_for(sessions, operator.user))[-1]["text"]
+    assert "/доопрацювати Ш-1 ПРИЧИНА" in notice
+    assert not LATIN_COMMAND.search(notice), notice
+    await operator.send("/доопрацювати Ш-1 бракує підстав")
+    assert await status_of("Ш-1") != "answered"
+    await answer(executor, "Ш-1", "resolved positively")
+    assert "/схвалити Ш-1" in (await outbox_for(sessions, operator.user))[-1]["text"]
+    await operator.send("/схвалити Ш-1")
+    assert "погоджено й надіслано" in operator.text
+
+    await operator.send("/нерозглядати Ш-2 пропущено")
+    assert "/нерозглядати Ш-2 пропущено ДД.ММ.РРРР" in operator.text
+    assert not LATIN_COMMAND.search(operator.text)
+    await operator.send("/нерозглядати Ш-2 пропущено 01.01.2025")
+    assert await status_of("Ш-2") == "not_considered"
+    await operator.send("/нерозглядати Ш-3 повторне")
+    assert "/нерозглядати Ш-3 повторне ІНДЕКС-ПОПЕРЕДНЬОГО" in operator.text
+    assert not LATIN_COMMAND.search(operator.text)
+    await operator.send("/нерозглядати Ш-3 повторне Ш-1")
+    assert await status_of("Ш-3") == "not_considered"
+
+    await operator.send("/призначити Ш-4 zhkh 15")
+    await executor.send("/lang")
+    await executor.tap("Українська")
+    await executor.send("/взяти Ш-4")
+    assert "/відповісти Ш-4" in executor.text
+    assert not LATIN_COMMAND.search(executor.text)
+    await executor.send("/відповісти Ш-4")
+    assert await status_of("Ш-4") == "in_progress"
+    await operator.send("/довідка")
+    assert "«·»" not in operator.text
 
 
 async def test_staff_type_ukrainian_command_words_and_choose_the_rest_with_buttons(

@@ -80,6 +80,7 @@ async def test_a_citizen_files_an_appeal_by_tapping_and_typing_and_finds_it_afte
         share = fake.keyboard(USER)
         assert share[0]["request_location"] is True
         await user.send(location={"latitude": 50.7472, "longitude": 25.3254})
+        await user.tap("Продовжити")
         await user.say("Шевченко Тарас Григорович")
         await user.say("м. Луцьк, вул. Лесі Українки, 35")
         assert fake.keyboard(USER)[0]["request_contact"] is True
@@ -102,7 +103,7 @@ async def test_a_citizen_files_an_appeal_by_tapping_and_typing_and_finds_it_afte
         await user.say("/my")
         assert "Ш-1 · Скарга · зареєстровано" in user.last
         callbacks = [c for c in fake.calls if c.method == "answercallbackquery"]
-        assert len(callbacks) == 9  # every tap answered (no language question: Telegram gave it)
+        assert len(callbacks) == 10  # every tap answered (no language question: Telegram gave it)
         # A new draft, left half-done.
         await user.say("/new")
         await user.tap("Пропозиція")
@@ -380,13 +381,80 @@ async def test_a_voice_message_attaches_and_a_sentence_of_text_is_asked_for(
             }
         )
         assert "Ваш запис додано" in user.everything()
-        await user.tap("Готово")  # a recording alone does not state the substance in writing
-        assert "коротко опишіть питання" in user.everything()
+        await user.tap("Готово")  # the recording is the appeal; a sentence is asked for
+        assert "Ваш запис — це суть Вашого звернення" in user.last
         await user.say("Не світить ліхтар біля будинку 35 на вулиці Лесі Українки.")
         await user.tap("Готово")
+        assert "Де виникла проблема?" in user.last
     async with db() as session:
         names = list(await session.scalars(select(Attachment.name)))
     assert names == ["voice-v1.ogg"]
+
+
+VOICE = {
+    "file_id": "voice-2",
+    "file_unique_id": "v2",
+    "duration": 20,
+    "mime_type": "audio/ogg",
+    "file_size": 3006,
+}
+
+
+async def test_a_voice_message_at_the_menu_is_offered_as_an_appeal_and_filed_alone(
+    fake: FakeTelegram, database_url: str, tmp_path: Path, db: async_sessionmaker[AsyncSession]
+) -> None:
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, USER)
+    fake.files["voice-2"] = b"OggS\x00\x02" + b"\x00" * 3000
+    async with running_bot(settings):
+        await onboard(user)
+        await user.send(voice=VOICE)  # at the menu, as a person says their problem
+        assert "Бажаєте подати звернення з цим записом?" in user.last
+        assert "Файли можна надсилати" not in user.everything()
+        await user.tap("Так, подати")
+        await user.tap("Скарга")
+        await user.tap("Освітлення вулиць")
+        await user.tap("Готово")  # no text: the recording alone is the appeal
+        await user.tap("Продовжити без тексту")
+        await user.say("Пропустити")  # the place
+        await user.say("Шевченко Тарас Григорович")
+        await user.say("м. Луцьк, вул. Лесі Українки, 35")
+        await user.say("050 123 45 67")
+        await user.tap("Пропустити")
+        await user.tap("Продовжити")
+        assert "Текст: у голосовому записі" in user.last
+        assert "Кількість файлів: 1" in user.last
+        assert (
+            "Не розголошувати моє прізвище, ім'я, по батькові та місце проживання "
+            "(ст. 10 Закону): ні" in user.last
+        )
+        await user.tap("Надіслати")
+        assert "Ш-1" in user.everything()
+    async with db() as session:
+        appeal = (await session.scalars(select(Appeal))).one()
+        names = list(
+            await session.scalars(select(Attachment.name).where(Attachment.appeal_id == appeal.id))
+        )
+    assert appeal.reg_index == "Ш-1"
+    assert names == ["voice-v2.ogg"]
+
+
+async def test_a_voice_message_before_consent_is_not_received_and_asked_for_again(
+    fake: FakeTelegram, database_url: str, tmp_path: Path, db: async_sessionmaker[AsyncSession]
+) -> None:
+    settings = telegram_settings(database_url, tmp_path, fake)
+    user = TelegramUser(fake, USER)
+    fake.files["voice-2"] = b"OggS\x00\x02" + b"\x00" * 3000
+    async with running_bot(settings):
+        await user.send(voice=VOICE)
+        assert "Чи погоджуєтеся Ви" in user.everything()
+        await user.tap("Погоджуюся")
+        assert "надішліть його ще раз" in user.last
+        await user.tap("Так, подати")
+        assert "До якого виду належить Ваше звернення?" in user.last
+    assert not [c for c in fake.calls if c.method == "getfile"]
+    async with db() as session:
+        assert list(await session.scalars(select(Attachment.name))) == []
 
 
 async def test_words_at_first_contact_in_telegram_become_the_appeals_text(

@@ -33,6 +33,7 @@ async def file_with_location(
     await user.say("The lamp by the playground on Kravchuka St. has been dark for a week.")
     await user.tap("Done")
     await user.send(location={"latitude": latitude, "longitude": longitude})
+    await user.tap("Continue")
     if me_too:
         assert "already reported a problem like this nearby" in user.everything()
         await user.tap("Yes, the same")

@@ -23,6 +23,7 @@ SCRIPT = "\n".join(
         "/file {photo}",
         "1",  # Done
         "/location 50.7472 25.3254",
+        "1",  # Continue without an address
         "Шевченко Тарас Григорович",
         "м. Луцьк, вул. Лесі Українки, 35",
         "/contact +380501234567",

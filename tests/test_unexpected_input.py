@@ -216,4 +216,6 @@ async def test_a_toggled_option_may_replace_its_own_message(chat: Chat) -> None:
     assert not chat.last.replaces_prompt
     await chat.tap("Confidential")
     assert chat.last.replaces_prompt
-    assert "☑ Do not disclose my name" in chat.text
+    assert "☑ Do not disclose my surname, first name, patronymic and place of residence" in (
+        chat.text
+    )

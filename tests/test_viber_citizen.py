@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.settings import Settings
 from storage.attachments import AttachmentStore
 from storage.db import create_engine, create_sessionmaker
-from storage.models import Appeal, ChannelAccount, Person
+from storage.models import Appeal, Attachment, ChannelAccount, Person
 from tests.desk_kit import answer_in_database
 from tests.fake_telegram import FakeTelegram
 from tests.fake_viber import VIBER_TOKEN, FakeViber, ViberUser, sign
@@ -74,6 +74,7 @@ async def file_by_keyboard(user: ViberUser) -> None:
     await user.say("Другий тиждень не світять ліхтарі біля будинку 35 на вулиці Лесі Українки.")
     await user.tap("Готово")
     await user.send({"type": "location", "location": {"lat": 50.7472, "lon": 25.3254}})
+    await user.tap("Продовжити")
     await user.say("Шевченко Тарас Григорович")
     await user.say("м. Луцьк, вул. Лесі Українки, 35")
     await user.share_phone("380501234567")
@@ -403,3 +404,46 @@ async def test_pictures_come_in_and_answer_files_go_out_through_signed_urls(
                 assert response.status == 403
             async with client.get(url.replace("expires=", "expires=1")) as response:
                 assert response.status == 403
+
+
+async def test_words_at_first_contact_and_a_recording_at_the_menu_are_offered_in_viber(
+    viber: FakeViber,
+    database_url: str,
+    tmp_path: Path,
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    settings = viber_settings(database_url, tmp_path, viber)
+    viber.media["voice.m4a"] = b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 3000
+    async with running_bot(settings):
+        await eventually(
+            lambda: [e for e, _ in viber.requests][:2] == ["get_account_info", "set_webhook"]
+        )
+        user = ViberUser(viber, str(settings.viber_webhook_url), VIBER_ID)
+        await user.open_chat()
+        # Before answering the notice the person just writes their problem.
+        await user.say("У підʼїзді на Рівненській, 5 не світить лампочка вже тиждень")
+        assert "Ваш текст збережено" in user.everything()
+        await user.tap("Погоджуюся")
+        assert "Бажаєте подати звернення з цим текстом?" in user.last
+        await user.tap("Так, подати")
+        await user.tap("Скарга")
+        await user.tap("Освітлення вулиць")
+        assert "текст звернення (60 символів) збережено" in user.last
+        # Back at the menu, a recording is offered for the unfinished appeal.
+        await user.say("/меню")
+        await user.send(
+            {
+                "type": "file",
+                "media": f"{viber.url}/media/voice.m4a",
+                "size": 3012,
+                "file_name": "voice.m4a",
+            }
+        )
+        assert "Бажаєте додати цей запис до Вашого незавершеного звернення?" in user.last
+        await user.tap("Так, додати")
+        assert "Кількість файлів: 1" in user.last
+        await user.tap("Продовжити")  # the unfinished appeal, where it was left
+        assert "текст звернення (60 символів) збережено" in user.last
+    async with db() as session:
+        names = list(await session.scalars(select(Attachment.name)))
+    assert names == ["voice.m4a"]

@@ -142,6 +142,7 @@ async def test_from_telegram_through_email_and_viber_back_to_the_queue(
         )
         await citizen.tap("Done")
         await citizen.send(location={"latitude": 50.7472, "longitude": 25.3254})
+        await citizen.tap("Continue")
         await citizen.say("Шевченко Тарас Григорович")
         await citizen.say("м. Луцьк, вул. Лесі Українки, 35")
         await citizen.send(

@@ -47,7 +47,7 @@ class FileIntake:
         may_download: MayDownload,
     ) -> IncomingFile:
         mime = mime or guess_type(name) or "application/octet-stream"
-        if not await may_download():
+        if not await may_download(name):
             # Not consented, or not at a step that takes files: nothing touches the disk, and
             # the conversation says where files are accepted.
             return IncomingFile(name, mime, size or 0)

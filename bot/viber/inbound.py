@@ -34,7 +34,7 @@ class MediaIntake:
         self, url: str, name: str, size: int | None, may_download: MayDownload
     ) -> IncomingFile:
         mime = guess_type(name) or "application/octet-stream"
-        if not await may_download():
+        if not await may_download(name):
             # Not consented, or not at a step that takes files: nothing touches the disk.
             return IncomingFile(name, mime, size or 0)
         problem = file_problem(name, mime, size if size else 1, self._max_bytes)
