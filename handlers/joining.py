@@ -42,17 +42,12 @@ async def join(
             lead,
         )
     waiting = Status(lead.status) is Status.REGISTERED
-    if waiting and Status(appeal.status) is not Status.REGISTERED:
-        raise _refused(
-            ctx,
-            N_(
-                "Appeal {lead} is not being worked on by a department: assign it first, then join "
-                "{index} to it."
-            ),
-            appeal,
-            lead,
-        )
-    if Status(lead.status) not in LEADS or (lead.department_id is None and not waiting):
+    # An appeal already in work cannot wait for an untriaged lead.
+    if (
+        Status(lead.status) not in LEADS
+        or (waiting and Status(appeal.status) is not Status.REGISTERED)
+        or (lead.department_id is None and not waiting)
+    ):
         raise _refused(
             ctx,
             N_(

@@ -70,28 +70,7 @@ class DataRightsRepository(Repository):
                 Attachment.owner_id == person_id, Attachment.appeal_id.is_(None)
             )
         )
-        accounts = select(ChannelAccount.id).where(ChannelAccount.person_id == person_id)
-        await self._session.execute(
-            delete(ConversationState).where(ConversationState.account_id.in_(accounts))
-        )
-        await self._session.execute(
-            update(ChannelAccount)
-            .where(ChannelAccount.person_id == person_id)
-            .values(verified_phone=None)
-        )
-        await self._session.execute(
-            update(Person)
-            .where(Person.id == person_id)
-            .values(
-                surname=None,
-                given_name=None,
-                patronymic=None,
-                residence=None,
-                phone=None,
-                email=None,
-                updated_at=now,
-            )
-        )
+        await self._forget_details([person_id], now)
         return keys
 
     async def anonymise_received_before(
@@ -191,6 +170,12 @@ class DataRightsRepository(Repository):
         )
         if not ids:
             return 0
+        await self._forget_details(ids, now)
+        return len(ids)
+
+    async def _forget_details(self, ids: list[int], now: datetime) -> None:
+        """The people's saved details, their accounts' drafts and verified phones; the
+        accounts stay, so that answers still reach them."""
         accounts = select(ChannelAccount.id).where(ChannelAccount.person_id.in_(ids))
         await self._session.execute(
             delete(ConversationState).where(ConversationState.account_id.in_(accounts))
@@ -213,7 +198,6 @@ class DataRightsRepository(Repository):
                 updated_at=now,
             )
         )
-        return len(ids)
 
     async def forget_settled_messages(self, before: datetime) -> int:
         """Delivered and failed outbox messages created before `before`: nothing is left to
