@@ -23,6 +23,7 @@ from handlers.payloads import (
 from handlers.places import place_lines
 from handlers.render import (
     appeal_line,
+    appeal_text,
     citizen_status_name,
     day,
     event_line,
@@ -106,7 +107,7 @@ async def ask_my_appeal(ctx: Ctx) -> Reply:
         ctx._("Status: {value}").format(value=citizen_status_name(ctx, appeal.status)),
         ctx._("Received: {date}").format(date=day(ctx, appeal.received_on)),
         term_line(ctx, appeal),
-        ctx._("Text: {value}").format(value=preview(ctx, appeal.text)),
+        ctx._("Text: {value}").format(value=preview(ctx, appeal_text(ctx, appeal))),
         *place_lines(ctx, appeal),
         "",
         ctx._("History:"),

@@ -13,7 +13,7 @@ from handlers.author import author_as_seen
 from handlers.duty import Acting
 from handlers.payloads import NotSolved, Rate
 from handlers.places import place_lines
-from handlers.render import day, kind_name, topic_name
+from handlers.render import appeal_text, day, kind_name, topic_name
 from handlers.speaker import Speaker, Words
 from handlers.types import Button, OutgoingFile, Reply
 from reception.roles import Role
@@ -210,7 +210,7 @@ def email_body(words: Words, appeal: AppealRecord, department: DepartmentRecord)
         words._("Place of residence: {value}").format(value=author.residence),
         *place_lines(words, appeal),
         "",
-        appeal.text,
+        appeal_text(words, appeal),
         "",
         words._("Work on the appeal and answer it in the reception's bot: /appeal {index}").format(
             index=appeal.reg_index

@@ -118,6 +118,13 @@ def preview(words: Words, text: str) -> str:
     ).format(start=text[:PREVIEW_CHARS].rstrip(), count=len(text))
 
 
+def appeal_text(words: Words, appeal: AppealRecord) -> str:
+    """The appeal's words; an appeal the person said in a recording has none of its own."""
+    return appeal.text or words._(
+        "(No text: the appeal was given as a voice recording; listen to the attached file.)"
+    )
+
+
 def local_day(words: Words, value: datetime) -> date:
     return value.astimezone(words.timezone).date()
 

@@ -8,6 +8,7 @@ from handlers.paging import page_buttons, page_line
 from handlers.payloads import Act, CardAction, ListKind, OpenCard
 from handlers.places import place_lines
 from handlers.render import (
+    appeal_text,
     category_name,
     day,
     event_name,
@@ -250,7 +251,7 @@ async def card(ctx: Ctx, appeal: AppealRecord) -> Reply:
         ctx, appeal, can(role_of(ctx), Permission.TRIAGE)
     )
     lines += same
-    lines += ["", appeal.text]
+    lines += ["", appeal_text(ctx, appeal)]
     if appeal.status == Status.ON_REVIEW.value and appeal.answer_text:
         lines += ["", ctx._("The answer awaiting review:"), appeal.answer_text]
         lines += answer_details(ctx, appeal)

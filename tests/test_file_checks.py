@@ -20,6 +20,7 @@ from reception.files import FileProblem, content_problem, safe_name, sniff
 from storage.attachments import AttachmentStore
 from storage.inbox import InboxItem, NewUpdate
 from storage.models import Attachment
+from tests.desk_kit import make_staff
 from tests.harness import LIGHTING, Chat, Clock, onboard
 from tests.waits import eventually
 
@@ -249,3 +250,33 @@ def test_voice_recordings_are_told_by_their_content() -> None:
     assert content_problem("talk.mp3", b"ID3\x04\x00" + b"\x00" * 30) is None
     assert content_problem("memo.m4a", b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 30) is None
     assert content_problem("voice.ogg", EXE) is FileProblem.MISMATCH
+
+
+async def test_an_appeal_said_in_a_recording_tells_staff_to_listen(
+    chat: Chat,
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    store: AttachmentStore,
+) -> None:
+    operator = Chat(conversation, "operator-1")
+    await make_staff(operator, sessions, "operator")
+    await onboard(chat)
+    await chat.send("/new")
+    await chat.tap("Complaint")
+    await chat.tap("Street lighting")
+    voice = b"OggS\x00\x02" + b"\x00" * 30
+    await chat.send_files(upload(store, "voice-1.ogg", voice, "audio/ogg"))
+    await chat.tap("Done")
+    await chat.tap("Go on without text")
+    await chat.tap("Skip")
+    await chat.send("Шевченко Тарас Григорович")
+    await chat.send("м. Луцьк, вул. Лесі Українки, 35, кв. 2")
+    await chat.send("050 123 45 67")
+    await chat.tap("Skip")
+    await chat.tap("Continue")
+    await chat.tap("Submit")
+    assert "Your appeal is registered." in chat.text, chat.text
+    await operator.send("/appeal Ш-1")
+    assert (
+        "the appeal was given as a voice recording; listen to the attached file" in operator.text
+    )
