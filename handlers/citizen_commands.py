@@ -111,7 +111,7 @@ CITIZEN_COMMANDS: dict[str, CitizenCommand] = {
         CitizenCommand("/menu", menu, ("/меню",)),
         CitizenCommand("/mydata", my_data, ("/моїдані",)),
         # A code that would be lost behind the first screens: these run before them.
-        CitizenCommand("/join", join),
+        CitizenCommand("/join", join, ("/долучитися",)),
         CitizenCommand("/link", link),
     )
 }

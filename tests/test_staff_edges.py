@@ -155,3 +155,16 @@ async def test_an_employee_who_joined_never_sees_the_citizen_s_screens(
     await operator.tap("English")
     await operator.send("/queue")
     assert "Awaiting triage" in operator.text
+
+
+async def test_a_ukrainian_employee_joins_with_the_ukrainian_command(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    admin = Chat(conversation, "admin-1")
+    await make_staff(admin, sessions, "admin")
+    await admin.send("/invite operator")
+    code = admin.text.split(": ", 1)[1].split()[0]
+    newcomer = Chat(conversation, "new-operator", locale_hint="uk")
+    await newcomer.send(f"/долучитися {code}")
+    await newcomer.send("/черга")
+    assert "Очікують розподілу" in newcomer.text, newcomer.text
