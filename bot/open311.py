@@ -7,8 +7,6 @@ JSON and XML; errors in the spec's shape (`[{"code": 400, "description": "…"}]
 Paging is an extension the spec leaves open: `page` (from 1) and `page_size` (≤ 1000)."""
 
 import logging
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
@@ -37,25 +35,6 @@ CHANGESET = "2026-12-01T00:00:00Z"
 DEFAULT_DAYS = 90  # the spec: without dates, the last 90 days
 MAX_PAGE_SIZE = 1000
 FORMATS = {"json", "xml"}
-
-
-class Throttle:
-    """At most `limit` requests an hour per key, counted in this process."""
-
-    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._limit = limit
-        self._clock = clock
-        self._seen: dict[str, deque[float]] = defaultdict(deque)
-
-    def allow(self, key: str) -> bool:
-        now = self._clock()
-        seen = self._seen[key]
-        while seen and seen[0] <= now - 3600:
-            seen.popleft()
-        if len(seen) >= self._limit:
-            return False
-        seen.append(now)
-        return True
 
 
 def _xml(root: str, item: str, data: Any) -> str:
@@ -122,7 +101,7 @@ class Open311:
         self._config = config
         self._settings = settings
         self._publish = publish
-        self._throttle = Throttle(posts_per_hour)
+        self._posts_per_hour = posts_per_hour
         self._email_configured = email_configured
         self._contact = contact
 
@@ -338,11 +317,20 @@ class Open311:
         except (ValueError, UnicodeDecodeError):
             return error(fmt, 400, "the body must be application/x-www-form-urlencoded")
         key = form.get("api_key", "")
+        now = self._settings.clock()
         async with unit_of_work(self._sessions) as uow:
             holder = await uow.api_keys.valid(key) if key else None
+            # Counted in the database, so that every instance of the reception shares the limit.
+            scope, counted = "open311", f"key:{holder.name}" if holder else ""
+            throttled = holder is not None and (
+                await uow.identity.attempts_since(scope, counted, now - timedelta(hours=1))
+                >= self._posts_per_hour
+            )
+            if holder is not None and not throttled:
+                await uow.identity.record_attempt(scope, counted, now)
         if holder is None:
             return error(fmt, 403, "api_key is missing or not valid")
-        if not self._throttle.allow(holder.name):
+        if throttled:
             return error(fmt, 429, "too many requests with this api_key; try again later")
         if not self._email_configured:
             # The registration index reaches the author only by e-mail: without SMTP an appeal

@@ -302,6 +302,10 @@ async def test_a_post_without_art5_fields_or_a_valid_key_is_refused(
         assert nothing[0] == 403
         throttled = await call("POST", url, {**VALID_POST, "api_key": api_key})
         assert throttled[0] == 429
+        # Another instance of the reception on the same database counts the same requests.
+        async with public_server(sessions, catalogs, config, clock, posts_per_hour=2) as other:
+            shared = await call("POST", url_of.format(other), {**VALID_POST, "api_key": api_key})
+        assert shared[0] == 429
         assert await asyncio.to_thread(main, ["apikey", "revoke", "city-app"]) == 0
         capsys.readouterr()
         revoked = await call("POST", url, {**VALID_POST, "api_key": api_key})
