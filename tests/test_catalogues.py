@@ -67,3 +67,19 @@ def test_translations_keep_the_placeholders(locale: str) -> None:
 def test_the_catalogue_has_no_entries_the_code_no_longer_uses() -> None:
     ids = {m.id[0] if isinstance(m.id, tuple) else m.id for m in catalogue("uk") if m.id}
     assert not ids - source_messages()
+
+
+def test_ukrainian_staff_texts_name_the_ukrainian_commands() -> None:
+    """A staff command with a Ukrainian name is never shown in Latin to a Ukrainian reader
+    (issue 15: operators were told to type `/reject … late` in an otherwise Ukrainian text)."""
+    from handlers.staff_commands import STAFF_COMMANDS
+
+    latin = [c.name for c in STAFF_COMMANDS.values() if c.aliases]
+    named = re.compile("(" + "|".join(re.escape(name) for name in latin) + r")\b")
+    catalog = catalogue("uk")
+    shown = [
+        (message.id, named.findall(str(message.string)))
+        for message in catalog
+        if message.id and named.search(str(message.string))
+    ]
+    assert shown == []
