@@ -197,7 +197,7 @@ async def add_staff(sessions: async_sessionmaker[AsyncSession], now: datetime) -
         departments = list(await uow.session.scalars(select(Department.id)))
         staff = [("operator", None)] * STAFF_OPERATORS + [("executor", d) for d in departments]
         for number, (role, department) in enumerate(staff):
-            account, _, _ = await uow.people.account("telegram", str(900_000_000 + number), now)
+            account, _ = await uow.people.account("telegram", str(900_000_000 + number), now)
             await uow.staff.set_role(account.person_id, role, department)
             await uow.people.set_locale(account.person_id, "uk", now)
 

@@ -321,13 +321,13 @@ class Open311:
         async with unit_of_work(self._sessions) as uow:
             holder = await uow.api_keys.valid(key) if key else None
             # Counted in the database, so that every instance of the reception shares the limit.
-            scope, counted = "open311", f"key:{holder.name}" if holder else ""
-            throttled = holder is not None and (
-                await uow.identity.attempts_since(scope, counted, now - timedelta(hours=1))
-                >= self._posts_per_hour
+            throttled = holder is not None and await uow.identity.over_limit(
+                "open311",
+                f"key:{holder.name}",
+                self._posts_per_hour,
+                now - timedelta(hours=1),
+                now,
             )
-            if holder is not None and not throttled:
-                await uow.identity.record_attempt(scope, counted, now)
         if holder is None:
             return error(fmt, 403, "api_key is missing or not valid")
         if throttled:

@@ -71,7 +71,7 @@ async def run_staff(settings: Settings, args: argparse.Namespace) -> str:
                         f"the account {args.channel}:{args.id} never wrote to the bot: check the "
                         "id (let the person send /start first), or add --force to create it"
                     )
-                _, person, _ = await uow.people.account(args.channel, args.id, datetime.now(UTC))
+                _, person = await uow.people.account(args.channel, args.id, datetime.now(UTC))
                 await refuse_losing_the_last_admin(uow, person.id, args.role)
                 await uow.staff.set_role(person.id, args.role, department_id)
                 return f"{args.channel}:{args.id} is now {args.role}"

@@ -33,11 +33,9 @@ async def record_wrong_guess(ctx: Ctx, scope: str, code: str) -> None:
 
 async def asked_too_often(ctx: Ctx, scope: str, limit: int) -> bool:
     """The person asked for `scope` `limit` times within the window; else the request counts."""
-    key = f"person:{ctx.person.id}"
-    if await ctx.uow.identity.attempts_since(scope, key, ctx.now - GUESS_WINDOW) >= limit:
-        return True
-    await ctx.uow.identity.record_attempt(scope, key, ctx.now)
-    return False
+    return await ctx.uow.identity.over_limit(
+        scope, f"person:{ctx.person.id}", limit, ctx.now - GUESS_WINDOW, ctx.now
+    )
 
 
 async def forget_old_attempts(ctx: Duty) -> int:

@@ -70,6 +70,15 @@ class IdentityRepository(Repository):
         )
         return int(count or 0)
 
+    async def over_limit(
+        self, scope: str, key: str, limit: int, since: datetime, now: datetime
+    ) -> bool:
+        """True when `key` has `limit` attempts since `since`; else this one is counted."""
+        if await self.attempts_since(scope, key, since) >= limit:
+            return True
+        await self.record_attempt(scope, key, now)
+        return False
+
     async def record_attempt(self, scope: str, key: str, now: datetime) -> None:
         self._session.add(GuessAttempt(scope=scope, key=key[:80], at=now))
         await self._session.flush()

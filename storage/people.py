@@ -124,33 +124,19 @@ class PeopleRepository(Repository):
 
     async def account(
         self, channel: str, external_id: str, now: datetime
-    ) -> tuple[AccountRecord, PersonRecord, bool]:
-        """The account and its person, created on first contact; the flag says it is new."""
+    ) -> tuple[AccountRecord, PersonRecord]:
+        """The account and its person, created as at a first contact if it never wrote."""
         row = await self._session.scalar(
             select(ChannelAccount).where(
                 ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
             )
         )
-        created = row is None
         if row is None:
-            person = Person(role="citizen", created_at=now, updated_at=now)
-            self._session.add(person)
-            await self._session.flush()
-            row = ChannelAccount(
-                person_id=person.id,
-                channel=channel,
-                external_id=external_id,
-                unreachable=False,
-                created_at=now,
-                last_seen_at=now,
-            )
-            self._session.add(row)
-            await self._session.flush()
-        else:
-            row.last_seen_at = now
-            row.unreachable = False
+            return await self.first_contact(channel, external_id, now)
+        row.last_seen_at = now
+        row.unreachable = False
         person_row = await self._session.get_one(Person, row.person_id)
-        return to_record(AccountRecord, row), to_record(PersonRecord, person_row), created
+        return to_record(AccountRecord, row), to_record(PersonRecord, person_row)
 
     async def by_verified_phone(self, phone: str) -> PersonRecord | None:
         """The citizen whose Telegram account shared this number as its own contact: Telegram

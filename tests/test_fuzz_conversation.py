@@ -222,7 +222,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ("operator", "operator", None),
                 ("executor", "executor", zhkh.id),
             ):
-                _, person, _ = await uow.people.account("fuzz", user, now)
+                _, person = await uow.people.account("fuzz", user, now)
                 await uow.staff.set_role(person.id, role, department)
         await engine.dispose()
 
@@ -258,7 +258,7 @@ class ConversationMachine(RuleBasedStateMachine):
     def step_of(self, user: str) -> str:
         async def read() -> str:
             async with unit_of_work(self.sessions) as uow:
-                account, _, _ = await uow.people.account("fuzz", user, self.now)
+                account, _ = await uow.people.account("fuzz", user, self.now)
                 state = await uow.conversations.load(account.id)
                 return state.step if state else "menu"
 

@@ -55,7 +55,7 @@ async def queue(
     now = datetime.now(UTC)
     async with unit_of_work(sessions) as uow:
         for chat_id, text in messages:
-            account, person, _ = await uow.people.account("telegram", str(chat_id), now)
+            account, person = await uow.people.account("telegram", str(chat_id), now)
             await uow.outbox.enqueue(
                 channel="telegram",
                 recipient=str(account.id),
