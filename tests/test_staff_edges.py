@@ -12,13 +12,18 @@ from tests.desk_kit import make_staff
 from tests.harness import Chat, Clock, file_appeal, onboard
 
 
+async def invite_operator(admin: Chat) -> str:
+    """The one-time code an administrator's /invite gives for a new operator."""
+    await admin.send("/invite operator")
+    return admin.text.split(": ", 1)[1].split()[0]
+
+
 async def test_join_works_before_language_and_consent_and_wrong_codes_are_throttled(
     conversation: Conversation, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> None:
     admin = Chat(conversation, "admin-1")
     await make_staff(admin, sessions, "admin")
-    await admin.send("/invite operator")
-    code = admin.text.split(": ", 1)[1].split()[0]
+    code = await invite_operator(admin)
     newcomer = Chat(conversation, "new-operator", locale_hint="en")
     for n in range(5):
         await newcomer.send(f"/join AAAA-BBBB-{n:04d}")
@@ -37,8 +42,7 @@ async def test_the_last_admin_cannot_demote_themselves_with_a_code(
 ) -> None:
     admin = Chat(conversation, "admin-1")
     await make_staff(admin, sessions, "admin")
-    await admin.send("/invite operator")
-    code = admin.text.split(": ", 1)[1].split()[0]
+    code = await invite_operator(admin)
     await admin.send(f"/join {code}")
     assert "You are the only administrator" in admin.text
     async with sessions() as session:
@@ -98,8 +102,7 @@ async def test_a_former_employee_who_joined_with_a_code_can_link_as_a_citizen(
 ) -> None:
     admin = Chat(conversation, "admin-1")
     await make_staff(admin, sessions, "admin")
-    await admin.send("/invite operator")
-    code = admin.text.split(": ", 1)[1].split()[0]
+    code = await invite_operator(admin)
     employee = Chat(conversation, "op-a", locale_hint="en")
     await employee.send(f"/join {code}")
     await employee.send("/templates add Thanks: Thank you for your appeal.")
@@ -129,8 +132,7 @@ async def test_an_employee_who_joined_never_sees_the_citizen_s_screens(
     await file_appeal(citizen)
     admin = Chat(conversation, "admin-1")
     await make_staff(admin, sessions, "admin")
-    await admin.send("/invite operator")
-    code = admin.text.split(": ", 1)[1].split()[0]
+    code = await invite_operator(admin)
     operator = Chat(conversation, "new-op")  # no language hint, no language, no consent
     await operator.send(f"/join {code}")
     await operator.send("/queue")
@@ -162,8 +164,7 @@ async def test_a_ukrainian_employee_joins_with_the_ukrainian_command(
 ) -> None:
     admin = Chat(conversation, "admin-1")
     await make_staff(admin, sessions, "admin")
-    await admin.send("/invite operator")
-    code = admin.text.split(": ", 1)[1].split()[0]
+    code = await invite_operator(admin)
     newcomer = Chat(conversation, "new-operator", locale_hint="uk")
     await newcomer.send(f"/долучитися {code}")
     await newcomer.send("/черга")
