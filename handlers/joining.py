@@ -123,11 +123,8 @@ async def join_filed(ctx: Ctx, appeal: AppealRecord, lead_id: int) -> AppealReco
             return appeal
         await wait_for(ctx, appeal, lead)
     else:
-        department = (
-            None
-            if lead.department_id is None
-            else await ctx.uow.departments.get(lead.department_id)
-        )
+        assert lead.department_id is not None  # returned above when it has none and is not waiting
+        department = await ctx.uow.departments.get(lead.department_id)
         # Art. 7 part 4, Art. 15: where such an appeal may go is an operator's decision.
         if department is None or await act.assignment_warnings(ctx, appeal, department):
             return appeal

@@ -118,7 +118,7 @@ async def assignment_warnings(
             "it contests."
         ).format(index=appeal.reg_index, department=department.name(ctx.locale))
     office = ctx.config.head_office_department
-    if head_considers(appeal.author_category) and office and department.code != office:
+    if heads_own(ctx, appeal) and department.code != office:
         warnings["head_office_bypassed"] = ctx._(
             "The author of appeal {index} is among those whose appeals the city's head "
             "considers personally (Art. 15); such appeals go to the head's office ({code})."
