@@ -3,7 +3,7 @@ found (size, a failed download), what the content is (its first bytes must agree
 extension), the room left in the appeal, and the person's daily quota. A file that is not kept
 is deleted from the disk at once; a kept one is named safely."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -167,6 +167,13 @@ def drop_files_of_command(ctx: Ctx) -> Reply:
     )
 
 
+def delete_stored(store: AttachmentStore | None, keys: Iterable[str]) -> None:
+    """Files whose rows are gone leave the disk (without a store nothing was ever saved)."""
+    if store is not None:
+        for key in keys:
+            store.delete(key)
+
+
 async def discard_untaken(
     uow: UnitOfWork, store: AttachmentStore | None, files: Sequence[IncomingFile]
 ) -> None:
@@ -176,6 +183,4 @@ async def discard_untaken(
     if store is None or not keys:
         return
     kept = await uow.appeals.kept_keys(keys)
-    for key in keys:
-        if key not in kept:
-            store.delete(key)
+    delete_stored(store, (key for key in keys if key not in kept))

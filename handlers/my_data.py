@@ -3,6 +3,7 @@ consent, have the data deleted; registered appeals stay for the retention term, 
 anonymises them."""
 
 from handlers.context import Ctx
+from handlers.file_checks import delete_stored
 from handlers.menu import menu_buttons
 from handlers.payloads import MAIN_MENU, DataRight, MyData
 from handlers.places import place_lines
@@ -180,9 +181,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
         appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
         await ctx.uow.public.set_publish_text([a.id for a in appeals], False, ctx.now)
-        if ctx.config.files is not None:
-            for key in keys:
-                ctx.config.files.delete(key)
+        delete_stored(ctx.config.files, keys)
         await ctx.uow.identity.record_event(ctx.person.id, "erased", ctx.now)
         await ctx.uow.people.record_consent(
             ctx.person.id,

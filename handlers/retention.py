@@ -6,6 +6,7 @@ than their purpose needs)."""
 from datetime import date, datetime, timedelta
 
 from handlers.duty import Duty, today
+from handlers.file_checks import delete_stored
 
 
 def retention_cutoff(day: date, years: int) -> date:
@@ -20,9 +21,7 @@ async def anonymise_expired(ctx: Duty) -> int:
     count, keys = await ctx.uow.data_rights.anonymise_received_before(
         retention_cutoff(today(ctx), ctx.config.retention_years), ctx.now
     )
-    if ctx.config.files is not None:
-        for key in keys:
-            ctx.config.files.delete(key)
+    delete_stored(ctx.config.files, keys)
     return count
 
 
@@ -56,7 +55,5 @@ async def forget_draft_files(ctx: Duty) -> int:
     keys = await ctx.uow.data_rights.forget_draft_files(
         ctx.now - timedelta(days=ctx.config.draft_file_days)
     )
-    if ctx.config.files is not None:
-        for key in keys:
-            ctx.config.files.delete(key)
+    delete_stored(ctx.config.files, keys)
     return len(keys)
