@@ -35,6 +35,12 @@ FIRST_CITIZEN = 5_000_000_001  # above 32 bits, as real Telegram ids are
 WARM_UP_CITIZEN = 4_999_999_999
 UPDATE_TIMEOUT = 120.0
 REGISTERED = "Реєстраційний індекс"
+#: The calls a chat keeps: its next tap reads the buttons of the last replies only. The
+#: harness shares the bot's process, and keeping every reply of 1,000 citizens would count
+#: its memory as the bot's peak RSS.
+CHAT_CALLS_KEPT = 20
+#: The fake's record is cut back once it is this long (the calls no update waits for).
+FAKE_CALLS_KEPT = 2_000
 
 
 @dataclass(frozen=True)
@@ -113,18 +119,27 @@ class Harness:
     failures: list[str] = field(default_factory=list)
     updates: int = 0
     late_starts: list[float] = field(default_factory=list)
+    #: Calls cut from the start of the fake's record, and where each waiting update's begin.
+    dropped: int = 0
+    marks: dict[int, int] = field(default_factory=dict)
 
     async def feed(self, chat: Chat, raw: dict[str, Any], due: float | None = None) -> None:
         """`due`: when the citizen meant to send it (open loop); the latency counts from then,
         so time spent waiting behind a slow bot is not hidden (no coordinated omission)."""
-        mark = len(self.fake.calls)
+        mark = self.dropped + len(self.fake.calls)
+        self.marks[raw["update_id"]] = mark
         started = time.monotonic() if due is None else due
-        await asyncio.wait_for(self.submit(raw), UPDATE_TIMEOUT)
+        try:
+            await asyncio.wait_for(self.submit(raw), UPDATE_TIMEOUT)
+        finally:
+            del self.marks[raw["update_id"]]
         finished = time.monotonic()
         if due is not None:
             self.late_starts.append(max(0.0, started - due))
-        mine = [c for c in self.fake.calls[mark:] if str(c.params.get("chat_id")) == str(chat.id)]
-        chat.calls += mine
+        since = self.fake.calls[mark - self.dropped :]
+        mine = [c for c in since if str(c.params.get("chat_id")) == str(chat.id)]
+        chat.calls = [*chat.calls, *mine][-CHAT_CALLS_KEPT:]
+        self._forget_calls()
         shown = [c.at for c in mine if c.method in SHOWN]
         self.updates += 1
         self.handling.append(finished - started)
@@ -132,6 +147,14 @@ class Harness:
             self.latencies.append(shown[0] - started)
         else:
             self.failures.append(f"chat {chat.id}: no reply to update {raw['update_id']}")
+
+    def _forget_calls(self) -> None:
+        if len(self.fake.calls) < FAKE_CALLS_KEPT:
+            return
+        oldest = min(self.marks.values(), default=self.dropped + len(self.fake.calls))
+        cut = oldest - self.dropped
+        del self.fake.calls[:cut]
+        self.dropped += cut
 
     def update_for(self, chat: Chat, step: Step) -> dict[str, Any]:
         if step.kind == "say":

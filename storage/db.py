@@ -1,9 +1,10 @@
 """Engines and sessions, set up so that SQLite and PostgreSQL behave alike under concurrency."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util.concurrency import await_
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Connections per process; units of work beyond it wait their turn (storage.uow). Several
@@ -19,6 +21,8 @@ POSTGRES_POOL_SIZE = 15
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
+    from storage.sqlite_inline import InlineConnection  # aiosqlite's adapter: SQLite only
+
     # See TECH-NOTES: pysqlite's own transaction handling loses updates between concurrent
     # writers; take over BEGIN and make every transaction take the write lock up front.
     @event.listens_for(engine.sync_engine, "connect")
@@ -35,7 +39,18 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = connection.connection.driver_connection
+        if isinstance(driver, InlineConnection):
+            # Straight to sqlite3: a statement through SQLAlchemy costs more than the BEGIN.
+            # Its errors are wrapped as SQLAlchemy's would be, so a locked file is an outage.
+            try:
+                await_(driver.begin_immediate())
+            except sqlite3.Error as error:
+                raise exc.DBAPIError.instance(
+                    "BEGIN IMMEDIATE", None, error, sqlite3.Error
+                ) from error
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -68,6 +68,9 @@ class InlineConnection:
     async def commit(self) -> None:
         await self.run(self._conn.commit)
 
+    async def begin_immediate(self) -> None:
+        await self.run(self._conn.execute, "BEGIN IMMEDIATE")
+
     async def rollback(self) -> None:
         self._conn.rollback()
 
