@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from babel.dates import format_date
 
 from bot.public_html import LAYOUT, MAP_SCRIPT, STYLESHEET
 from bot.report_files import open_data_csv
@@ -74,11 +73,28 @@ class Words:
 
     def __init__(self, t: gettext.NullTranslations, locale: str, departments: dict[str, str]):
         self._ = t.gettext
+        self.pgettext = t.pgettext
         self.locale = locale
         self.departments = departments
 
     def day(self, value: date) -> str:
-        return format_date(value, "d MMM y", locale=self.locale)
+        """ "1 груд. 2026": month names from the catalogues, not Babel's locale data (its
+        load costs the process ≈ 6 MB)."""
+        months = (
+            self.pgettext("short, in a date", "Jan"),
+            self.pgettext("short, in a date", "Feb"),
+            self.pgettext("short, in a date", "Mar"),
+            self.pgettext("short, in a date", "Apr"),
+            self.pgettext("short, in a date", "May"),
+            self.pgettext("short, in a date", "Jun"),
+            self.pgettext("short, in a date", "Jul"),
+            self.pgettext("short, in a date", "Aug"),
+            self.pgettext("short, in a date", "Sep"),
+            self.pgettext("short, in a date", "Oct"),
+            self.pgettext("short, in a date", "Nov"),
+            self.pgettext("short, in a date", "Dec"),
+        )
+        return f"{value.day} {months[value.month - 1]} {value.year}"
 
     def topic(self, code: str) -> str:
         topic = TOPICS_BY_CODE.get(code)

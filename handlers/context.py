@@ -65,6 +65,9 @@ class Ctx:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.t.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self.t.pgettext(context, message)
+
     @property
     def draft(self) -> Draft:
         return Draft.from_data(self.state.data.get(Kept.DRAFT) or {"key": ""})

@@ -1,7 +1,7 @@
 """The appeal being filed, field by field: a typed record kept in the person's saved state, so a
 draft survives a restart and a field's name is checked wherever it is read or set."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -50,7 +50,9 @@ class Draft:
     joined_to: int | None = None
 
     def to_data(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Every field is a plain value (a tuple of them at most): no deep copy, unlike asdict,
+        # which a step paid several times over (issue 14).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["parts"] = list(self.parts)
         data["attachments"] = list(self.attachments)
         return data
@@ -58,10 +60,13 @@ class Draft:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Draft":
         """The saved draft; a key no field has (written by an older version) is dropped."""
-        known = {f.name for f in fields(cls)}
-        values = {name: value for name, value in data.items() if name in known}
+        values = {name: value for name, value in data.items() if name in _KNOWN}
         values["parts"] = tuple(values.get("parts") or ())
         values["attachments"] = tuple(values.get("attachments") or ())
         values["coauthors"] = int(values.get("coauthors") or 1)
         values["recordings"] = int(values.get("recordings") or 0)
         return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Draft))
+_KNOWN = frozenset(_FIELD_NAMES)

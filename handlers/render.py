@@ -1,8 +1,6 @@
 """Texts assembled from records: dates, names of codes, appeal lines and cards."""
 
-from datetime import date, datetime
-
-from babel.dates import format_date, format_datetime
+from datetime import UTC, date, datetime
 
 from handlers.speaker import Words
 from reception.classifier import (
@@ -47,12 +45,33 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 
+def month_in_date(words: Words, month: int) -> str:
+    """The month as a date names it ("1 грудня 2026"). From the catalogues, not Babel's locale
+    data: loading that costs a bot process ≈ 6 MB for two languages (issue 14)."""
+    names = (
+        words.pgettext("in a date", "January"),
+        words.pgettext("in a date", "February"),
+        words.pgettext("in a date", "March"),
+        words.pgettext("in a date", "April"),
+        words.pgettext("in a date", "May"),
+        words.pgettext("in a date", "June"),
+        words.pgettext("in a date", "July"),
+        words.pgettext("in a date", "August"),
+        words.pgettext("in a date", "September"),
+        words.pgettext("in a date", "October"),
+        words.pgettext("in a date", "November"),
+        words.pgettext("in a date", "December"),
+    )
+    return names[month - 1]
+
+
 def day(words: Words, value: date) -> str:
-    return format_date(value, "d MMMM y", locale=words.locale)
+    return f"{value.day} {month_in_date(words, value.month)} {value.year}"
 
 
 def moment(words: Words, value: datetime) -> str:
-    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=words.timezone, locale=words.locale)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(words.timezone)
+    return f"{day(words, local.date())}, {local:%H:%M}"
 
 
 def kind_name(words: Words, code: str) -> str:

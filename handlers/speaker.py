@@ -23,6 +23,8 @@ class Words(Protocol):
 
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
+    def pgettext(self, context: str, message: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -35,6 +37,9 @@ class Speaker:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from sqlalchemy import bindparam, insert, select, update
 
 from storage.errors import Conflict
 from storage.models import ConversationState
+from storage.prebuilt import Prebuilt
 from storage.records import StateRecord
 from storage.tx import Repository, Tx
 
 #: A step's one write, built once (issue 14): the state moves on only from the version read.
-_SAVE = (
+_SAVE = Prebuilt(
     update(ConversationState)
     .where(
         ConversationState.account_id == bindparam("b_account_id"),
@@ -60,8 +61,8 @@ class ConversationRepository(Repository):
         values = {"step": state.step, "data": dict(state.data), "updated_at": now}
         if version is not None:
             connection = self._tx.connection
-            result = await connection.execute(
-                _SAVE,
+            result = await _SAVE.run(
+                connection,
                 {
                     "b_account_id": account_id,
                     "b_version": version,

@@ -9,6 +9,7 @@ from sqlalchemy import Table, and_, bindparam, delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import InboxUpdate
+from storage.prebuilt import Prebuilt
 from storage.tx import Repository
 
 RECEIVED = "received"
@@ -22,21 +23,23 @@ FAILED = "failed"
 _inbox = cast(Table, InboxUpdate.__table__)
 _earlier = _inbox.alias("earlier")
 _STORE = {
-    name: dialect.insert(_inbox)
-    .values(
-        channel=bindparam("b_channel"),
-        update_id=bindparam("b_update_id"),
-        sender=bindparam("b_sender"),
-        payload=bindparam("b_payload"),
-        status=RECEIVED,
-        attempts=0,
-        received_at=bindparam("b_now"),
+    name: Prebuilt(
+        dialect.insert(_inbox)
+        .values(
+            channel=bindparam("b_channel"),
+            update_id=bindparam("b_update_id"),
+            sender=bindparam("b_sender"),
+            payload=bindparam("b_payload"),
+            status=RECEIVED,
+            attempts=0,
+            received_at=bindparam("b_now"),
+        )
+        .on_conflict_do_nothing()
+        .returning(_inbox.c.id)
     )
-    .on_conflict_do_nothing()
-    .returning(_inbox.c.id)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-_CLAIM = (
+_CLAIM = Prebuilt(
     update(_inbox)
     .where(
         _inbox.c.id == bindparam("b_id"),
@@ -52,13 +55,16 @@ _CLAIM = (
     )
     .values(status=HANDLED, handled_at=bindparam("b_now"), attempts=_inbox.c.attempts + 1)
 )
-_KEEP_REPLIES = (
+_KEEP_REPLIES = Prebuilt(
     update(_inbox).where(_inbox.c.id == bindparam("b_id")).values(replies=bindparam("b_replies"))
 )
 _REPLIED = (
     update(_inbox)
     .where(_inbox.c.id.in_(bindparam("b_ids", expanding=True)))
     .values(status=REPLIED, replies=None)
+)
+_REPLIED_ONE = Prebuilt(
+    update(_inbox).where(_inbox.c.id == bindparam("b_id")).values(status=REPLIED, replies=None)
 )
 
 
@@ -102,8 +108,8 @@ class Inbox(Repository):
         statement = _STORE[connection.dialect.name]
         for new in updates:
             row_id = (
-                await connection.execute(
-                    statement,
+                await statement.run(
+                    connection,
                     {
                         "b_channel": new.channel,
                         "b_update_id": new.update_id[:80],
@@ -112,7 +118,7 @@ class Inbox(Repository):
                         "b_now": now,
                     },
                 )
-            ).scalar_one_or_none()
+            ).scalar()
             added.append(None if row_id is None else int(row_id))
         return added
 
@@ -134,17 +140,20 @@ class Inbox(Repository):
         or an earlier update of the same sender still waits (order per person). The row stays
         locked until the transaction ends, so a second instance waits and then finds it taken."""
         connection = self._tx.connection
-        result = await connection.execute(_CLAIM, {"b_id": item_id, "b_now": now})
-        return bool(result.rowcount)
+        outcome = await _CLAIM.run(connection, {"b_id": item_id, "b_now": now})
+        return bool(outcome.rowcount)
 
     async def keep_replies(self, item_id: int, replies: dict[str, Any]) -> None:
         connection = self._tx.connection
-        await connection.execute(_KEEP_REPLIES, {"b_id": item_id, "b_replies": replies})
+        await _KEEP_REPLIES.run(connection, {"b_id": item_id, "b_replies": replies})
 
     async def replied(self, item_ids: list[int]) -> None:
         """The replies reached the messenger (or the outbox): nothing is left to deliver."""
         connection = self._tx.connection
-        await connection.execute(_REPLIED, {"b_ids": list(item_ids)})
+        if len(item_ids) == 1:
+            await _REPLIED_ONE.run(connection, {"b_id": item_ids[0]})
+        else:
+            await connection.execute(_REPLIED, {"b_ids": list(item_ids)})
 
     async def count_attempt(self, item_id: int) -> int:
         """A handling attempt that raised: the number of attempts so far."""

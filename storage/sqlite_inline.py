@@ -62,6 +62,11 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
+    @property
+    def raw(self) -> sqlite3.Connection:
+        """For statements run past SQLAlchemy (storage.prebuilt), through `run`."""
+        return self._conn
+
     def cursor(self) -> "InlineCursor":
         return InlineCursor(self)
 

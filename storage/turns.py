@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from storage.models import ChannelAccount, Consent, ConversationState, Person
+from storage.prebuilt import Prebuilt
 from storage.records import AccountRecord, PersonRecord, StateRecord
 
 #: `last_seen_at` says which account a person last wrote from (where to write to them); an
@@ -40,7 +41,7 @@ _latest_consent = (
 
 PERSON_FIELDS = tuple(f.name for f in fields(PersonRecord) if f.name != "id")
 
-_TURN = (
+_TURN = Prebuilt(
     select(
         ChannelAccount.id,
         ChannelAccount.person_id,
@@ -66,7 +67,7 @@ _TURN = (
 )
 # Built once and run on the connection, not the ORM session: building and running an ORM
 # statement costs several times the query itself (issue 14).
-_SEEN = (
+_SEEN = Prebuilt(
     update(ChannelAccount)
     .where(
         ChannelAccount.id == bindparam("b_id"),
@@ -85,14 +86,14 @@ async def load_turn(
     """The step's account, person, consent and state; None for a first contact. Writing makes
     the account reachable again, and `last_seen_at` is moved at most hourly."""
     row = (
-        await connection.execute(_TURN, {"b_channel": channel, "b_external_id": external_id})
+        await _TURN.run(connection, {"b_channel": channel, "b_external_id": external_id})
     ).one_or_none()
     if row is None:
         return None
     account = AccountRecord(row[0], row[1], channel, external_id, row[2], False)
     if row[3] or row[4] <= now - LAST_SEEN_PRECISION:
-        await connection.execute(
-            _SEEN, {"b_id": account.id, "b_since": now - LAST_SEEN_PRECISION, "b_now": now}
+        await _SEEN.run(
+            connection, {"b_id": account.id, "b_since": now - LAST_SEEN_PRECISION, "b_now": now}
         )
     person = PersonRecord(row[1], *row[11:])
     consent = None if row[5] is None else (bool(row[5]), str(row[6]), row[7])
