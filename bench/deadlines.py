@@ -39,7 +39,7 @@ from storage.uow import UnitOfWork, unit_of_work
 
 KYIV = ZoneInfo("Europe/Kyiv")
 #: The indexes that serve the scans: by status and due date, and per department (issue 14).
-INDEXES = ("ix_appeals_status_due_on", "ix_appeals_department_status_due_on")
+INDEXES = ("ix_appeals_status_due_on_id", "ix_appeals_department_status_due_on")
 CHUNK = 10_000
 #: Of the appeals past their due date, this share is still in work: the overdue ones.
 STILL_OPEN_AFTER_DUE = 0.005
@@ -264,8 +264,8 @@ def scans(today: date, department: int, config: ConversationConfig) -> list[tupl
             reminders,
         ),
         (
-            "ControlRepository.overdue(today, unreported=True) (escalation)",
-            lambda u: u.control.overdue(today, unreported=True),
+            "ControlRepository.unreported_overdue(today) (escalation)",
+            lambda u: u.control.unreported_overdue(today),
         ),
         (
             "AppealRepository.due_between(today, today+3) (/due, operator)",

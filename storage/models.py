@@ -113,7 +113,12 @@ class Appeal(Base):
     __tablename__ = "appeals"
     __table_args__ = (
         UniqueConstraint("year", "number"),
-        Index("ix_appeals_status_due_on", "status", "due_on"),
+        # By due date within a status, the id last (migration 0017): PostgreSQL answers the
+        # control scans' "which of these were not yet reminded" from the index alone, reading
+        # full rows only for the appeals it returns (SQLite's indexes hold the rowid anyway).
+        Index("ix_appeals_status_due_on_id", "status", "due_on", "id"),
+        # The digest's triage queue counted by the day received, from the index (0017).
+        Index("ix_appeals_status_received_on", "status", "received_on"),
         # An executor's /due, /overdue and /queue: their department's open appeals by due date,
         # found without reading the department's closed history (issue 14).
         Index("ix_appeals_department_status_due_on", "department_id", "status", "due_on"),

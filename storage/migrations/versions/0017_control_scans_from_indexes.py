@@ -1,0 +1,35 @@
+"""The scheduler's scans answered from indexes at 10^6 appeals (issue 14), on PostgreSQL too.
+
+- `ix_appeals_status_due_on_id` replaces `ix_appeals_status_due_on`: with the id in the key,
+  PostgreSQL finds the appeals due (or overdue) and not yet reminded by an index-only scan
+  probing `sent_reminders`' unique index, instead of reading every overdue appeal's row from
+  the heap first; it serves every query the old index served. SQLite's index held the rowid
+  already: there it changes nothing.
+- `ix_appeals_status_received_on`: the digest counts the appeals awaiting triage by the day
+  received without reading their rows.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-01 12:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_appeals_status_due_on_id", "appeals", ["status", "due_on", "id"])
+    op.drop_index("ix_appeals_status_due_on", table_name="appeals")
+    op.create_index("ix_appeals_status_received_on", "appeals", ["status", "received_on"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_appeals_status_received_on", table_name="appeals")
+    op.create_index("ix_appeals_status_due_on", "appeals", ["status", "due_on"])
+    op.drop_index("ix_appeals_status_due_on_id", table_name="appeals")
