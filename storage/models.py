@@ -52,6 +52,9 @@ class Department(Base):
 
 class Person(Base):
     __tablename__ = "persons"
+    # Staff by role (and department), found among a city's citizens without reading them all:
+    # every reminder and escalation looks up whom to tell (migration 0017, issue 14).
+    __table_args__ = (Index("ix_persons_role_department_id", "role", "department_id"),)
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     role: Mapped[str] = mapped_column(String(20), default="citizen")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

@@ -7,6 +7,9 @@
   already: there it changes nothing.
 - `ix_appeals_status_received_on`: the digest counts the appeals awaiting triage by the day
   received without reading their rows.
+- `ix_persons_role_department_id`: each reminder and escalation looks up the staff to tell;
+  without it that read every person (at 10^6 appeals, 10^5 citizens: ≈ 20 ms a notice on
+  PostgreSQL).
 
 Revision ID: 0017
 Revises: 0016
@@ -27,9 +30,11 @@ def upgrade() -> None:
     op.create_index("ix_appeals_status_due_on_id", "appeals", ["status", "due_on", "id"])
     op.drop_index("ix_appeals_status_due_on", table_name="appeals")
     op.create_index("ix_appeals_status_received_on", "appeals", ["status", "received_on"])
+    op.create_index("ix_persons_role_department_id", "persons", ["role", "department_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_persons_role_department_id", table_name="persons")
     op.drop_index("ix_appeals_status_received_on", table_name="appeals")
     op.create_index("ix_appeals_status_due_on", "appeals", ["status", "due_on"])
     op.drop_index("ix_appeals_status_due_on_id", table_name="appeals")
