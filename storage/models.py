@@ -328,7 +328,13 @@ class SentReminder(Base):
     with several workers — a new due date after an extension earns new reminders."""
 
     __tablename__ = "sent_reminders"
-    __table_args__ = (UniqueConstraint("appeal_id", "kind", "due_on"),)
+    __table_args__ = (
+        UniqueConstraint("appeal_id", "kind", "due_on"),
+        # One kind's reminders by due date (migration 0017): the control scans leave out what
+        # was sent by reading only that kind's entries, not probing per appeal or reading
+        # every reminder ever sent (issue 14).
+        Index("ix_sent_reminders_kind_due_on_appeal_id", "kind", "due_on", "appeal_id"),
+    )
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
     kind: Mapped[str] = mapped_column(String(20))
