@@ -4,7 +4,7 @@ a page and the count of the whole list are read by one query shape."""
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import and_, false, or_
@@ -94,6 +94,32 @@ class Overdue:
 
     def order(self) -> Sequence[Any]:
         return [Appeal.due_on, Appeal.id]
+
+
+@dataclass(frozen=True)
+class RegisteredSince:
+    """The digest's new appeals, in the order of ix_appeals_submitted_at (0015)."""
+
+    moment: datetime
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.submitted_at >= self.moment]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.submitted_at, Appeal.id]
+
+
+@dataclass(frozen=True)
+class AwaitingTriageFrom:
+    """Appeals awaiting triage received on one of the days, the oldest first (the digest's)."""
+
+    days: tuple[date, ...]
+
+    def where(self) -> Sequence[Any]:
+        return [Appeal.status.in_(values_of(QUEUE_STATUSES)), Appeal.received_on.in_(self.days)]
+
+    def order(self) -> Sequence[Any]:
+        return [Appeal.received_on, Appeal.id]
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ class Department(Base):
 
 class Person(Base):
     __tablename__ = "persons"
+    # Staff by role (and department), found among a city's citizens without reading them all:
+    # every reminder and escalation looks up whom to tell (migration 0017, issue 14).
+    __table_args__ = (Index("ix_persons_role_department_id", "role", "department_id"),)
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     role: Mapped[str] = mapped_column(String(20), default="citizen")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
@@ -113,7 +116,12 @@ class Appeal(Base):
     __tablename__ = "appeals"
     __table_args__ = (
         UniqueConstraint("year", "number"),
-        Index("ix_appeals_status_due_on", "status", "due_on"),
+        # By due date within a status, the id last (migration 0017): PostgreSQL answers the
+        # control scans' "which of these were not yet reminded" from the index alone, reading
+        # full rows only for the appeals it returns (SQLite's indexes hold the rowid anyway).
+        Index("ix_appeals_status_due_on_id", "status", "due_on", "id"),
+        # The digest's triage queue counted by the day received, from the index (0017).
+        Index("ix_appeals_status_received_on", "status", "received_on"),
         # An executor's /due, /overdue and /queue: their department's open appeals by due date,
         # found without reading the department's closed history (issue 14).
         Index("ix_appeals_department_status_due_on", "department_id", "status", "due_on"),
@@ -320,7 +328,13 @@ class SentReminder(Base):
     with several workers — a new due date after an extension earns new reminders."""
 
     __tablename__ = "sent_reminders"
-    __table_args__ = (UniqueConstraint("appeal_id", "kind", "due_on"),)
+    __table_args__ = (
+        UniqueConstraint("appeal_id", "kind", "due_on"),
+        # One kind's reminders by due date (migration 0017): the control scans leave out what
+        # was sent by reading only that kind's entries, not probing per appeal or reading
+        # every reminder ever sent (issue 14).
+        Index("ix_sent_reminders_kind_due_on_appeal_id", "kind", "due_on", "appeal_id"),
+    )
     id: Mapped[int] = mapped_column(BigID, primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
     kind: Mapped[str] = mapped_column(String(20))

@@ -5,14 +5,16 @@ import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import run_control
+from handlers import control as control_jobs
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
 from reception.deadlines import KYIV
+from storage.control import ControlRepository
 from storage.db import create_engine, create_sessionmaker
 from storage.models import Appeal, Department, OutboxMessage
 from storage.uow import unit_of_work
@@ -102,12 +104,12 @@ async def test_the_minute_scans_find_only_what_was_not_yet_sent(
     async with unit_of_work(sessions) as uow:
         assert await uow.control.due_in(date(2026, 12, 13), 3) == []
         assert [a.reg_index for a in await uow.control.due_in(date(2026, 12, 15), 1)] == ["Ш-1"]
-        late = await uow.control.overdue(date(2026, 12, 17), unreported=True)
+        late = await uow.control.unreported_overdue(date(2026, 12, 17))
     assert [a.reg_index for a in late] == ["Ш-1"]
     await control(sessions, catalogs, kyiv(17, 0, 5))
     async with unit_of_work(sessions) as uow:
-        assert await uow.control.overdue(date(2026, 12, 17), unreported=True) == []
-        listed = await uow.control.overdue(date(2026, 12, 17))
+        assert await uow.control.unreported_overdue(date(2026, 12, 17)) == []
+        listed = await uow.appeals.overdue(date(2026, 12, 17), None)
     assert [a.reg_index for a in listed] == ["Ш-1"]
 
 
@@ -213,3 +215,71 @@ async def test_answers_left_unrated_for_14_days_are_closed(
         "Appeal Ш-1 is closed: the answer was not rated within 14 days."
         in ((await texts(sessions, chat))[-1])
     )
+
+
+async def copies_of_the_first(
+    sessions: async_sessionmaker[AsyncSession], *changes: dict[str, object]
+) -> list[str]:
+    """Copies of Ш-1 with the changes, straight into the register; their indexes."""
+    async with sessions() as session, session.begin():
+        first = (await session.execute(select(Appeal.__table__))).mappings().one()
+        indexes = []
+        for number, change in enumerate(changes, start=first["number"] + 1):
+            row = {k: v for k, v in first.items() if k != "id"}
+            index = f"Ш-{number}"
+            row |= {"number": number, "reg_index": index, "draft_key": index} | change
+            await session.execute(insert(Appeal), row)
+            indexes.append(index)
+    return indexes
+
+
+async def test_a_day_of_many_reminders_goes_out_in_batches_each_once(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14 reads the day's reminders and escalations a batch at a time: with batches of
+    two, each of five appeals due on one day is reminded and escalated exactly once."""
+    monkeypatch.setattr(ControlRepository, "batch", 2)
+    operator, executor = assigned
+    indexes = ["Ш-1", *await copies_of_the_first(sessions, *[{}] * 4)]
+    for _ in range(2):
+        await control(sessions, catalogs, kyiv(13, 10))
+    reminders = [t for t in await texts(sessions, executor) if "Reminder" in t]
+    assert reminders == [
+        f"Reminder: appeal {i} is due in 3 days, on 16 December 2026." for i in indexes
+    ]
+    for _ in range(2):
+        await control(sessions, catalogs, kyiv(17, 0, 5))
+    overdue = [t for t in await texts(sessions, operator) if "overdue" in t]
+    assert overdue == [f"Appeal {i} is overdue: it was due on 16 December 2026." for i in indexes]
+
+
+async def test_the_digest_counts_every_appeal_and_lists_the_first(
+    assigned: tuple[Chat, Chat],
+    sessions: async_sessionmaker[AsyncSession],
+    catalogs: Catalogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14 counts the digest's sections in SQL and reads only the appeals it lists: the
+    counts stay whole, the lines the first ones (the oldest awaiting triage first)."""
+    monkeypatch.setattr(control_jobs, "LIST_IN_DIGEST", 2)
+    operator, _ = assigned
+    waiting: dict[str, object] = {"status": "registered", "department_id": None}
+    received = [date(2026, 12, 3), date(2026, 12, 3), date(2026, 12, 1), date(2026, 12, 5)]
+    copies = await copies_of_the_first(
+        sessions, *[waiting | {"received_on": day} for day in received]
+    )
+    await control(sessions, catalogs, kyiv(14, 9, 5))
+    digest = [t for t in await texts(sessions, operator) if "Daily digest" in t][-1]
+    sections = {
+        block.splitlines()[0]: [line.split(" · ")[0].strip() for line in block.splitlines()[1:]]
+        for block in digest.split("\n\n")[1:]
+    }
+    assert sections["Due within 3 days: 5"] == ["Ш-1", copies[0]]
+    # The 5-day term to forward has passed for all four; the 10-day term to return (11
+    # December, the Friday before the weekend) for those received by 3 December.
+    late = [copies[2], copies[0]]
+    assert sections["Awaiting triage for over 5 days (the term to forward has passed): 4"] == late
+    assert sections["Awaiting triage for over 10 days (the term to return has passed): 3"] == late
