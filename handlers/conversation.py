@@ -91,6 +91,10 @@ def command_of(incoming: Incoming) -> str | None:
     return CITIZEN_ALIASES.get(name) or staff_commands.ALIASES.get(name) or name
 
 
+class _NotThisCalls(Exception):
+    """The update was handled meanwhile, or an earlier one of the same person waits."""
+
+
 @dataclass(frozen=True)
 class Handled:
     """What handling one update produced: the replies, and the account they go to."""
@@ -150,10 +154,16 @@ class Conversation:
         raise AssertionError("unreachable")
 
     async def _handle_once(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
+        try:
+            return await self._step(incoming, inbox_id)
+        except _NotThisCalls:
+            # The update is read again when its turn comes: these downloads are nobody's.
+            await self.discard_files(incoming)
+            return None
+
+    async def _step(self, incoming: Incoming, inbox_id: int | None) -> Handled:
         now = self._clock()
         async with unit_of_work(self._sessions) as uow:
-            if inbox_id is not None and not await uow.inbox.claim(inbox_id, now):
-                return None
             turn = await uow.turn(incoming.channel, incoming.external_user_id, now)
             account, person = turn.account, turn.person
             state = turn.state or StateRecord(StepName.MENU)
@@ -187,11 +197,12 @@ class Conversation:
             ):
                 replies = [replace(replies[0], replaces_prompt=True)]
             await uow.conversations.save(account.id, ctx.state, now)
-            if inbox_id is not None:
-                await uow.inbox.keep_replies(
-                    inbox_id,
-                    {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
-                )
+            if inbox_id is not None and not await uow.inbox.finish(
+                inbox_id,
+                now,
+                {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
+            ):
+                raise _NotThisCalls  # the unit of work undoes the step
             return Handled(account.id, replies)
 
 

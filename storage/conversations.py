@@ -25,6 +25,16 @@ _SAVE = Prebuilt(
     )
 )
 
+_FIRST = Prebuilt(
+    insert(ConversationState).values(
+        account_id=bindparam("b_account_id"),
+        version=0,
+        step=bindparam("b_step"),
+        data=bindparam("b_data"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
 
 class ConversationRepository(Repository):
     def __init__(self, tx: Tx) -> None:
@@ -82,7 +92,13 @@ class ConversationRepository(Repository):
                 raise Conflict("the conversation state changed meanwhile")
             # Deleted in this unit of work (the person erased their data): start afresh.
         # A row that another transaction inserted meanwhile is a unique violation: `Conflict`.
-        await self._session.execute(
-            insert(ConversationState).values(account_id=account_id, version=0, **values)
+        await _FIRST.run(
+            self._tx.connection,
+            {
+                "b_account_id": account_id,
+                "b_step": state.step,
+                "b_data": values["data"],
+                "b_now": now,
+            },
         )
         self._versions[account_id] = 0

@@ -39,7 +39,9 @@ _STORE = {
     )
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-_CLAIM = Prebuilt(
+# The claim is the step's last statement, carrying its replies: no row lock is held while the
+# step runs, and when another transaction took the update meanwhile, the step is undone.
+_FINISH = Prebuilt(
     update(_inbox)
     .where(
         _inbox.c.id == bindparam("b_id"),
@@ -53,10 +55,12 @@ _CLAIM = Prebuilt(
             )
         ),
     )
-    .values(status=HANDLED, handled_at=bindparam("b_now"), attempts=_inbox.c.attempts + 1)
-)
-_KEEP_REPLIES = Prebuilt(
-    update(_inbox).where(_inbox.c.id == bindparam("b_id")).values(replies=bindparam("b_replies"))
+    .values(
+        status=HANDLED,
+        handled_at=bindparam("b_now"),
+        attempts=_inbox.c.attempts + 1,
+        replies=bindparam("b_replies"),
+    )
 )
 _REPLIED = (
     update(_inbox)
@@ -135,17 +139,16 @@ class Inbox(Repository):
         )
         return None if row is None else _item(row)
 
-    async def claim(self, item_id: int, now: datetime) -> bool:
-        """Take the update for handling in this transaction: False when it was handled already
-        or an earlier update of the same sender still waits (order per person). The row stays
-        locked until the transaction ends, so a second instance waits and then finds it taken."""
+    async def finish(self, item_id: int, now: datetime, replies: dict[str, Any]) -> bool:
+        """The update is handled in this transaction, its replies kept until delivered: False
+        when it was handled already or an earlier update of the same sender still waits (order
+        per person), and the caller must then undo what it did. The last statement of a step,
+        so the row is locked only from here to the commit."""
         connection = self._tx.connection
-        outcome = await _CLAIM.run(connection, {"b_id": item_id, "b_now": now})
+        outcome = await _FINISH.run(
+            connection, {"b_id": item_id, "b_now": now, "b_replies": replies}
+        )
         return bool(outcome.rowcount)
-
-    async def keep_replies(self, item_id: int, replies: dict[str, Any]) -> None:
-        connection = self._tx.connection
-        await _KEEP_REPLIES.run(connection, {"b_id": item_id, "b_replies": replies})
 
     async def replied(self, item_ids: list[int]) -> None:
         """The replies reached the messenger (or the outbox): nothing is left to deliver."""

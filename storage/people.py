@@ -20,6 +20,7 @@ from storage.models import (
     Person,
     PersonEvent,
 )
+from storage.prebuilt import Prebuilt
 from storage.records import AccountRecord, PersonRecord
 from storage.tx import Repository, Tx
 
@@ -56,12 +57,12 @@ class Profile:
 
 # A first contact's rows and the steps' own writes, built once and run on the connection (issue
 # 14): the first two steps of every citizen (/start and the consent) were the dearest.
-_NEW_PERSON = (
+_NEW_PERSON = Prebuilt(
     insert(Person)
     .values(role="citizen", created_at=bindparam("b_now"), updated_at=bindparam("b_now"))
     .returning(Person.id)
 )
-_NEW_ACCOUNT = (
+_NEW_ACCOUNT = Prebuilt(
     insert(ChannelAccount)
     .values(
         person_id=bindparam("b_person_id"),
@@ -73,18 +74,20 @@ _NEW_ACCOUNT = (
     )
     .returning(ChannelAccount.id)
 )
-_SET_LOCALE = (
+_SET_LOCALE = Prebuilt(
     update(Person)
     .where(Person.id == bindparam("b_person_id"))
     .values(locale=bindparam("b_locale"), updated_at=bindparam("b_now"))
 )
-_CONSENT = insert(Consent).values(
-    person_id=bindparam("b_person_id"),
-    given=bindparam("b_given"),
-    notice_version=bindparam("b_notice_version"),
-    channel=bindparam("b_channel"),
-    locale=bindparam("b_locale"),
-    at=bindparam("b_now"),
+_CONSENT = Prebuilt(
+    insert(Consent).values(
+        person_id=bindparam("b_person_id"),
+        given=bindparam("b_given"),
+        notice_version=bindparam("b_notice_version"),
+        channel=bindparam("b_channel"),
+        locale=bindparam("b_locale"),
+        at=bindparam("b_now"),
+    )
 )
 
 
@@ -104,10 +107,10 @@ class PeopleRepository(Repository):
         another transaction created it meanwhile, the unique key refuses the second: `Conflict`,
         and the step is done again."""
         connection = self._tx.connection
-        person_id = int((await connection.execute(_NEW_PERSON, {"b_now": now})).scalar_one())
+        person_id = int((await _NEW_PERSON.run(connection, {"b_now": now})).scalar())
         account_id = (
-            await connection.execute(
-                _NEW_ACCOUNT,
+            await _NEW_ACCOUNT.run(
+                connection,
                 {
                     "b_person_id": person_id,
                     "b_channel": channel,
@@ -115,7 +118,7 @@ class PeopleRepository(Repository):
                     "b_now": now,
                 },
             )
-        ).scalar_one()
+        ).scalar()
         self._consents[person_id] = None
         return (
             AccountRecord(int(account_id), person_id, channel, external_id, None, False),
@@ -175,8 +178,8 @@ class PeopleRepository(Repository):
         return [to_record(AccountRecord, row) for row in rows]
 
     async def set_locale(self, person_id: int, locale: str, now: datetime) -> None:
-        await self._tx.connection.execute(
-            _SET_LOCALE, {"b_person_id": person_id, "b_locale": locale, "b_now": now}
+        await _SET_LOCALE.run(
+            self._tx.connection, {"b_person_id": person_id, "b_locale": locale, "b_now": now}
         )
 
     async def create_without_account(
@@ -243,8 +246,8 @@ class PeopleRepository(Repository):
         locale: str,
         now: datetime,
     ) -> None:
-        await self._tx.connection.execute(
-            _CONSENT,
+        await _CONSENT.run(
+            self._tx.connection,
             {
                 "b_person_id": person_id,
                 "b_given": given,

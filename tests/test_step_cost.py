@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from handlers.conversation import Conversation
+from handlers.steps import StepName
 from handlers.types import Incoming
 from storage.errors import Conflict
 from storage.inbox import NewUpdate
@@ -17,10 +18,10 @@ from storage.records import StateRecord
 from storage.uow import unit_of_work
 from tests.harness import Chat, Clock, onboard
 
-#: Claim the update, one read of account, person, consent and state, one write of the state,
-#: keep the replies. BEGIN and COMMIT are not counted: on SQLite BEGIN IMMEDIATE goes straight
-#: to the driver, on PostgreSQL asyncpg begins by itself.
-STEADY_STEP_STATEMENTS = 4
+#: One read of account, person, consent and state, one write of the state, and the update
+#: claimed with its replies kept. BEGIN and COMMIT are not counted: on SQLite BEGIN IMMEDIATE
+#: goes straight to the driver, on PostgreSQL asyncpg begins by itself.
+STEADY_STEP_STATEMENTS = 3
 
 
 @contextmanager
@@ -115,3 +116,50 @@ async def test_a_step_never_overwrites_what_another_step_saved_meanwhile(
         kept = await uow.turn("test", "citizen-1", clock())
     assert kept.state is not None
     assert kept.state.data["draft"] == {"kind": "complaint"}
+
+
+async def test_an_update_taken_meanwhile_undoes_the_step_that_ran_late(
+    database_url: str, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> None:
+    """The update is claimed by the step's last statement, not its first (PostgreSQL): another
+    instance is never held up by a row lock while this one runs the step, and when it handled
+    the update meanwhile, what this one did is undone — the person gets one reply, not two."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE)")
+    async with unit_of_work(sessions) as uow:
+        [inbox_id] = await uow.inbox.store(
+            [NewUpdate("test", "7", "citizen-1", {"text": "hello"})], clock()
+        )
+    assert inbox_id is not None
+    async with unit_of_work(sessions) as late:
+        turn = await late.turn("test", "citizen-1", clock())
+        await late.conversations.save(turn.account.id, StateRecord("menu"), clock())
+        async with unit_of_work(sessions) as first:  # would wait forever on a row lock
+            assert await first.inbox.finish(inbox_id, clock(), {"replies": []})
+        assert not await late.inbox.finish(inbox_id, clock(), {"replies": []})
+
+
+async def test_an_update_handled_twice_changes_nothing_the_second_time(
+    sessions: async_sessionmaker[AsyncSession],
+    conversation: Conversation,
+    chat: Chat,
+    clock: Clock,
+) -> None:
+    """Handling an update that was handled already (a replay, another instance's sweep) runs
+    the step, finds the update taken at its last statement and undoes it all."""
+    await onboard(chat)
+    async with unit_of_work(sessions) as uow:
+        [inbox_id] = await uow.inbox.store(
+            [NewUpdate("test", "/new", "citizen-1", {"text": "/new"})], clock()
+        )
+    assert inbox_id is not None
+    incoming = Incoming("test", "citizen-1", text="/new", locale_hint="uk")
+    handled = await conversation.handle_stored(inbox_id, incoming)
+    assert handled is not None
+    [complaint] = [b for r in handled.replies for b in r.buttons if b.label == "Complaint"]
+    await chat.press(complaint.action)  # the person has moved on to the topic
+    assert await conversation.handle_stored(inbox_id, incoming) is None
+    async with unit_of_work(sessions) as uow:
+        turn = await uow.turn("test", "citizen-1", clock())
+    assert turn.state is not None
+    assert turn.state.step == StepName.TOPIC
