@@ -96,6 +96,11 @@ class Intake:
         self._behind: set[int] = set()
         #: People told that their reply is delayed, during the current outage.
         self._noted: set[Key] = set()
+        #: Updates whose replies were delivered in this turn of the event loop, to be marked
+        #: in one transaction, and that transaction's outcome.
+        self._marks: list[int] = []
+        self._marked: asyncio.Future[None] | None = None
+        self._marking: set[asyncio.Task[None]] = set()
         self._parsed: dict[int, Incoming] = {}
         self.closing = False
         watch.on_back(self._noted.clear)
@@ -332,10 +337,35 @@ class Intake:
         self._behind.add(account_id)
 
     async def _replied(self, item_id: int) -> None:
-        async def record(uow: UnitOfWork) -> None:
-            await uow.inbox.replied([item_id])
+        """The update's replies reached the person. The marks of the replies delivered in the
+        same turn of the event loop share one transaction: under load a commit per update was a
+        fifth of the reception's CPU (issue 14). The mark is still written before the next
+        update of the same person is taken up."""
+        self._marks.append(item_id)
+        if self._marked is None:
+            self._marked = asyncio.get_running_loop().create_future()
+            task = asyncio.create_task(self._write_marks(self._marked))
+            self._marking.add(task)
+            task.add_done_callback(self._marking.discard)
+        await asyncio.shield(self._marked)
 
-        await self._persist(record)
+    async def _write_marks(self, marked: asyncio.Future[None]) -> None:
+        await asyncio.sleep(0)  # the deliveries finished in this turn join the batch
+        ids, self._marks, self._marked = self._marks, [], None
+
+        async def record(uow: UnitOfWork) -> None:
+            await uow.inbox.replied(ids)
+
+        try:
+            await self._persist(record)
+        except asyncio.CancelledError:
+            marked.cancel()
+            raise
+        except Exception as error:  # each waiter raises it, as its own write would have
+            marked.set_exception(error)
+            marked.exception()  # retrieved here too: a waiter may have stopped waiting
+        else:
+            marked.set_result(None)
 
     async def _persist(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction, waiting for the database while it is away. When the
