@@ -1,5 +1,6 @@
 """Messages to deliver after the change that caused them commits."""
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -128,14 +129,26 @@ class OutboxQueue(Repository):
         return items
 
     async def reserve(
-        self, channel: str, count: int, interval: timedelta, now: datetime
+        self,
+        channel: str,
+        count: int,
+        interval: timedelta,
+        clock: Callable[[], datetime],
+        lead: timedelta = timedelta(0),
     ) -> datetime:
         """Reserve `count` sends `interval` apart on the channel's shared budget: the first
-        one's moment. The row lock (SQLite: the write lock) makes reservations of several
-        instances follow one another, never overlap."""
+        one's moment, at least `lead` from now. The row lock (SQLite: the write lock) makes
+        reservations of several instances follow one another, never overlap.
+
+        The clock is read once the lock is held: a `now` read before waiting for the pool and
+        the lock is stale by that wait, and a moment granted in the past is sent late, next
+        to the moments reserved after it — on PostgreSQL, with two instances queueing on the
+        row, that crowded a 31st message into one second (issue 14). `lead` covers the commit
+        still to come, so that the sender sleeps to its moment rather than finding it gone."""
         row = await self._session.scalar(
             select(SendBudget).where(SendBudget.channel == channel).with_for_update()
         )
+        now = clock() + lead
         start = now if row is None or row.next_at > now + BUDGET_HORIZON else max(now, row.next_at)
         if row is None:
             # Two first reservations at once: the loser's unique violation is a Conflict.
@@ -144,6 +157,21 @@ class OutboxQueue(Repository):
             row.next_at = start + count * interval
         await self._session.flush()
         return start
+
+    async def give_back(self, items: Collection[OutboxItem], now: datetime) -> None:
+        """Claimed rows not sent after all (their moment went by): due again at `now`, the
+        attempt not counted. Only while still this claim's — same status and attempts; a row
+        whose lease ended and that another worker claimed has more attempts and is left be."""
+        for item in items:
+            await self._session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == item.id,
+                    OutboxMessage.status == "sending",
+                    OutboxMessage.attempts == item.attempts,
+                )
+                .values(status="pending", next_attempt_at=now, attempts=item.attempts - 1)
+            )
 
     async def sent(self, item_id: int, now: datetime) -> None:
         await self._session.execute(

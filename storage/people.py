@@ -1,6 +1,6 @@
 """People, their messenger accounts and their personal-data consents."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -337,3 +337,12 @@ class PeopleRepository(Repository):
     async def account_by_id(self, account_id: int) -> AccountRecord | None:
         row = await self._session.get(ChannelAccount, account_id)
         return None if row is None else to_record(AccountRecord, row)
+
+    async def accounts_by_id(self, account_ids: Collection[int]) -> dict[int, AccountRecord]:
+        """The accounts of these ids that exist, by id: one statement for a batch."""
+        if not account_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(ChannelAccount).where(ChannelAccount.id.in_(sorted(set(account_ids))))
+        )
+        return {row.id: to_record(AccountRecord, row) for row in rows}

@@ -3,8 +3,9 @@ the Bot API answers 429 and 500 for a while."""
 
 import asyncio
 import itertools
+import random
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +13,10 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.outbox import OutboxWorker
+from bot.outbox import MAX_LATE_TURNS, OutboxWorker
 from bot.telegram.sender import TelegramSender
 from handlers.types import Reply, reply_to_payload
 from storage.attachments import AttachmentStore
@@ -140,18 +141,16 @@ async def test_throughput_stays_within_30_a_second_and_1_a_second_per_chat(
     assert all(gap >= 0.95 for gap in gaps), gaps
 
 
-async def test_two_instances_share_telegrams_limit_and_meet_no_429(
+async def two_instances(
     fake: FakeTelegram,
     database_url: str,
     sessions: async_sessionmaker[AsyncSession],
-    engine: AsyncEngine,
     tmp_path: Path,
-) -> None:
-    """Telegram counts a bot's messages, not its processes: two instances on one database
-    together send at the shared rate (a lower one here, so the test is quick) and the Bot API
-    refuses none of them for flooding."""
-    rate = 8.0
-    fake.per_second_limit = 10
+    rate: float,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> list[float]:
+    """40 messages drained by two workers with their own engines on one database, sharing
+    `rate`: the moments the fake accepted them."""
     other_engine = create_engine(database_url)  # the second instance's own connections
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake.url)))
 
@@ -160,7 +159,9 @@ async def test_two_instances_share_telegrams_limit_and_meet_no_429(
 
     sender = TelegramSender(bot, AttachmentStore(tmp_path), unreachable)
     workers = [
-        OutboxWorker(pool, {"telegram": sender}, None, shared_rates={"telegram": rate})
+        OutboxWorker(
+            pool, {"telegram": sender}, None, shared_rates={"telegram": rate}, sleep=sleep
+        )
         for pool in (sessions, create_sessionmaker(other_engine))
     ]
     messages = [(3000 + n, f"news {n}") for n in range(40)]
@@ -174,9 +175,82 @@ async def test_two_instances_share_telegrams_limit_and_meet_no_429(
         await asyncio.gather(*running)
         await bot.session.close()
         await other_engine.dispose()
-    assert fake.too_many == 0
     sends = sorted(c.at for c in fake.calls if c.method == "sendmessage" and c.result)
     assert len(sends) == len(messages)
+    return sends
+
+
+async def test_two_instances_share_telegrams_limit_and_meet_no_429(
+    fake: FakeTelegram,
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+) -> None:
+    """Telegram counts a bot's messages, not its processes: two instances on one database
+    together send at the shared rate (a lower one here, so the test is quick) and the Bot API
+    refuses none of them for flooding."""
+    rate = 8.0
+    fake.per_second_limit = 10
+    sends = await two_instances(fake, database_url, sessions, tmp_path, rate)
+    assert fake.too_many == 0
     per_second = (len(sends) - 1) / (sends[-1] - sends[0])
     assert per_second <= rate * 1.15
     assert per_second >= rate * 0.7, "the instances did not send in parallel at the shared rate"
+
+
+async def test_two_instances_whose_loops_wake_late_still_never_crowd_a_second(
+    fake: FakeTelegram,
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: a send that goes out well after its reserved moment lands among the moments
+    reserved after it, and a second then holds more than the shared rate. Here one wait in
+    four oversleeps by 0.3 s (a busy loop); the fake allows one message over the rate in any
+    second, and the late sends must leave their moment rather than crowd it."""
+    monkeypatch.setattr("bot.outbox.MAX_LATE_TURNS", 1000)  # never sent late: the rule alone
+    rng = random.Random(14)
+
+    async def drowsy(seconds: float) -> None:
+        await asyncio.sleep(seconds + (0.3 if rng.random() < 0.25 else 0.0))
+
+    rate = 8.0
+    fake.per_second_limit = int(rate) + 1
+    sends = await two_instances(fake, database_url, sessions, tmp_path, rate, drowsy)
+    assert fake.too_many == 0
+    assert max(sum(1 for t in sends if start <= t < start + 1.0) for start in sends) <= 9
+
+
+async def test_a_send_whose_moment_went_by_waits_for_the_next_pass_at_no_extra_transaction(
+    fake: FakeTelegram,
+    worker: OutboxWorker,
+    sessions: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+) -> None:
+    """The late send is not made; the next pass's claim gives it back and sends it, the
+    attempt not counted — no transaction of its own, unlike the re-reservations that were
+    reverted for stalling the crash test under load (issue 14)."""
+    oversleep = [0.2]
+
+    async def late_once(seconds: float) -> None:
+        await asyncio.sleep(seconds + (oversleep.pop() if oversleep else 0.0))
+
+    worker._sleep = late_once
+    await queue(sessions, [(401, "on time, or not at all")])
+    begins: list[object] = []
+    event.listen(engine.sync_engine, "begin", begins.append)
+    assert await worker.run_once() == 1
+    assert delivered(fake) == {}
+    assert len(begins) == 1  # the claim's, which reserved the moment too
+    passes = 1
+    while not delivered(fake):  # on a loaded machine the next moment may go by as well
+        await worker.run_once()  # gives it back, claims it again, sends it
+        passes += 1
+    assert passes <= 1 + MAX_LATE_TURNS
+    assert delivered(fake)[401] == ["on time, or not at all"]
+    assert len(begins) == passes + 1  # a claim a pass, and the delivery's record
+    async with sessions() as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row is not None
+    assert (row.status, row.attempts) == ("sent", 1)
