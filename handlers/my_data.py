@@ -181,7 +181,7 @@ async def answer_menu(ctx: Ctx) -> list[Reply] | None:
         keys = await ctx.uow.data_rights.erase(ctx.person.id, ctx.now)
         appeals = await ctx.uow.appeals.of_author(ctx.person.id, limit=1000)
         await ctx.uow.public.set_publish_text([a.id for a in appeals], False, ctx.now)
-        delete_stored(ctx.config.files, keys)
+        ctx.uow.after_commit(lambda: delete_stored(ctx.config.files, keys))
         await ctx.uow.identity.record_event(ctx.person.id, "erased", ctx.now)
         await ctx.uow.people.record_consent(
             ctx.person.id,

@@ -21,7 +21,7 @@ async def anonymise_expired(ctx: Duty) -> int:
     count, keys = await ctx.uow.data_rights.anonymise_received_before(
         retention_cutoff(today(ctx), ctx.config.retention_years), ctx.now
     )
-    delete_stored(ctx.config.files, keys)
+    ctx.uow.after_commit(lambda: delete_stored(ctx.config.files, keys))
     return count
 
 
@@ -55,5 +55,5 @@ async def forget_draft_files(ctx: Duty) -> int:
     keys = await ctx.uow.data_rights.forget_draft_files(
         ctx.now - timedelta(days=ctx.config.draft_file_days)
     )
-    delete_stored(ctx.config.files, keys)
+    ctx.uow.after_commit(lambda: delete_stored(ctx.config.files, keys))
     return len(keys)

@@ -1,7 +1,7 @@
 """One unit of work per incoming event or job: repositories never commit, this commits once."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime
 from functools import cached_property
@@ -40,6 +40,12 @@ class UnitOfWork:
 
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
+        self.committed: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """`action` runs once the transaction is committed, never when it is rolled back: what
+        cannot be undone (deleting a file) must not happen for rows that stay."""
+        self.committed.append(action)
 
     @property
     def session(self) -> AsyncSession:
@@ -173,13 +179,16 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
             committed = False
             try:
                 tx = Tx(AsyncConnection(engine, sync), sessions)
+                uow = UnitOfWork(tx)
                 try:
-                    yield UnitOfWork(tx)
+                    yield uow
                     await tx.flush()
                 finally:
                     await tx.close()
                 committed = True
             finally:
                 await greenlet_spawn(_finish, sync, committed)
+            for action in uow.committed:
+                action()
     except IntegrityError as error:
         raise Conflict("another transaction created the same row") from error

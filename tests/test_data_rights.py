@@ -474,3 +474,22 @@ async def test_the_notice_promises_what_the_bot_gives_and_mydata_says_where_the_
     monkeypatch.setattr("handlers.my_data.MAX_LISTED", 100)
     await chat.send("/mydata")
     assert "Long texts are shortened here (…). For a full copy" in chat.text
+
+
+async def test_files_go_only_with_a_committed_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """An erasure or a retention job deletes its files once its rows are gone for good: a
+    transaction rolled back keeps the rows, and so must keep their files."""
+    done: list[str] = []
+
+    async def failing_step() -> None:
+        async with unit_of_work(sessions) as uow:
+            uow.after_commit(lambda: done.append("rolled back"))
+            raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        await failing_step()
+    async with unit_of_work(sessions) as uow:
+        uow.after_commit(lambda: done.append("committed"))
+    assert done == ["committed"]

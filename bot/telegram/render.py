@@ -22,7 +22,7 @@ CALLBACK_DATA_BYTES = 64
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-KEPT_KEYBOARDS = 512
+KEPT_KEYBOARDS = 128
 #: A plain message takes away a share keyboard left from an earlier question.
 _REMOVE = ReplyKeyboardRemove()
 
