@@ -322,17 +322,20 @@ class AppealRepository(Repository):
     async def page(
         self, listing: "Listing", offset: int, limit: int, counted: bool = True
     ) -> AppealPage:
-        """`limit` appeals of `listing` from `offset`, and (when `counted`) how many it holds."""
-        query = select(Appeal).where(*listing.where())
-        rows = await self._session.scalars(
+        """`limit` appeals of `listing` from `offset`, and (when `counted`) how many it holds.
+        Plain rows, not ORM objects: a list is read on many steps and never changed in place."""
+        await self._tx.flush()  # what the session holds is seen: the statement bypasses it
+        connection = self._tx.connection
+        query = select(*_appeals.c).where(*listing.where())
+        rows = await connection.execute(
             query.order_by(*listing.order()).offset(max(offset, 0)).limit(limit)
         )
         items = [to_record(AppealRecord, row) for row in rows]
         total = len(items)
         if counted:
             total = int(
-                await self._session.scalar(
-                    select(func.count()).select_from(Appeal).where(*listing.where())
+                await connection.scalar(
+                    select(func.count()).select_from(_appeals).where(*listing.where())
                 )
                 or 0
             )
