@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SOURCES := bot handlers reception storage
-BABEL_KEYWORDS := -k N_ -k ngettext:1,2
+BABEL_KEYWORDS := -k N_ -k NC_:1c,2 -k ngettext:1,2
 
 LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --all-build-deps --strip-extras \
 	--no-emit-index-url --no-emit-find-links

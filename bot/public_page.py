@@ -19,6 +19,7 @@ from aiohttp import web
 from bot.public_html import LAYOUT, MAP_SCRIPT, STYLESHEET
 from bot.report_files import open_data_csv
 from handlers.i18n import Catalogs
+from handlers.render import date_text
 from reception.classifier import RESULT_NAMES, TOPICS, TOPICS_BY_CODE, Result
 from reception.kinds import KIND_NAMES, AppealKind
 from reception.publication import (
@@ -78,23 +79,7 @@ class Words:
         self.departments = departments
 
     def day(self, value: date) -> str:
-        """ "1 груд. 2026": month names from the catalogues, not Babel's locale data (its
-        load costs the process ≈ 6 MB)."""
-        months = (
-            self.pgettext("short, in a date", "Jan"),
-            self.pgettext("short, in a date", "Feb"),
-            self.pgettext("short, in a date", "Mar"),
-            self.pgettext("short, in a date", "Apr"),
-            self.pgettext("short, in a date", "May"),
-            self.pgettext("short, in a date", "Jun"),
-            self.pgettext("short, in a date", "Jul"),
-            self.pgettext("short, in a date", "Aug"),
-            self.pgettext("short, in a date", "Sep"),
-            self.pgettext("short, in a date", "Oct"),
-            self.pgettext("short, in a date", "Nov"),
-            self.pgettext("short, in a date", "Dec"),
-        )
-        return f"{value.day} {months[value.month - 1]} {value.year}"
+        return date_text(self.pgettext, value, short=True)
 
     def topic(self, code: str) -> str:
         topic = TOPICS_BY_CODE.get(code)

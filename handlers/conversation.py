@@ -91,7 +91,7 @@ def command_of(incoming: Incoming) -> str | None:
     return CITIZEN_ALIASES.get(name) or staff_commands.ALIASES.get(name) or name
 
 
-class _NotThisCalls(Exception):
+class _TakenMeanwhile(Exception):
     """The update was handled meanwhile, or an earlier one of the same person waits."""
 
 
@@ -156,7 +156,7 @@ class Conversation:
     async def _handle_once(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
         try:
             return await self._step(incoming, inbox_id)
-        except _NotThisCalls:
+        except _TakenMeanwhile:
             # The update is read again when its turn comes: these downloads are nobody's.
             await self.discard_files(incoming)
             return None
@@ -202,7 +202,7 @@ class Conversation:
                 now,
                 {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
             ):
-                raise _NotThisCalls  # the unit of work undoes the step
+                raise _TakenMeanwhile  # the unit of work undoes the step
             return Handled(account.id, replies)
 
 

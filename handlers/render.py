@@ -1,5 +1,6 @@
 """Texts assembled from records: dates, names of codes, appeal lines and cards."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from handlers.speaker import Words
@@ -12,7 +13,7 @@ from reception.classifier import (
     Result,
 )
 from reception.kinds import KIND_NAMES, RECEIPT_SIGN_NAMES, AppealKind, ReceiptSign
-from reception.markers import N_
+from reception.markers import N_, NC_
 from reception.roles import ROLE_NAMES, Role
 from reception.statuses import STATUS_NAMES, Status, as_citizen_sees, is_open
 from storage.records import AppealRecord, EventRecord
@@ -45,28 +46,45 @@ EVENT_NAMES: dict[str, str] = {
 }
 
 
-def month_in_date(words: Words, month: int) -> str:
-    """The month as a date names it ("1 грудня 2026"). From the catalogues, not Babel's locale
-    data: loading that costs a bot process ≈ 6 MB for two languages (issue 14)."""
-    names = (
-        words.pgettext("in a date", "January"),
-        words.pgettext("in a date", "February"),
-        words.pgettext("in a date", "March"),
-        words.pgettext("in a date", "April"),
-        words.pgettext("in a date", "May"),
-        words.pgettext("in a date", "June"),
-        words.pgettext("in a date", "July"),
-        words.pgettext("in a date", "August"),
-        words.pgettext("in a date", "September"),
-        words.pgettext("in a date", "October"),
-        words.pgettext("in a date", "November"),
-        words.pgettext("in a date", "December"),
-    )
-    return names[month - 1]
+#: Month names as a date has them ("1 грудня 2026", "1 груд. 2026"): from the catalogues, not
+#: Babel's locale data, whose load costs a process ≈ 6 MB for two languages (issue 14).
+MONTHS = (
+    NC_("in a date", "January"),
+    NC_("in a date", "February"),
+    NC_("in a date", "March"),
+    NC_("in a date", "April"),
+    NC_("in a date", "May"),
+    NC_("in a date", "June"),
+    NC_("in a date", "July"),
+    NC_("in a date", "August"),
+    NC_("in a date", "September"),
+    NC_("in a date", "October"),
+    NC_("in a date", "November"),
+    NC_("in a date", "December"),
+)
+SHORT_MONTHS = (
+    NC_("short, in a date", "Jan"),
+    NC_("short, in a date", "Feb"),
+    NC_("short, in a date", "Mar"),
+    NC_("short, in a date", "Apr"),
+    NC_("short, in a date", "May"),
+    NC_("short, in a date", "Jun"),
+    NC_("short, in a date", "Jul"),
+    NC_("short, in a date", "Aug"),
+    NC_("short, in a date", "Sep"),
+    NC_("short, in a date", "Oct"),
+    NC_("short, in a date", "Nov"),
+    NC_("short, in a date", "Dec"),
+)
+
+
+def date_text(pgettext: Callable[[str, str], str], value: date, *, short: bool = False) -> str:
+    context, month = (SHORT_MONTHS if short else MONTHS)[value.month - 1]
+    return f"{value.day} {pgettext(context, month)} {value.year}"
 
 
 def day(words: Words, value: date) -> str:
-    return f"{value.day} {month_in_date(words, value.month)} {value.year}"
+    return date_text(words.pgettext, value)
 
 
 def moment(words: Words, value: datetime) -> str:

@@ -1,10 +1,9 @@
 """Engines and sessions, set up so that SQLite and PostgreSQL behave alike under concurrency."""
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -42,13 +41,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         driver = connection.connection.driver_connection
         if isinstance(driver, InlineConnection):
             # Straight to sqlite3: a statement through SQLAlchemy costs more than the BEGIN.
-            # Its errors are wrapped as SQLAlchemy's would be, so a locked file is an outage.
-            try:
-                await_(driver.begin_immediate())
-            except sqlite3.Error as error:
-                raise exc.DBAPIError.instance(
-                    "BEGIN IMMEDIATE", None, error, sqlite3.Error
-                ) from error
+            await_(driver.execute("BEGIN IMMEDIATE"))
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 

@@ -7,12 +7,11 @@ A `Prebuilt` is compiled once per dialect by SQLAlchemy itself, keeps its type c
 connection inside the unit of work's transaction; other databases take SQLAlchemy's path.
 Listeners of `before_cursor_execute` still see each statement, so counting them stays true."""
 
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Select, Update, exc
+from sqlalchemy import Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -62,7 +61,7 @@ def _shape(statement: Statement, dialect: Dialect) -> _Shape:
 class Prebuilt:
     def __init__(self, statement: Statement) -> None:
         self.statement = statement
-        self._shapes: dict[str, _Shape] = {}
+        self._shape: _Shape | None = None  # compiled for SQLite at the first run
 
     async def run(self, connection: AsyncConnection, params: Mapping[str, Any]) -> Outcome:
         sync = connection.sync_connection
@@ -72,19 +71,14 @@ class Prebuilt:
             result = await connection.execute(self.statement, dict(params))
             rows = [tuple(row) for row in result] if result.returns_rows else []
             return Outcome(rows, result.rowcount)
-        shape = self._shapes.get("sqlite")
+        shape = self._shape
         if shape is None:
-            shape = self._shapes["sqlite"] = _shape(self.statement, sync.dialect)
+            shape = self._shape = _shape(self.statement, sync.dialect)
         values = _values(shape, params)
         if sync._has_events or sync.engine._has_events:
             sync.dispatch.before_cursor_execute(sync, None, shape.sql, values, None, False)
-        try:
-            cursor = await driver.run(driver.raw.execute, shape.sql, values)
-            fetched = cursor.fetchall()
-        except sqlite3.Error as error:
-            raise exc.DBAPIError.instance(shape.sql, None, error, sqlite3.Error) from error
-        rows = [_converted(shape.results, row) for row in fetched]
-        return Outcome(rows, cursor.rowcount)
+        fetched, rowcount = await driver.execute(shape.sql, values)
+        return Outcome([_converted(shape.results, row) for row in fetched], rowcount)
 
 
 def _values(shape: _Shape, params: Mapping[str, Any]) -> tuple[Any, ...]:

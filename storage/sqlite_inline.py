@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import aiosqlite
+from sqlalchemy import exc
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
@@ -62,19 +63,20 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
-    @property
-    def raw(self) -> sqlite3.Connection:
-        """For statements run past SQLAlchemy (storage.prebuilt), through `run`."""
-        return self._conn
-
     def cursor(self) -> "InlineCursor":
         return InlineCursor(self)
 
     async def commit(self) -> None:
         await self.run(self._conn.commit)
 
-    async def begin_immediate(self) -> None:
-        await self.run(self._conn.execute, "BEGIN IMMEDIATE")
+    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> tuple[list[Any], int]:
+        """A statement run past SQLAlchemy (BEGIN, storage.prebuilt): its rows and row count,
+        its errors wrapped as SQLAlchemy's would be, so a locked file is still an outage."""
+        try:
+            cursor = await self.run(self._conn.execute, sql, parameters)
+            return cursor.fetchall(), cursor.rowcount
+        except sqlite3.Error as error:
+            raise exc.DBAPIError.instance(sql, None, error, sqlite3.Error) from error
 
     async def rollback(self) -> None:
         self._conn.rollback()

@@ -40,12 +40,12 @@ class UnitOfWork:
 
     def __init__(self, tx: Tx) -> None:
         self.tx = tx
-        self.committed: list[Callable[[], None]] = []
+        self._on_commit: list[Callable[[], None]] = []
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """`action` runs once the transaction is committed, never when it is rolled back: what
         cannot be undone (deleting a file) must not happen for rows that stay."""
-        self.committed.append(action)
+        self._on_commit.append(action)
 
     @property
     def session(self) -> AsyncSession:
@@ -188,7 +188,7 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
                 committed = True
             finally:
                 await greenlet_spawn(_finish, sync, committed)
-            for action in uow.committed:
+            for action in uow._on_commit:
                 action()
     except IntegrityError as error:
         raise Conflict("another transaction created the same row") from error

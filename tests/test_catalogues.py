@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("bot", "handlers", "reception", "storage")
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+#: As the Makefile extracts: `N_` and `NC_` (with its context) mark texts translated later.
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NC_": DEFAULT_KEYWORDS["pgettext"]}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
