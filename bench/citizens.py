@@ -244,6 +244,7 @@ async def reception_harness(
     # Imported here, so that the echo bot's process holds aiogram and nothing of ours.
     from sqlalchemy import event, func, select
 
+    from bot import memory
     from bot.app import build_app
     from bot.dbwatch import DatabaseWatch
     from bot.runner import build_intake
@@ -257,6 +258,7 @@ async def reception_harness(
         channel = TelegramChannel(
             app.settings, intake, app.sessions, app.attachments, app.catalogs
         )
+        memory.settle()  # as `python -m bot run` does once started
         answered: dict[str, asyncio.Future[None]] = {}
         deliver = channel.deliver
 

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot import memory
 from bot.app import App
 from bot.dbwatch import DatabaseWatch
 from bot.delivery import MessengerSender
@@ -143,6 +144,7 @@ async def serve(app: App, stop: asyncio.Event | None = None) -> None:
             watch,
             on_run=scheduler_ran(readiness),
         )
+        memory.settle()
         await stop.wait()
         scheduler.shutdown(wait=False)
     finally:

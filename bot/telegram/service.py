@@ -20,7 +20,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import GetUpdates, SendMessage
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage
 from aiogram.types import BotCommand, Update
 from aiogram.utils.token import TokenValidationError
 from aiohttp import web
@@ -30,7 +30,14 @@ from bot.app import StartupError
 from bot.delivery import DeliveryFailed
 from bot.intake import Intake
 from bot.settings import Settings
-from bot.telegram.inbound import CHANNEL, FileIntake, from_callback, from_message
+from bot.telegram.inbound import (
+    CHANNEL,
+    FileIntake,
+    from_callback,
+    from_message,
+    plain_tap,
+    plain_text,
+)
 from bot.telegram.responses import keep_response_classes
 from bot.telegram.sender import TelegramSender
 from handlers.citizen_commands import CITIZEN_COMMANDS
@@ -149,6 +156,15 @@ class TelegramChannel:
     # --- what the intake asks of a channel ------------------------------------------------
 
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
+        text = plain_text(item.payload)
+        if text is not None:
+            return text
+        tap = plain_tap(item.payload)
+        if tap is not None:
+            incoming, callback_id = tap
+            with contextlib.suppress(TelegramAPIError):
+                await self.bot(AnswerCallbackQuery(callback_query_id=callback_id))
+            return incoming
         update = Update.model_validate(item.payload, context={"bot": self.bot})
         if update.callback_query is not None:
             callback = update.callback_query
