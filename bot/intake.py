@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,6 +48,10 @@ class IntakeChannel(Protocol):
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
         """The stored update as the conversation's `Incoming`; a file is fetched only when
         `may_download()` says the person may send files now."""
+
+    def reads_at_once(self, payload: dict[str, Any]) -> bool:
+        """True when `parse` needs nothing but the update (no file to fetch): such an update
+        may be stored and handled in one transaction."""
 
     async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
         """Send the replies to the update's sender in order, or raise DeliveryFailed."""
@@ -118,10 +122,21 @@ class Intake:
             return True
         if self.closing:
             return False
+        if len(updates) == 1:
+            at_once = self._at_once(updates[0])
+            if at_once is not None:
+                return await asyncio.shield(at_once)
+        return await self._store(updates)
+
+    async def _store(self, updates: list[NewUpdate], *, tried: bool = False) -> bool:
+        """`tried`: handling them at once met a bug, which counts as their first attempt."""
         now = self._clock()
         try:
             async with unit_of_work(self._sessions) as uow:
                 ids = await uow.inbox.store(updates, now)
+                for item_id in ids if tried else ():
+                    if item_id is not None:
+                        await uow.inbox.count_attempt(item_id)
         except Exception as error:
             if not self._watch.failed(error):
                 raise
@@ -133,6 +148,80 @@ class Intake:
             if item_id is not None:  # None: a replay of an update stored before
                 self._enqueue(InboxItem(item_id, new.channel, new.sender, new.payload, 0, now))
         return True
+
+    def _at_once(self, new: NewUpdate) -> asyncio.Future[bool] | None:
+        """An update of a person with nothing else in hand here is stored and handled in one
+        transaction, its replies then delivered as any other's; what `accept` returns is
+        known once that transaction ends. None when the update takes the usual way."""
+        key = (new.channel, new.sender)
+        channel = self._channels.get(new.channel)
+        if key in self._queues or channel is None or not channel.reads_at_once(new.payload):
+            return None
+        # The queue, made before anything is awaited, keeps this person's later updates
+        # behind this one: they join it and are handled once its replies are delivered.
+        queue = self._queues[key] = _Queue()
+        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        queue.task = asyncio.create_task(self._handle_at_once(key, queue, channel, new, stored))
+        return stored
+
+    async def _handle_at_once(
+        self,
+        key: Key,
+        queue: _Queue,
+        channel: IntakeChannel,
+        new: NewUpdate,
+        stored: asyncio.Future[bool],
+    ) -> None:
+        try:
+            async with self._locks.hold(key):
+                handled = await self._store_and_handle(channel, new, stored)
+                if handled is not None:
+                    assert handled.inbox_id is not None
+                    now = self._clock()
+                    item = InboxItem(
+                        handled.inbox_id, new.channel, new.sender, new.payload, 1, now
+                    )
+                    await self._deliver(channel, item, handled)
+        except Stopping:
+            pass  # the replies are kept in the inbox, and delivered at the next start
+        except Exception:
+            log.exception("%s update could not be handled at once", new.channel)
+        finally:
+            if not stored.done():
+                stored.set_result(False)
+        await self._drain(key, queue)
+
+    async def _store_and_handle(
+        self, channel: IntakeChannel, new: NewUpdate, stored: asyncio.Future[bool]
+    ) -> Handled | None:
+        """The update stored and handled in one transaction, or stored the usual way when
+        that cannot be (then None); `stored` is told whether it is stored."""
+        new_request_id()
+        now = self._clock()
+        try:
+            incoming = await channel.parse(
+                InboxItem(0, new.channel, new.sender, new.payload, 0, now), self._no_files
+            )
+            handled = await self._conversation.handle_new(new, incoming)
+        except Exception as error:
+            if self._watch.failed(error):
+                await self._note_delay_once(new)
+                stored.set_result(False)
+                return None
+            # A bug: stored the usual way, where it is tried again and the tries are counted.
+            log.exception("%s update failed", new.channel)
+            stored.set_result(await self._store([new], tried=True))
+            return None
+        if handled is None:
+            stored.set_result(await self._store([new]))
+            return None
+        self._watch.ok()
+        stored.set_result(True)
+        return handled
+
+    @staticmethod
+    async def _no_files(_: str) -> bool:
+        raise AssertionError("an update read at once has no files")
 
     async def handle_now(self, new: NewUpdate) -> list[Reply] | None:
         """Store and handle one update at once, for a messenger that takes the reply in the

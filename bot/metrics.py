@@ -26,6 +26,7 @@ from bot.logs import current_channel
 from handlers.conversation import Conversation, Handled
 from handlers.types import Incoming
 from storage import health
+from storage.inbox import NewUpdate
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -130,12 +131,14 @@ class InstrumentedConversation(Conversation):
 
     metrics: Metrics = METRICS
 
-    async def _handle(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
+    async def _handle(
+        self, incoming: Incoming, inbox_id: int | None, new: NewUpdate | None = None
+    ) -> Handled | None:
         current_channel.set(incoming.channel)
         started = time.perf_counter()
         outcome: Outcome = "error"
         try:
-            handled = await super()._handle(incoming, inbox_id)
+            handled = await super()._handle(incoming, inbox_id, new)
             outcome = "ok"
             return handled
         finally:

@@ -46,6 +46,7 @@ from handlers.types import Incoming, Reply, reply_to_payload
 from reception.markers import N_
 from reception.roles import is_staff
 from storage.errors import Conflict
+from storage.inbox import NewUpdate
 from storage.records import StateRecord
 from storage.uow import Sessions, unit_of_work
 
@@ -92,7 +93,7 @@ def command_of(incoming: Incoming) -> str | None:
 
 
 class _TakenMeanwhile(Exception):
-    """The update was handled meanwhile, or an earlier one of the same person waits."""
+    """The update was handled already or meanwhile, or an earlier one of the same person waits."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Handled:
 
     account_id: int
     replies: list[Reply]
+    #: The inbox row that keeps the replies until they are delivered.
+    inbox_id: int | None = None
 
 
 class Conversation:
@@ -142,10 +145,20 @@ class Conversation:
         handle (handled already, or an earlier update of the same person still waits)."""
         return await self._handle(incoming, inbox_id)
 
-    async def _handle(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
+    async def handle_new(self, new: NewUpdate, incoming: Incoming) -> Handled | None:
+        """Store an update that just came and handle it, in one transaction: a transaction
+        fewer per update than storing it first (issue 14), and as safe — either both are
+        committed, or nothing is and the messenger sends the update again. None when it is not
+        to be handled at once (an earlier update of the same person waits, or it is a replay):
+        then nothing is stored, and the caller stores it as any other."""
+        return await self._handle(incoming, None, new)
+
+    async def _handle(
+        self, incoming: Incoming, inbox_id: int | None, new: NewUpdate | None = None
+    ) -> Handled | None:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return await self._handle_once(incoming, inbox_id)
+                return await self._handle_once(incoming, inbox_id, new)
             except Conflict:
                 # Two first messages of one new account raced to create it, or a colleague changed
                 # the appeal's status meanwhile: the retry sees what the other one did.
@@ -153,17 +166,25 @@ class Conversation:
                     raise
         raise AssertionError("unreachable")
 
-    async def _handle_once(self, incoming: Incoming, inbox_id: int | None) -> Handled | None:
+    async def _handle_once(
+        self, incoming: Incoming, inbox_id: int | None, new: NewUpdate | None
+    ) -> Handled | None:
         try:
-            return await self._step(incoming, inbox_id)
+            return await self._step(incoming, inbox_id, new)
         except _TakenMeanwhile:
             # The update is read again when its turn comes: these downloads are nobody's.
             await self.discard_files(incoming)
             return None
 
-    async def _step(self, incoming: Incoming, inbox_id: int | None) -> Handled:
+    async def _step(
+        self, incoming: Incoming, inbox_id: int | None, new: NewUpdate | None
+    ) -> Handled:
         now = self._clock()
         async with unit_of_work(self._sessions) as uow:
+            if new is not None:
+                (inbox_id,) = await uow.inbox.store([new], now)
+                if inbox_id is None:
+                    raise _TakenMeanwhile  # a replay: stored and handled before
             turn = await uow.turn(incoming.channel, incoming.external_user_id, now)
             account, person = turn.account, turn.person
             state = turn.state or StateRecord(StepName.MENU)
@@ -203,7 +224,7 @@ class Conversation:
                 {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
             ):
                 raise _TakenMeanwhile  # the unit of work undoes the step
-            return Handled(account.id, replies)
+            return Handled(account.id, replies, inbox_id)
 
 
 def before_screens(ctx: Ctx, command: str | None) -> bool:

@@ -5,6 +5,7 @@ quota holds; and the intake can ask whether a person may send files at all."""
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -186,6 +187,9 @@ class FailingUpdates:
     def __init__(self, store: AttachmentStore) -> None:
         self.store = store
         self.failures_noted = 0
+
+    def reads_at_once(self, payload: dict[str, Any]) -> bool:
+        return False  # it downloads
 
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
         scan = upload(self.store, "scan.pdf", PDF, "application/pdf")

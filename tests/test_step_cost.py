@@ -163,3 +163,42 @@ async def test_an_update_handled_twice_changes_nothing_the_second_time(
         turn = await uow.turn("test", "citizen-1", clock())
     assert turn.state is not None
     assert turn.state.step == StepName.TOPIC
+
+
+async def test_a_new_update_is_stored_and_handled_in_one_transaction(
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    conversation: Conversation,
+    chat: Chat,
+    clock: Clock,
+) -> None:
+    """A text or a tap of a person with nothing else in hand is stored with its step's effects
+    (issue 14): one transaction, one statement more than a steady step. Sent again by the
+    messenger, it changes nothing."""
+    await onboard(chat)
+    new = NewUpdate("test", "41", "citizen-1", {"text": "/new"})
+    incoming = Incoming("test", "citizen-1", text="/new", locale_hint="uk")
+    commits: list[object] = []
+
+    def commit(connection: Any) -> None:
+        commits.append(connection)
+
+    event.listen(engine.sync_engine, "commit", commit)
+    try:
+        with counted(engine) as statements:
+            handled = await conversation.handle_new(new, incoming)
+    finally:
+        event.remove(engine.sync_engine, "commit", commit)
+    assert handled is not None
+    assert handled.inbox_id is not None
+    assert any(b.label == "Complaint" for r in handled.replies for b in r.buttons)
+    assert len(statements) <= STEADY_STEP_STATEMENTS + 1, statements
+    assert len(commits) == 1
+
+    [complaint] = [b for r in handled.replies for b in r.buttons if b.label == "Complaint"]
+    await chat.press(complaint.action)
+    assert await conversation.handle_new(new, incoming) is None  # a replay
+    async with unit_of_work(sessions) as uow:
+        turn = await uow.turn("test", "citizen-1", clock())
+    assert turn.state is not None
+    assert turn.state.step == StepName.TOPIC

@@ -155,6 +155,9 @@ class TelegramChannel:
 
     # --- what the intake asks of a channel ------------------------------------------------
 
+    def reads_at_once(self, payload: dict[str, Any]) -> bool:
+        return plain_text(payload) is not None or plain_tap(payload) is not None
+
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
         text = plain_text(item.payload)
         if text is not None:

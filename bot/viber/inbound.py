@@ -69,6 +69,15 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+#: The kinds of message whose file is fetched while reading them.
+MEDIA_TYPES = frozenset({"picture", "file"})
+
+
+def reads_without_download(body: dict[str, Any]) -> bool:
+    message = body.get("message")
+    return isinstance(message, dict) and message.get("type") not in MEDIA_TYPES
+
+
 async def from_message(
     body: dict[str, Any], media: MediaIntake, may_download: MayDownload
 ) -> Incoming | None:
@@ -102,7 +111,7 @@ async def from_message(
         except (KeyError, TypeError, ValueError):
             return replace(base, unsupported="other")
         return replace(base, location=point)
-    if kind in ("picture", "file"):
+    if kind in MEDIA_TYPES:
         url = _text(message.get("media"))
         if not url:
             return replace(base, unsupported="other")

@@ -20,7 +20,7 @@ from bot.logs import new_request_id
 from bot.settings import Settings
 from bot.signed_files import SignedFiles
 from bot.viber.client import UNREACHABLE_STATUSES, ViberApiError, ViberClient
-from bot.viber.inbound import CHANNEL, MediaIntake, from_message
+from bot.viber.inbound import CHANNEL, MediaIntake, from_message, reads_without_download
 from bot.viber.render import keyboard, messages
 from handlers.i18n import Catalogs
 from handlers.intake_notes import delay_note, failure_note
@@ -163,6 +163,9 @@ class ViberChannel:
             await uow.people.mark_unreachable(CHANNEL, user_id)
 
     # --- what the intake asks of a channel ------------------------------------------------
+
+    def reads_at_once(self, payload: dict[str, Any]) -> bool:
+        return reads_without_download(payload)
 
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
         incoming = await from_message(item.payload, self.media, may_download)
