@@ -42,6 +42,8 @@ class Ctx:
     now: datetime
     locale: str = "uk"
     t: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
+    #: The draft as last read or set, with the saved form it was read from or written to.
+    _draft: tuple[object, Draft] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.set_locale(self.person.locale or self.catalogs.pick(self.incoming.locale_hint))
@@ -70,11 +72,18 @@ class Ctx:
 
     @property
     def draft(self) -> Draft:
-        return Draft.from_data(self.state.data.get(Kept.DRAFT) or {"key": ""})
+        # Read several times a step (≈ 5 on average): made once per saved form of it.
+        data = self.state.data.get(Kept.DRAFT)
+        if self._draft is not None and self._draft[0] is data:
+            return self._draft[1]
+        draft = Draft.from_data(data or {"key": ""})
+        self._draft = (data, draft)
+        return draft
 
     @draft.setter
     def draft(self, draft: Draft) -> None:
-        self.state.data[Kept.DRAFT] = draft.to_data()
+        data = self.state.data[Kept.DRAFT] = draft.to_data()
+        self._draft = (data, draft)
 
     @property
     def has_draft(self) -> bool:

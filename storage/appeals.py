@@ -314,6 +314,8 @@ class AppealRepository(Repository):
         return (await self.page(Overdue(today, department_id), 0, limit, False)).items
 
     async def similar(self, similar: "Similar", limit: int = 3) -> list[AppealRecord]:
+        if not similar.names_a_place():
+            return []  # no query: a filing that skips the place would run one for nothing
         return (await self.page(similar, 0, limit, counted=False)).items
 
     async def joined_to(self, lead_id: int, limit: int = 500) -> list[AppealRecord]:

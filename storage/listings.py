@@ -207,6 +207,11 @@ class Similar:
     exclude_id: int | None = None
     category: str | None = None
 
+    def names_a_place(self) -> bool:
+        """Without a point or an address long enough to match, no appeal is at the same place."""
+        has_point = self.latitude is not None and self.longitude is not None
+        return has_point or len((self.address or "").strip()) >= MIN_ADDRESS_CHARS
+
     def where(self) -> Sequence[Any]:
         same_category = (
             [or_(Appeal.category.is_(None), Appeal.category == self.category)]
