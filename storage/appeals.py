@@ -5,11 +5,11 @@ from datetime import date, datetime
 from typing import Unpack
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from reception.statuses import Status, ensure_transition
 from storage.convert import to_record
 from storage.errors import Conflict
+from storage.inserts import prebuilt_once
 from storage.listings import (
     DueBetween,
     JoinedTo,
@@ -38,14 +38,7 @@ from storage.tx import Repository
 # (an object added, flushed, read back) a registration cost ≈ 5 ms of CPU.
 _appeals: Table = Appeal.__table__  # type: ignore[assignment]
 _events: Table = AppealEvent.__table__  # type: ignore[assignment]
-_COUNTER_SEED = {
-    name: Prebuilt(
-        dialect.insert(AppealCounter)
-        .values(year=bindparam("b_year"), last_number=0)
-        .on_conflict_do_nothing()
-    )
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_COUNTER_SEED = prebuilt_once(AppealCounter, year=bindparam("b_year"), last_number=0)
 _COUNTER_NEXT = Prebuilt(
     update(AppealCounter)
     .where(AppealCounter.year == bindparam("b_year"))

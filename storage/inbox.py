@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.inserts import prebuilt_once
 from storage.models import InboxUpdate
 from storage.prebuilt import Prebuilt
 from storage.tx import Repository
@@ -22,23 +22,17 @@ FAILED = "failed"
 # running it through the Session costs several times what the database does, per statement.
 _inbox = cast(Table, InboxUpdate.__table__)
 _earlier = _inbox.alias("earlier")
-_STORE = {
-    name: Prebuilt(
-        dialect.insert(_inbox)
-        .values(
-            channel=bindparam("b_channel"),
-            update_id=bindparam("b_update_id"),
-            sender=bindparam("b_sender"),
-            payload=bindparam("b_payload"),
-            status=RECEIVED,
-            attempts=0,
-            received_at=bindparam("b_now"),
-        )
-        .on_conflict_do_nothing()
-        .returning(_inbox.c.id)
-    )
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
+_STORE = prebuilt_once(
+    _inbox,
+    (_inbox.c.id,),
+    channel=bindparam("b_channel"),
+    update_id=bindparam("b_update_id"),
+    sender=bindparam("b_sender"),
+    payload=bindparam("b_payload"),
+    status=RECEIVED,
+    attempts=0,
+    received_at=bindparam("b_now"),
+)
 # The claim is the step's last statement, carrying its replies: no row lock is held while the
 # step runs, and when another transaction took the update meanwhile, the step is undone.
 _FINISH = Prebuilt(
