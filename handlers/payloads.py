@@ -28,6 +28,17 @@ def _field_value(kind: Any, raw: str) -> object | None:
     return raw if raw and len(raw) <= MAX_CODE_LENGTH else None
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(kind: type) -> dict[str, Any]:
+    """The field types of a payload class: the same all its life, and dear to work out."""
+    hints = _HINTS.get(kind)
+    if hints is None:
+        hints = _HINTS[kind] = get_type_hints(kind)
+    return hints
+
+
 @dataclass(frozen=True)
 class Payload:
     """A button's action. Subclasses are frozen dataclasses of int, str and StrEnum fields."""
@@ -44,13 +55,13 @@ class Payload:
     @classmethod
     def parse(cls, action: str | None) -> Self | None:
         """The payload in `action`, or None when it is another kind, stale or forged."""
-        if not action:
-            return None
+        if not action or not action.startswith(cls.prefix):
+            return None  # most tries are of another kind: told apart without splitting
         prefix, *parts = action.split(":")
         names = [f.name for f in fields(cls)]
         if prefix != cls.prefix or len(parts) != len(names):
             return None
-        hints = get_type_hints(cls)
+        hints = _hints(cls)
         values: dict[str, object] = {}
         for name, raw in zip(names, parts, strict=True):
             value = _field_value(hints[name], raw)
