@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     AiogramError,
@@ -40,6 +39,7 @@ from bot.telegram.inbound import (
 )
 from bot.telegram.responses import keep_response_classes
 from bot.telegram.sender import TelegramSender
+from bot.telegram.session import KeptKeyboardsSession
 from handlers.citizen_commands import CITIZEN_COMMANDS
 from handlers.i18n import LOCALES, Catalogs
 from handlers.intake_notes import delay_note, failure_note
@@ -121,7 +121,7 @@ class TelegramChannel:
         try:
             self.bot = Bot(
                 token.get_secret_value(),
-                session=AiohttpSession(api=api) if api else AiohttpSession(),
+                session=KeptKeyboardsSession(api=api) if api else KeptKeyboardsSession(),
             )
         except TokenValidationError:
             raise StartupError(
