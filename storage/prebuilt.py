@@ -19,6 +19,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
 from storage import postgres_inline
+from storage.postgres_inline import Adapter, plain_transaction
 from storage.sqlite_inline import InlineConnection
 
 Processor = Callable[[Any], Any] | None
@@ -81,7 +82,7 @@ class Prebuilt:
         sync = connection.sync_connection
         assert sync is not None
         adapted = sync.connection.dbapi_connection
-        if isinstance(adapted, postgres_inline.Adapter) and _plain_transaction(sync):
+        if isinstance(adapted, Adapter) and plain_transaction(sync):
             return await self._run_postgres(sync, adapted, params)
         driver = sync.connection.driver_connection
         if not isinstance(driver, InlineConnection):
@@ -99,7 +100,7 @@ class Prebuilt:
         return Outcome([_converted(results, row) for row in fetched], rowcount)
 
     async def _run_postgres(
-        self, sync: Connection, adapter: postgres_inline.Adapter, params: Mapping[str, Any]
+        self, sync: Connection, adapter: Adapter, params: Mapping[str, Any]
     ) -> Outcome:
         shape = self._postgres
         if shape is None:
@@ -114,13 +115,6 @@ class Prebuilt:
             codes = postgres_inline.type_codes(columns)
             results = self._postgres_results = _results(shape, sync.dialect, codes)
         return Outcome([_converted(results, row) for row in fetched], rowcount)
-
-
-def _plain_transaction(sync: Connection) -> bool:
-    """A begun, unfailed transaction without savepoints, as every unit of work's: anything
-    else takes SQLAlchemy's path, which begins, refuses or nests as it should."""
-    transaction = sync.get_transaction()
-    return transaction is not None and transaction.is_active and not sync.in_nested_transaction()
 
 
 def _before(sync: Connection, sql: str, values: tuple[Any, ...]) -> None:
