@@ -1,5 +1,6 @@
 """Fixtures: a migrated database (a SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
-the conversation on it with a clock the test controls, and chats that play citizens."""
+the conversation on it with a clock the test controls, chats that play citizens, and the fake
+Telegram Bot API."""
 
 import os
 from collections.abc import AsyncIterator
@@ -17,6 +18,7 @@ from storage.db import create_engine, create_sessionmaker
 from storage.departments import load_departments
 from storage.migrate import upgrade
 from storage.uow import unit_of_work
+from tests.fake_telegram import FakeTelegram
 from tests.harness import Chat, Clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +30,15 @@ WORKDAY_MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 @pytest.fixture(scope="session")
 def catalogs() -> Catalogs:
     return Catalogs()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """The fake Telegram Bot API on 127.0.0.1, for the bot and the people in a test."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 async def reset_postgres(url: str) -> None:

@@ -15,7 +15,6 @@ import os
 import random
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +44,6 @@ CITIZENS = {
     for n, surname in enumerate(["Шевченко", "Коваль", "Мельник", "Бондар"])
 }
 TEXT = "Ліхтарі не світять біля будинку вже другий тиждень, просимо полагодити."
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 WEBHOOK_SECRET = "crash-test-secret"

@@ -3,7 +3,6 @@ is told it could not be processed; the update is kept, marked failed, and the pe
 message is answered as usual. Texts and taps are stored and handled in one transaction
 (issue 14): a bug there must take the same way as one in a stored update."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +22,6 @@ from tests.waits import eventually
 CITIZEN = 5_000_000_801
 TRIGGER = "Ліхтар біля будинку 35"
 FAILED = "Перепрошуємо, це повідомлення не вдалося опрацювати"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_a_text_that_meets_a_bug_is_tried_three_times_then_the_person_is_told(

@@ -6,10 +6,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.desk_kit import SIGNATORY
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -28,14 +25,6 @@ SECRETS = (
     "Лесі Українки",
     "Ліхтарі не світять",
 )
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_a_whole_cycle_logs_nothing_personal(

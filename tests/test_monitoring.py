@@ -3,7 +3,7 @@ unreachable database and recovers with it, and /metrics in Prometheus's format."
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,6 @@ from tests.telegram_kit import (
 USER = 6_100_000_001
 #: Generous: the machine running the tests may be busy.
 PATIENCE_SECONDS = 30.0
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def get(settings: Settings, path: str) -> tuple[int, Any]:

@@ -5,7 +5,6 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,6 @@ CITIZENS = [5_000_000_501, 5_000_000_502, 5_000_000_503]
 # The first thing a new Ukrainian-speaking Telegram user reads (the language comes from Telegram).
 FIRST_QUESTION = "Чи погоджуєтеся Ви на обробку"
 DELAYED = "Ми отримали Ваше повідомлення"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def bot_env(database_url: str, fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -28,14 +28,6 @@ from tests.waits import eventually
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def worker(
     fake: FakeTelegram, sessions: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> AsyncIterator[OutboxWorker]:

@@ -8,12 +8,10 @@ import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.telegram_kit import (
@@ -28,14 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "two-instances-secret"
 OPERATOR = 5_000_000_301
 CITIZENS = [5_000_000_310 + n for n in range(6)]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def wait_healthy(port: int) -> None:
