@@ -9,9 +9,11 @@ fields in STRUCTURED_FIELDS are written (a stray `extra` cannot carry personal d
 import contextvars
 import json
 import logging
+import re
 import sys
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 current_channel: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -40,6 +42,15 @@ QUIET_LIBRARIES = (
 )
 
 
+#: PostgreSQL names a failing row's values in its error's DETAIL line ("Key (external_id)=(…)
+#: already exists"), which asyncpg and SQLAlchemy keep in the error's text.
+_DETAIL = re.compile(r"^(\s*)DETAIL:.*$", re.MULTILINE)
+
+
+def without_values(text: str) -> str:
+    return _DETAIL.sub(r"\1DETAIL: (not logged)", text) if "DETAIL:" in text else text
+
+
 def new_request_id() -> str:
     value = uuid.uuid4().hex[:12]
     request_id.set(value)
@@ -60,8 +71,11 @@ def structured_fields(record: logging.LogRecord) -> dict[str, object]:
 
 
 class TextFormatter(logging.Formatter):
+    def formatException(self, ei: Any) -> str:
+        return without_values(super().formatException(ei))
+
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        line = without_values(super().format(record))
         fields = " ".join(f"{name}={value}" for name, value in structured_fields(record).items())
         return f"{line} {fields}" if fields else line
 
@@ -73,11 +87,11 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
-            "msg": record.getMessage(),
+            "msg": without_values(record.getMessage()),
             **structured_fields(record),
         }
         if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+            entry["exc"] = without_values(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
