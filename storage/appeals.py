@@ -7,7 +7,7 @@ from typing import Unpack
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from reception.statuses import Status, ensure_transition
-from storage.convert import to_record
+from storage.convert import record_of, to_record
 from storage.errors import Conflict
 from storage.inserts import prebuilt_once
 from storage.listings import (
@@ -46,6 +46,8 @@ _COUNTER_NEXT = Prebuilt(
     .returning(AppealCounter.last_number)
 )
 _REGISTER = insert(_appeals).returning(*_appeals.c)
+_BY_DRAFT_KEY = Prebuilt(select(*_appeals.c).where(_appeals.c.draft_key == bindparam("b_key")))
+_NAMES = tuple(_appeals.c.keys())
 _EVENT = insert(_events).returning(*_events.c)
 
 
@@ -64,8 +66,12 @@ class AppealRepository(Repository):
         return int(number)
 
     async def by_draft_key(self, draft_key: str) -> AppealRecord | None:
-        row = await self._session.scalar(select(Appeal).where(Appeal.draft_key == draft_key))
-        return None if row is None else to_record(AppealRecord, row)
+        """The appeal a draft became, if it was submitted (a double tap on "Submit")."""
+        await self._tx.flush()  # what the session holds is seen: the statement bypasses it
+        row = (await _BY_DRAFT_KEY.run(self._tx.connection, {"b_key": draft_key})).one_or_none()
+        return (
+            None if row is None else record_of(AppealRecord, dict(zip(_NAMES, row, strict=True)))
+        )
 
     async def register(
         self,

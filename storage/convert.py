@@ -9,7 +9,15 @@ T = TypeVar("T")
 
 
 def to_record(cls: type[T], row: Any) -> T:
-    values = {f.name: getattr(row, f.name) for f in fields(cls)}  # type: ignore[arg-type]
+    return _record(cls, {f.name: getattr(row, f.name) for f in fields(cls)})  # type: ignore[arg-type]
+
+
+def record_of(cls: type[T], values: dict[str, Any]) -> T:
+    """A record from a row's values by column name."""
+    return _record(cls, {f.name: values[f.name] for f in fields(cls)})  # type: ignore[arg-type]
+
+
+def _record(cls: type[T], values: dict[str, Any]) -> T:
     for name, value in values.items():
         if isinstance(value, list):
             values[name] = tuple(value)

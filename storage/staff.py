@@ -4,12 +4,16 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from storage.convert import to_record
 from storage.models import ChannelAccount, Invite, Person
 from storage.records import AccountRecord, PersonRecord
 from storage.tx import Repository
+
+_persons: Table = Person.__table__  # type: ignore[assignment]
+_OF_ROLES = select(*_persons.c).where(_persons.c.role.in_(bindparam("b_roles", expanding=True)))
+_OF_ROLES_IN_DEPARTMENT = _OF_ROLES.where(_persons.c.department_id == bindparam("b_department"))
 
 
 def code_hash(code: str) -> str:
@@ -60,10 +64,15 @@ class StaffRepository(Repository):
     async def of_roles(
         self, roles: tuple[str, ...], department_id: int | None = None
     ) -> list[PersonRecord]:
-        query = select(Person).where(Person.role.in_(roles))
+        """Plain rows on the connection: every filing asks it, to tell the operators."""
+        await self._tx.flush()  # what the session holds is seen: the statement bypasses it
+        query = _OF_ROLES
+        params: dict[str, object] = {"b_roles": list(roles)}
         if department_id is not None:
-            query = query.where(Person.department_id == department_id)
-        return [to_record(PersonRecord, row) for row in await self._session.scalars(query)]
+            query = _OF_ROLES_IN_DEPARTMENT
+            params["b_department"] = department_id
+        rows = await self._tx.connection.execute(query, params)
+        return [to_record(PersonRecord, row) for row in rows]
 
     async def set_signatory(self, person_id: int, name: str, position: str) -> None:
         """Who signs this employee's answers (Art. 15, 19), kept for the next answer."""
