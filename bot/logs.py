@@ -70,17 +70,25 @@ def structured_fields(record: logging.LogRecord) -> dict[str, object]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-class TextFormatter(logging.Formatter):
+class _ValuesHidden(logging.Formatter):
+    """A formatter whose exception texts hold no row's values — also the text logging keeps on
+    the record for any other handler."""
+
     def formatException(self, ei: Any) -> str:
         return without_values(super().formatException(ei))
 
+
+class TextFormatter(_ValuesHidden):
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return without_values(super().formatMessage(record))
+
     def format(self, record: logging.LogRecord) -> str:
-        line = without_values(super().format(record))
+        line = super().format(record)
         fields = " ".join(f"{name}={value}" for name, value in structured_fields(record).items())
         return f"{line} {fields}" if fields else line
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(_ValuesHidden):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -91,7 +99,7 @@ class JsonFormatter(logging.Formatter):
             **structured_fields(record),
         }
         if record.exc_info:
-            entry["exc"] = without_values(self.formatException(record.exc_info))
+            entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 

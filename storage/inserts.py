@@ -3,7 +3,7 @@ claims something once (an update id, a reminder, a job run, a year's counter).""
 
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +11,10 @@ from storage.prebuilt import Prebuilt
 
 
 def insert_once(session: AsyncSession, model: Any, **values: Any) -> Any:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return _insert_once(session.bind.dialect.name if session.bind else "sqlite", model, values)
+
+
+def _insert_once(dialect: str, model: Any, values: dict[str, Any]) -> Insert:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(model).values(**values).on_conflict_do_nothing()
 
@@ -22,7 +25,7 @@ def prebuilt_once(
     """`insert_once` built once for each database, for a statement every update runs; by the
     dialect's name. `returning`: what an inserted row gives back (nothing when it was there)."""
     built = {}
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql)):
-        statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-        built[name] = Prebuilt(statement.returning(*returning) if returning else statement)
+    for dialect in ("sqlite", "postgresql"):
+        statement = _insert_once(dialect, model, values)
+        built[dialect] = Prebuilt(statement.returning(*returning) if returning else statement)
     return built
