@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import make_url
-
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +43,21 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def parsed_url(url: str) -> URL:
+    # Imported here: the echo bot's process must hold aiogram and nothing more, or its peak
+    # RSS, the floor the reception is measured against, would carry SQLAlchemy (≈ 11 MB).
+    from sqlalchemy.engine import make_url
+
+    return make_url(url)
+
+
 def is_postgres(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
+    return parsed_url(url).get_backend_name() == "postgresql"
 
 
 def local_only(url: str) -> None:
     """Nothing in the benchmark may leave the machine."""
-    if is_postgres(url) and make_url(url).host not in ("127.0.0.1", "localhost", "::1"):
+    if is_postgres(url) and parsed_url(url).host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"refusing a PostgreSQL server that is not on 127.0.0.1: {url}")
 
 
@@ -98,7 +106,7 @@ async def postgres_problem(url: str) -> str | None:
     """None when the server answers (creating the database if missing), else the reason."""
     import asyncpg  # type: ignore[import-untyped]  # the optional `postgres` extra
 
-    parsed = make_url(url)
+    parsed = parsed_url(url)
     database = parsed.database or "postgres"
     try:
         connection = await asyncpg.connect(

@@ -73,6 +73,8 @@ class _Queue:
     #: Read the database for an earlier update of this person before the queue.
     check_database: bool = False
     task: asyncio.Task[None] | None = None
+    #: Its update handled at once is committed: what remains of its task is the delivery.
+    committed: bool = False
 
 
 class Intake:
@@ -106,6 +108,8 @@ class Intake:
         self._marked: asyncio.Future[None] | None = None
         self._marking: set[asyncio.Task[None]] = set()
         self._parsed: dict[int, Incoming] = {}
+        #: Tasks of queues a later update handled at once replaced, still delivering.
+        self._retired: set[asyncio.Task[None]] = set()
         self.closing = False
         watch.on_back(self._noted.clear)
 
@@ -155,8 +159,17 @@ class Intake:
         known once that transaction ends. None when the update takes the usual way."""
         key = (new.channel, new.sender)
         channel = self._channels.get(new.channel)
-        if key in self._queues or channel is None or not channel.reads_at_once(new.payload):
+        if channel is None or not channel.reads_at_once(new.payload):
             return None
+        before = self._queues.get(key)
+        if before is not None:
+            # Only a queue whose own update is committed and which has nothing else in hand:
+            # this person answered while the replies were still being sent or marked (a
+            # reply is often read before its mark is written). The lock keeps the order.
+            if before.items or not before.committed or before.task is None:
+                return None
+            self._retired.add(before.task)
+            before.task.add_done_callback(self._retired.discard)
         # The queue, made before anything is awaited, keeps this person's later updates
         # behind this one: they join it and are handled once its replies are delivered.
         queue = self._queues[key] = _Queue()
@@ -177,6 +190,7 @@ class Intake:
                 handled = await self._store_and_handle(channel, new, stored)
                 if handled is not None:
                     assert handled.inbox_id is not None
+                    queue.committed = True
                     now = self._clock()
                     item = InboxItem(
                         handled.inbox_id, new.channel, new.sender, new.payload, 1, now
@@ -521,6 +535,7 @@ class Intake:
         seconds; what does not finish stays in the inbox for the next start."""
         self.closing = True
         tasks = [q.task for q in self._queues.values() if q.task is not None]
+        tasks.extend(self._retired)
         if not tasks:
             return
         _, pending = await asyncio.wait(tasks, timeout=grace)
