@@ -114,6 +114,7 @@ class Harness:
     submit: Callable[[dict[str, Any]], Awaitable[None]]
     tap: Tap
     statements: list[int] = field(default_factory=lambda: [0])
+    commits: list[int] = field(default_factory=lambda: [0])
     latencies: list[float] = field(default_factory=list)
     handling: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -199,6 +200,7 @@ class Harness:
     def reset(self) -> None:
         self.late_starts.clear()
         self.statements[0] = 0
+        self.commits[0] = 0
         self.latencies.clear()
         self.handling.clear()
         self.failures.clear()
@@ -289,7 +291,11 @@ async def reception_harness(
             def count(*_: Any) -> None:
                 harness.statements[0] += 1
 
+            def count_commit(*_: Any) -> None:
+                harness.commits[0] += 1
+
             event.listen(app.engine.sync_engine, "before_cursor_execute", count)
+            event.listen(app.engine.sync_engine, "commit", count_commit)
             yield harness, filed
         finally:
             intake.closing = True
@@ -369,6 +375,7 @@ async def run_citizens(
         "handled_p50_ms": percentile(handling, 0.50),
         "handled_p99_ms": percentile(handling, 0.99),
         "statements_per_update": harness.statements[0] / max(1, harness.updates),
+        "transactions_per_update": harness.commits[0] / max(1, harness.updates),
         # The process's CPU: the bot and the fake Bot API it talks to (the echo's has both too).
         "cpu_ms_per_update": cpu * 1000 / max(1, harness.updates),
         "completed": sum(1 for chat in chats if chat is not None),
@@ -421,6 +428,7 @@ async def run_open_loop(
         "p99_ms": percentile(latencies, 0.99),
         "late_start_p95_ms": percentile([s * 1000 for s in harness.late_starts], 0.95),
         "statements_per_update": harness.statements[0] / max(1, harness.updates),
+        "transactions_per_update": harness.commits[0] / max(1, harness.updates),
         "cpu_ms_per_update": cpu * 1000 / max(1, harness.updates),
         "failures": harness.failures[:5],
         "failure_count": len(harness.failures),

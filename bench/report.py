@@ -74,7 +74,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         if settings.get("rounds", 1) > 1:
             bot += f", round {job.round}"
         if job.error:
-            rows.append([bot, NAMES[job.database], "failed", *["—"] * 9])
+            rows.append([bot, NAMES[job.database], "failed", *["—"] * 10])
             continue
         filed = f"{r['appeals_in_db']}/{r['citizens']}" if job.part == "citizens" else "n/a"
         rows.append(
@@ -90,6 +90,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 number(r["peak_rss_mb"], 0),
                 number(r.get("cpu_ms_per_update"), 2),
                 number(r.get("statements_per_update"), 1) if job.part == "citizens" else "—",
+                number(r.get("transactions_per_update"), 2) if job.part == "citizens" else "—",
                 filed,
             ]
         )
@@ -116,6 +117,7 @@ def citizens_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 "peak RSS MB",
                 "CPU ms per update",
                 "SQL per update",
+                "transactions per update",
                 "appeals filed",
             ],
             rows,
@@ -156,7 +158,7 @@ def open_loop_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
         if settings.get("rounds", 1) > 1:
             bot += f", round {job.round}"
         if job.error:
-            rows.append([bot, NAMES[job.database], f"{job.interval:g}", "failed", *["—"] * 8])
+            rows.append([bot, NAMES[job.database], f"{job.interval:g}", "failed", *["—"] * 9])
             continue
         rows.append(
             [
@@ -171,6 +173,7 @@ def open_loop_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 number(r["p99_ms"], 1),
                 number(r["peak_rss_mb"], 0),
                 number(r.get("cpu_ms_per_update"), 2),
+                number(r.get("transactions_per_update"), 2) if job.part == "open" else "—",
                 number(r.get("failure_count")),
             ]
         )
@@ -198,6 +201,7 @@ def open_loop_section(jobs: list[Job], settings: dict[str, Any]) -> list[str]:
                 "p99 ms",
                 "peak RSS MB",
                 "CPU ms per update",
+                "transactions per update",
                 "failed",
             ],
             rows,
