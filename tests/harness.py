@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.dbwatch import DatabaseWatch
+from bot.intake import Intake, IntakeChannel
 from handlers.conversation import Conversation
 from handlers.types import Ask, Contact, Incoming, IncomingFile, Location, Reply
+from storage.uow import Sessions
 
 
 @dataclass
@@ -128,3 +131,16 @@ async def file_appeal(
     if submit:
         await chat.tap("Submit")
     return chat.replies
+
+
+def intake_of(sessions: Sessions, conversation: Conversation, channel: IntakeChannel) -> Intake:
+    """The durable intake over `channel`, as the runner builds it."""
+    intake = Intake(
+        sessions,
+        conversation,
+        DatabaseWatch(),
+        reply_lease=timedelta(seconds=30),
+        retention=timedelta(days=7),
+    )
+    intake.add(channel)
+    return intake

@@ -3,7 +3,6 @@ extension; refused and surplus files leave the disk; names are made safe; a pers
 quota holds; and the intake can ask whether a person may send files at all."""
 
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.dbwatch import DatabaseWatch
-from bot.intake import Intake
 from handlers.config import ConversationConfig
 from handlers.conversation import Conversation
 from handlers.i18n import Catalogs
@@ -22,7 +19,7 @@ from storage.attachments import AttachmentStore
 from storage.inbox import InboxItem, NewUpdate
 from storage.models import Attachment
 from tests.desk_kit import make_staff
-from tests.harness import LIGHTING, Chat, Clock, onboard
+from tests.harness import LIGHTING, Chat, Clock, intake_of, onboard
 from tests.waits import eventually
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"
@@ -216,14 +213,7 @@ async def test_the_file_of_an_update_the_intake_gives_up_on_leaves_the_disk(
 
     monkeypatch.setattr(conversation, "handle_stored", broken)
     channel = FailingUpdates(store)
-    intake = Intake(
-        sessions,
-        conversation,
-        DatabaseWatch(),
-        reply_lease=timedelta(seconds=30),
-        retention=timedelta(days=7),
-    )
-    intake.add(channel)
+    intake = intake_of(sessions, conversation, channel)
     assert await intake.accept([NewUpdate("test", "u-1", "citizen-1", {})])
     await eventually(lambda: channel.failures_noted == 1, timeout=30)
     assert on_disk(store) == 0

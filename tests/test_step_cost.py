@@ -4,15 +4,12 @@
 import asyncio
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.dbwatch import DatabaseWatch
-from bot.intake import Intake
 from handlers.conversation import Conversation
 from handlers.steps import StepName
 from handlers.types import Incoming, MayDownload, Reply
@@ -20,7 +17,7 @@ from storage.errors import Conflict
 from storage.inbox import InboxItem, NewUpdate
 from storage.records import StateRecord
 from storage.uow import unit_of_work
-from tests.harness import Chat, Clock, onboard
+from tests.harness import Chat, Clock, intake_of, onboard
 from tests.waits import eventually, patience
 
 T = TypeVar("T")
@@ -256,14 +253,7 @@ async def test_an_answer_sent_while_the_last_reply_is_on_its_way_is_one_transact
     was delivered."""
     await onboard(chat)
     channel = SlowToDeliver()
-    intake = Intake(
-        sessions,
-        conversation,
-        DatabaseWatch(),
-        reply_lease=timedelta(seconds=30),
-        retention=timedelta(days=7),
-    )
-    intake.add(channel)
+    intake = intake_of(sessions, conversation, channel)
     transactions: list[list[str]] = [[]]
 
     def statement(_c: Any, _cur: Any, sql: str, *_: Any) -> None:
