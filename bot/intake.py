@@ -35,6 +35,10 @@ SWEEP_BATCH = 100
 #: An update stored this long ago and not handled is taken up by the sweep: its process died,
 #: or the database was away when it came.
 STRAY_AFTER = timedelta(seconds=3)
+#: How long a person's new update may wait for their previous reply to be delivered and marked
+#: before it is stored the usual way: the webhook's answer or the next poll waits for it, and a
+#: messenger or database in trouble must not hold them (issue 14).
+AT_ONCE_WAIT_SECONDS = 0.5
 
 Key = tuple[str, str]
 
@@ -75,6 +79,10 @@ class _Queue:
     task: asyncio.Task[None] | None = None
     #: Its update handled at once is committed: what remains of its task is the delivery.
     committed: bool = False
+    #: Set once that update's replies are delivered (or queued) and marked.
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Whether that update is stored, once known.
+    storing: asyncio.Future[bool] | None = None
 
 
 class Intake:
@@ -130,6 +138,12 @@ class Intake:
             at_once = self._at_once(updates[0])
             if at_once is not None:
                 return await asyncio.shield(at_once)
+        for new in updates:
+            queue = self._queues.get((new.channel, new.sender))
+            if queue is not None and queue.storing is not None and not queue.storing.done():
+                # The person's update before this one is yet to be stored with its step: this
+                # one must come after it in the inbox, or it would be handled first.
+                await asyncio.shield(queue.storing)
         return await self._store(updates)
 
     async def _store(self, updates: list[NewUpdate], *, tried: bool = False) -> bool:
@@ -162,19 +176,23 @@ class Intake:
         if channel is None or not channel.reads_at_once(new.payload):
             return None
         before = self._queues.get(key)
+        after: asyncio.Event | None = None
         if before is not None:
             # Only a queue whose own update is committed and which has nothing else in hand:
             # this person answered while the replies were still being sent or marked (a
             # reply is often read before its mark is written). The lock keeps the order.
             if before.items or not before.committed or before.task is None:
                 return None
+            after = before.settled
             self._retired.add(before.task)
             before.task.add_done_callback(self._retired.discard)
         # The queue, made before anything is awaited, keeps this person's later updates
         # behind this one: they join it and are handled once its replies are delivered.
         queue = self._queues[key] = _Queue()
-        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        queue.task = asyncio.create_task(self._handle_at_once(key, queue, channel, new, stored))
+        stored = queue.storing = asyncio.get_running_loop().create_future()
+        queue.task = asyncio.create_task(
+            self._handle_at_once(key, queue, channel, new, stored, after)
+        )
         return stored
 
     async def _handle_at_once(
@@ -184,18 +202,20 @@ class Intake:
         channel: IntakeChannel,
         new: NewUpdate,
         stored: asyncio.Future[bool],
+        after: asyncio.Event | None,
     ) -> None:
+        """`after`: the person's previous reply, still on its way when this update came."""
         try:
-            async with self._locks.hold(key):
-                handled = await self._store_and_handle(channel, new, stored)
-                if handled is not None:
-                    assert handled.inbox_id is not None
-                    queue.committed = True
-                    now = self._clock()
-                    item = InboxItem(
-                        handled.inbox_id, new.channel, new.sender, new.payload, 1, now
-                    )
-                    await self._deliver(channel, item, handled)
+            if after is not None and not await _settles(after):
+                # Stored now and handled from the queue in its turn, so that the webhook or
+                # the poll is answered while that reply waits for the messenger or database.
+                stored.set_result(await self._store([new]))
+            else:
+                async with self._locks.hold(key):
+                    try:
+                        await self._take_at_once(queue, channel, new, stored)
+                    finally:
+                        queue.settled.set()
         except Stopping:
             pass  # the replies are kept in the inbox, and delivered at the next start
         except Exception:
@@ -204,6 +224,21 @@ class Intake:
             if not stored.done():
                 stored.set_result(False)
         await self._drain(key, queue)
+
+    async def _take_at_once(
+        self,
+        queue: _Queue,
+        channel: IntakeChannel,
+        new: NewUpdate,
+        stored: asyncio.Future[bool],
+    ) -> None:
+        handled = await self._store_and_handle(channel, new, stored)
+        if handled is not None:
+            assert handled.inbox_id is not None
+            queue.committed = True
+            now = self._clock()
+            item = InboxItem(handled.inbox_id, new.channel, new.sender, new.payload, 1, now)
+            await self._deliver(channel, item, handled)
 
     async def _store_and_handle(
         self, channel: IntakeChannel, new: NewUpdate, stored: asyncio.Future[bool]
@@ -544,6 +579,14 @@ class Intake:
         await asyncio.gather(*tasks, return_exceptions=True)
         if pending:
             log.warning("%d people's updates left for the next start", len(pending))
+
+
+async def _settles(event: asyncio.Event) -> bool:
+    try:
+        await asyncio.wait_for(event.wait(), AT_ONCE_WAIT_SECONDS)
+    except TimeoutError:
+        return False
+    return True
 
 
 async def _queue_replies(

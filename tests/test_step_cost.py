@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import bot.intake
 from handlers.conversation import Conversation
 from handlers.steps import StepName
 from handlers.types import Incoming, MayDownload, Reply
@@ -212,26 +213,34 @@ async def wait_for(awaitable: Awaitable[T]) -> T:
     return await asyncio.wait_for(awaitable, patience(15))
 
 
-class SlowToDeliver:
-    """A channel that reads texts at once and holds the first delivery until told."""
+class Held:
+    """A channel that reads texts at once and holds the first update's reading (as Telegram's
+    answer to a tap does, over the network) or its delivery until told."""
 
     name = "test"
 
-    def __init__(self) -> None:
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
         self.holding = asyncio.Event()
         self.release = asyncio.Event()
+        self.read: list[str] = []
         self.delivered: list[str] = []
 
     def reads_at_once(self, payload: dict[str, Any]) -> bool:
         return True
 
+    async def _hold(self, stage: str, done: list[str]) -> None:
+        if stage == self.stage and not done:
+            self.holding.set()
+            await self.release.wait()
+
     async def parse(self, item: InboxItem, may_download: MayDownload) -> Incoming:
+        await self._hold("parse", self.read)
+        self.read.append(item.payload["text"])
         return Incoming("test", item.sender, text=item.payload["text"], locale_hint="uk")
 
     async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
-        if not self.delivered:
-            self.holding.set()
-            await self.release.wait()
+        await self._hold("deliver", self.delivered)
         self.delivered.append(item.payload["text"])
 
     async def note_delay(self, update: InboxItem | NewUpdate) -> None:
@@ -239,6 +248,10 @@ class SlowToDeliver:
 
     async def note_failure(self, item: InboxItem) -> None:
         pass
+
+
+def update(number: int, text: str) -> list[NewUpdate]:
+    return [NewUpdate("test", str(number), "citizen-1", {"text": text})]
 
 
 async def test_an_answer_sent_while_the_last_reply_is_on_its_way_is_one_transaction(
@@ -252,7 +265,7 @@ async def test_an_answer_sent_while_the_last_reply_is_on_its_way_is_one_transact
     on PostgreSQL nine answers in ten took two), and handled only after the reply before it
     was delivered."""
     await onboard(chat)
-    channel = SlowToDeliver()
+    channel = Held("deliver")
     intake = intake_of(sessions, conversation, channel)
     transactions: list[list[str]] = [[]]
 
@@ -265,11 +278,9 @@ async def test_an_answer_sent_while_the_last_reply_is_on_its_way_is_one_transact
     event.listen(engine.sync_engine, "before_cursor_execute", statement)
     event.listen(engine.sync_engine, "commit", commit)
     try:
-        assert await intake.accept([NewUpdate("test", "1", "citizen-1", {"text": "/menu"})])
+        assert await intake.accept(update(1, "/menu"))
         await wait_for(channel.holding.wait())
-        answer = asyncio.ensure_future(
-            intake.accept([NewUpdate("test", "2", "citizen-1", {"text": "/new"})])
-        )
+        answer = asyncio.ensure_future(intake.accept(update(2, "/new")))
         await asyncio.sleep(0)  # the answer has come in; the first reply is still held
         assert channel.delivered == []
         channel.release.set()
@@ -283,3 +294,46 @@ async def test_an_answer_sent_while_the_last_reply_is_on_its_way_is_one_transact
     assert len(stores) == 2
     for store in stores:  # each update stored where its step ran
         assert any("CONVERSATION" in s and s.startswith("UPDATE") for s in store), store
+
+
+async def test_an_answer_waits_for_a_slow_reply_before_it_no_longer_than_a_moment(
+    conversation: Conversation,
+    sessions: async_sessionmaker[AsyncSession],
+    chat: Chat,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the reply before it is stuck (the messenger retries, the database is away), the
+    answer is stored the usual way, so that the webhook or the poll is answered, and is
+    handled after that reply."""
+    monkeypatch.setattr(bot.intake, "AT_ONCE_WAIT_SECONDS", 0.05)
+    await onboard(chat)
+    channel = Held("deliver")
+    intake = intake_of(sessions, conversation, channel)
+    assert await intake.accept(update(1, "/menu"))
+    await wait_for(channel.holding.wait())
+    assert await wait_for(intake.accept(update(2, "/new")))  # the first reply is still held
+    assert channel.delivered == []
+    channel.release.set()
+    await eventually(lambda: channel.delivered == ["/menu", "/new"])
+    await intake.close(0)
+
+
+async def test_a_message_sent_while_the_one_before_is_being_read_is_handled_after_it(
+    conversation: Conversation, sessions: async_sessionmaker[AsyncSession], chat: Chat
+) -> None:
+    """Two quick messages: the second comes while the first is still being read (a tap is
+    answered to Telegram first). The second must not be stored before the first, or it
+    would be handled before it."""
+    await onboard(chat)
+    channel = Held("parse")
+    intake = intake_of(sessions, conversation, channel)
+    first = asyncio.ensure_future(intake.accept(update(1, "/menu")))
+    await wait_for(channel.holding.wait())
+    second = asyncio.ensure_future(intake.accept(update(2, "/new")))
+    await asyncio.sleep(0)
+    channel.release.set()
+    assert await wait_for(first)
+    assert await wait_for(second)
+    await eventually(lambda: len(channel.delivered) == 2)
+    assert channel.delivered == ["/menu", "/new"]
+    await intake.close(0)
