@@ -19,7 +19,7 @@ from storage.models import Appeal, Attachment, ChannelAccount
 from tests.desk_kit import answer_in_database
 from tests.fake_telegram import TOKEN, Failure, FakeTelegram
 from tests.telegram_kit import TelegramUser, free_port, running_bot, telegram_settings
-from tests.waits import patience
+from tests.waits import eventually, patience
 
 USER = 5_000_000_001  # above 32 bits, as real Telegram ids are
 
@@ -283,6 +283,9 @@ async def test_python_m_bot_run_serves_telegram_and_stops_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
+        # Start-up (imports, migrations, getMe) is not what the first reply's wait measures:
+        # on a slow machine it alone took longer than that wait.
+        await eventually(lambda: "getupdates" in fake.methods(), timeout=60)
         user = TelegramUser(fake, USER, language="de")
         await user.say("/start")  # a language we do not speak: the question, in both of ours
         assert "Please choose your language." in user.last
