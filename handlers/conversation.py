@@ -181,10 +181,6 @@ class Conversation:
     ) -> Handled:
         now = self._clock()
         async with unit_of_work(self._sessions) as uow:
-            if new is not None:
-                (inbox_id,) = await uow.inbox.store([new], now)
-                if inbox_id is None:
-                    raise _TakenMeanwhile  # a replay: stored and handled before
             turn = await uow.turn(incoming.channel, incoming.external_user_id, now)
             account, person = turn.account, turn.person
             state = turn.state or StateRecord(StepName.MENU)
@@ -218,11 +214,14 @@ class Conversation:
             ):
                 replies = [replace(replies[0], replaces_prompt=True)]
             await uow.conversations.save(account.id, ctx.state, now)
-            if inbox_id is not None and not await uow.inbox.finish(
-                inbox_id,
-                now,
-                {"account": account.id, "replies": [reply_to_payload(r) for r in replies]},
-            ):
+            kept = {"account": account.id, "replies": [reply_to_payload(r) for r in replies]}
+            if new is not None:
+                # A replay, or an earlier update of this person waiting: the unit of work
+                # undoes the step, and the caller stores the update as any other.
+                inbox_id = await uow.inbox.store_handled(new, now, kept)
+                if inbox_id is None:
+                    raise _TakenMeanwhile
+            elif inbox_id is not None and not await uow.inbox.finish(inbox_id, now, kept):
                 raise _TakenMeanwhile  # the unit of work undoes the step
             return Handled(account.id, replies, inbox_id)
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, exists, select, update
+from sqlalchemy import Table, and_, bindparam, delete, exists, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.inserts import prebuilt_once
 from storage.models import InboxUpdate
@@ -56,6 +57,39 @@ _FINISH = Prebuilt(
         replies=bindparam("b_replies"),
     )
 )
+
+
+def _stored_handled(dialect: str) -> Prebuilt:
+    """An update stored already handled, with its replies, as the last statement of the step
+    that handled it at once: nothing when it is a replay, or when an update of the same sender
+    waits to be handled first (then the step is undone, and the update stored as any other)."""
+    c = _inbox.c
+    row = select(
+        bindparam("b_channel", type_=c.channel.type),
+        bindparam("b_update_id", type_=c.update_id.type),
+        bindparam("b_sender", type_=c.sender.type),
+        bindparam("b_payload", type_=c.payload.type),
+        literal(HANDLED, c.status.type),
+        literal(1, c.attempts.type),
+        bindparam("b_now", type_=c.received_at.type),
+        bindparam("b_now", type_=c.handled_at.type),
+        bindparam("b_replies", type_=c.replies.type),
+    ).where(
+        ~exists().where(
+            _earlier.c.channel == bindparam("b_channel"),
+            _earlier.c.sender == bindparam("b_sender"),
+            _earlier.c.status == RECEIVED,
+        )
+    )
+    columns = [c.channel, c.update_id, c.sender, c.payload, c.status, c.attempts]
+    columns += [c.received_at, c.handled_at, c.replies]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return Prebuilt(
+        insert(_inbox).from_select(columns, row).on_conflict_do_nothing().returning(c.id)
+    )
+
+
+_STORE_HANDLED = {dialect: _stored_handled(dialect) for dialect in ("sqlite", "postgresql")}
 _REPLIED = (
     update(_inbox)
     .where(_inbox.c.id.in_(bindparam("b_ids", expanding=True)))
@@ -119,6 +153,28 @@ class Inbox(Repository):
             ).scalar()
             added.append(None if row_id is None else int(row_id))
         return added
+
+    async def store_handled(
+        self, new: NewUpdate, now: datetime, replies: dict[str, Any]
+    ) -> int | None:
+        """`new` stored as handled in this transaction, with its replies kept until delivered:
+        its row's id, or None when it was stored before or an earlier update of the same sender
+        still waits (then the caller must undo what it did). One statement where storing
+        first and claiming last were two (issue 14)."""
+        connection = self._tx.connection
+        outcome = await _STORE_HANDLED[connection.dialect.name].run(
+            connection,
+            {
+                "b_channel": new.channel,
+                "b_update_id": new.update_id[:80],
+                "b_sender": new.sender[:64],
+                "b_payload": new.payload,
+                "b_now": now,
+                "b_replies": replies,
+            },
+        )
+        row_id = outcome.scalar()
+        return None if row_id is None else int(row_id)
 
     async def earliest_received(self, channel: str, sender: str) -> InboxItem | None:
         row = await self._session.scalar(

@@ -178,8 +178,9 @@ async def test_a_new_update_is_stored_and_handled_in_one_transaction(
     clock: Clock,
 ) -> None:
     """A text or a tap of a person with nothing else in hand is stored with its step's effects
-    (issue 14): one transaction, one statement more than a steady step. Sent again by the
-    messenger, it changes nothing."""
+    (issue 14): one transaction, and no more statements than a steady step (the update is
+    stored already handled, as the step's last statement). Sent again by the messenger, it
+    changes nothing."""
     await onboard(chat)
     new = NewUpdate("test", "41", "citizen-1", {"text": "/new"})
     incoming = Incoming("test", "citizen-1", text="/new", locale_hint="uk")
@@ -197,7 +198,7 @@ async def test_a_new_update_is_stored_and_handled_in_one_transaction(
     assert handled is not None
     assert handled.inbox_id is not None
     assert any(b.label == "Complaint" for r in handled.replies for b in r.buttons)
-    assert len(statements) <= STEADY_STEP_STATEMENTS + 1, statements
+    assert len(statements) <= STEADY_STEP_STATEMENTS, statements
     assert len(commits) == 1
 
     [complaint] = [b for r in handled.replies for b in r.buttons if b.label == "Complaint"]
@@ -207,6 +208,31 @@ async def test_a_new_update_is_stored_and_handled_in_one_transaction(
         turn = await uow.turn("test", "citizen-1", clock())
     assert turn.state is not None
     assert turn.state.step == StepName.TOPIC
+
+
+async def test_a_new_update_behind_a_waiting_one_is_left_for_its_turn(
+    sessions: async_sessionmaker[AsyncSession],
+    conversation: Conversation,
+    chat: Chat,
+    clock: Clock,
+) -> None:
+    """An earlier update of the same person waits in the database (stored by another instance,
+    or before a restart): the new one is not handled at once — its step is undone and nothing
+    of it is stored, so the caller stores it behind the waiting one."""
+    await onboard(chat)
+    async with unit_of_work(sessions) as uow:
+        [waiting] = await uow.inbox.store(
+            [NewUpdate("test", "50", "citizen-1", {"text": "/new"})], clock()
+        )
+    assert waiting is not None
+    new = NewUpdate("test", "51", "citizen-1", {"text": "/my"})
+    incoming = Incoming("test", "citizen-1", text="/my", locale_hint="uk")
+    assert await conversation.handle_new(new, incoming) is None
+    async with unit_of_work(sessions) as uow:
+        assert await uow.inbox.store([new], clock()) != [None]  # it was not stored
+        turn = await uow.turn("test", "citizen-1", clock())
+    assert turn.state is not None
+    assert turn.state.step == StepName.MENU
 
 
 async def wait_for(awaitable: Awaitable[T]) -> T:

@@ -134,6 +134,8 @@ class TelegramChannel:
         self.files = FileIntake(self.bot, attachments, settings.max_file_mb * 1024 * 1024)
         self.sender = TelegramSender(self.bot, attachments, self.mark_unreachable, sleep=sleep)
         self._polling: asyncio.Task[None] | None = None
+        #: Taps being answered to Telegram, by callback id, while their step runs.
+        self._answering: dict[str, asyncio.Task[None]] = {}
         intake.add(self)
 
     @property
@@ -165,8 +167,7 @@ class TelegramChannel:
         tap = plain_tap(item.payload)
         if tap is not None:
             incoming, callback_id = tap
-            with contextlib.suppress(TelegramAPIError):
-                await self.bot(AnswerCallbackQuery(callback_query_id=callback_id))
+            self._answer(callback_id)
             return incoming
         update = Update.model_validate(item.payload, context={"bot": self.bot})
         if update.callback_query is not None:
@@ -183,8 +184,29 @@ class TelegramChannel:
             message, message.from_user, update.update_id, self.files, may_download
         )
 
+    def _answer(self, callback_id: str) -> None:
+        """The button stops spinning while the step runs: the answer to Telegram is not awaited
+        before the tap is stored and handled, so neither the webhook's answer nor the next poll
+        waits on a round trip to the Bot API (issue 14); the replies wait for it (`deliver`)."""
+        if callback_id in self._answering:
+            return
+        task = asyncio.create_task(self._answer_now(callback_id))
+        self._answering[callback_id] = task
+        task.add_done_callback(lambda _: self._answering.pop(callback_id, None))
+
+    async def _answer_now(self, callback_id: str) -> None:
+        try:
+            await self.bot(AnswerCallbackQuery(callback_query_id=callback_id))
+        except TelegramAPIError:
+            pass  # too old, or answered already: the replies still come
+        except Exception as error:  # nobody awaits this task's outcome
+            log.warning("tap not answered: %s", type(error).__name__)
+
     async def deliver(self, item: InboxItem, replies: list[Reply]) -> None:
         callback = item.payload.get("callback_query") or {}
+        answering = self._answering.get(str(callback.get("id")))
+        if answering is not None:
+            await asyncio.wait({answering})  # the tap is answered before its replies
         edit = (callback.get("message") or {}).get("message_id")
         await self.sender.send(
             item.sender, replies, edit_message_id=edit if isinstance(edit, int) else None
@@ -341,4 +363,6 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         await self.stop_intake()
+        if self._answering:
+            await asyncio.wait(list(self._answering.values()))
         await self.bot.session.close()
