@@ -2,6 +2,7 @@
 transaction that carries its effects, and kept with its replies until they are delivered."""
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Any, cast
 
@@ -90,14 +91,16 @@ def _stored_handled(dialect: str) -> Prebuilt:
 
 
 _STORE_HANDLED = {dialect: _stored_handled(dialect) for dialect in ("sqlite", "postgresql")}
-_REPLIED = (
-    update(_inbox)
-    .where(_inbox.c.id.in_(bindparam("b_ids", expanding=True)))
-    .values(status=REPLIED, replies=None)
-)
-_REPLIED_ONE = Prebuilt(
-    update(_inbox).where(_inbox.c.id == bindparam("b_id")).values(status=REPLIED, replies=None)
-)
+#: The most updates one statement marks replied; a larger batch takes several.
+REPLIED_AT_ONCE = 32
+
+
+@cache
+def _replied(count: int) -> Prebuilt:
+    """Marks `count` updates replied (b_0 … b_{count-1}): a statement per batch size, built
+    once, as the replies delivered together come in batches of any size up to the bound."""
+    ids = [bindparam(f"b_{n}", type_=_inbox.c.id.type) for n in range(count)]
+    return Prebuilt(update(_inbox).where(_inbox.c.id.in_(ids)).values(status=REPLIED, replies=None))
 
 
 @dataclass(frozen=True)
@@ -201,12 +204,13 @@ class Inbox(Repository):
         return bool(outcome.rowcount)
 
     async def replied(self, item_ids: list[int]) -> None:
-        """The replies reached the messenger (or the outbox): nothing is left to deliver."""
+        """The replies reached the messenger (or the outbox): nothing is left to deliver. Each
+        statement stands alone (see `unit_of_work`'s `single_statements`)."""
         connection = self._tx.connection
-        if len(item_ids) == 1:
-            await _REPLIED_ONE.run(connection, {"b_id": item_ids[0]})
-        else:
-            await connection.execute(_REPLIED, {"b_ids": list(item_ids)})
+        for start in range(0, len(item_ids), REPLIED_AT_ONCE):
+            batch = item_ids[start : start + REPLIED_AT_ONCE]
+            params = {f"b_{n}": item_id for n, item_id in enumerate(batch)}
+            await _replied(len(batch)).run(connection, params)
 
     async def count_attempt(self, item_id: int) -> int:
         """A handling attempt that raised: the number of attempts so far."""
