@@ -2,8 +2,8 @@
 transaction that carries its effects, and kept with its replies until they are delivered."""
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, literal, select, update
@@ -100,7 +100,9 @@ def _replied(count: int) -> Prebuilt:
     """Marks `count` updates replied (b_0 … b_{count-1}): a statement per batch size, built
     once, as the replies delivered together come in batches of any size up to the bound."""
     ids = [bindparam(f"b_{n}", type_=_inbox.c.id.type) for n in range(count)]
-    return Prebuilt(update(_inbox).where(_inbox.c.id.in_(ids)).values(status=REPLIED, replies=None))
+    return Prebuilt(
+        update(_inbox).where(_inbox.c.id.in_(ids)).values(status=REPLIED, replies=None)
+    )
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,17 @@ class InboxItem:
     replies: dict[str, Any] | None = None
 
 
+def _row(new: NewUpdate, now: datetime) -> dict[str, Any]:
+    """A new update's values for the statements that store it (ids cut to their columns)."""
+    return {
+        "b_channel": new.channel,
+        "b_update_id": new.update_id[:80],
+        "b_sender": new.sender[:64],
+        "b_payload": new.payload,
+        "b_now": now,
+    }
+
+
 def _item(row: InboxUpdate) -> InboxItem:
     return InboxItem(
         row.id,
@@ -142,18 +155,7 @@ class Inbox(Repository):
         connection = self._tx.connection
         statement = _STORE[connection.dialect.name]
         for new in updates:
-            row_id = (
-                await statement.run(
-                    connection,
-                    {
-                        "b_channel": new.channel,
-                        "b_update_id": new.update_id[:80],
-                        "b_sender": new.sender[:64],
-                        "b_payload": new.payload,
-                        "b_now": now,
-                    },
-                )
-            ).scalar()
+            row_id = (await statement.run(connection, _row(new, now))).scalar()
             added.append(None if row_id is None else int(row_id))
         return added
 
@@ -166,15 +168,7 @@ class Inbox(Repository):
         first and claiming last were two (issue 14)."""
         connection = self._tx.connection
         outcome = await _STORE_HANDLED[connection.dialect.name].run(
-            connection,
-            {
-                "b_channel": new.channel,
-                "b_update_id": new.update_id[:80],
-                "b_sender": new.sender[:64],
-                "b_payload": new.payload,
-                "b_now": now,
-                "b_replies": replies,
-            },
+            connection, {**_row(new, now), "b_replies": replies}
         )
         row_id = outcome.scalar()
         return None if row_id is None else int(row_id)
