@@ -495,7 +495,7 @@ class Intake:
             await uow.inbox.replied(ids)
 
         try:
-            await self._persist(record, single_statements=True)
+            await self._persist(record)
         except asyncio.CancelledError:
             marked.cancel()
             raise
@@ -505,18 +505,14 @@ class Intake:
         else:
             marked.set_result(None)
 
-    async def _persist(
-        self, work: Callable[[UnitOfWork], Awaitable[T]], *, single_statements: bool = False
-    ) -> T:
+    async def _persist(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a transaction, waiting for the database while it is away. When the
         reception stops meanwhile, the work is left undone: the reply is then delivered again
         at the next start (the one at-least-once window)."""
         attempt = 0
         while True:
             try:
-                async with unit_of_work(
-                    self._sessions, single_statements=single_statements
-                ) as uow:
+                async with unit_of_work(self._sessions) as uow:
                     result = await work(uow)
             except Exception as error:
                 if not self._watch.failed(error):

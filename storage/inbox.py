@@ -3,7 +3,6 @@ transaction that carries its effects, and kept with its replies until they are d
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, literal, select, update
@@ -91,18 +90,14 @@ def _stored_handled(dialect: str) -> Prebuilt:
 
 
 _STORE_HANDLED = {dialect: _stored_handled(dialect) for dialect in ("sqlite", "postgresql")}
-#: The most updates one statement marks replied; a larger batch takes several.
-REPLIED_AT_ONCE = 32
-
-
-@cache
-def _replied(count: int) -> Prebuilt:
-    """Marks `count` updates replied (b_0 … b_{count-1}): a statement per batch size, built
-    once, as the replies delivered together come in batches of any size up to the bound."""
-    ids = [bindparam(f"b_{n}", type_=_inbox.c.id.type) for n in range(count)]
-    return Prebuilt(
-        update(_inbox).where(_inbox.c.id.in_(ids)).values(status=REPLIED, replies=None)
-    )
+_REPLIED = (
+    update(_inbox)
+    .where(_inbox.c.id.in_(bindparam("b_ids", expanding=True)))
+    .values(status=REPLIED, replies=None)
+)
+_REPLIED_ONE = Prebuilt(
+    update(_inbox).where(_inbox.c.id == bindparam("b_id")).values(status=REPLIED, replies=None)
+)
 
 
 @dataclass(frozen=True)
@@ -125,17 +120,6 @@ class InboxItem:
     replies: dict[str, Any] | None = None
 
 
-def _row(new: NewUpdate, now: datetime) -> dict[str, Any]:
-    """A new update's values for the statements that store it (ids cut to their columns)."""
-    return {
-        "b_channel": new.channel,
-        "b_update_id": new.update_id[:80],
-        "b_sender": new.sender[:64],
-        "b_payload": new.payload,
-        "b_now": now,
-    }
-
-
 def _item(row: InboxUpdate) -> InboxItem:
     return InboxItem(
         row.id,
@@ -155,7 +139,18 @@ class Inbox(Repository):
         connection = self._tx.connection
         statement = _STORE[connection.dialect.name]
         for new in updates:
-            row_id = (await statement.run(connection, _row(new, now))).scalar()
+            row_id = (
+                await statement.run(
+                    connection,
+                    {
+                        "b_channel": new.channel,
+                        "b_update_id": new.update_id[:80],
+                        "b_sender": new.sender[:64],
+                        "b_payload": new.payload,
+                        "b_now": now,
+                    },
+                )
+            ).scalar()
             added.append(None if row_id is None else int(row_id))
         return added
 
@@ -168,7 +163,15 @@ class Inbox(Repository):
         first and claiming last were two (issue 14)."""
         connection = self._tx.connection
         outcome = await _STORE_HANDLED[connection.dialect.name].run(
-            connection, {**_row(new, now), "b_replies": replies}
+            connection,
+            {
+                "b_channel": new.channel,
+                "b_update_id": new.update_id[:80],
+                "b_sender": new.sender[:64],
+                "b_payload": new.payload,
+                "b_now": now,
+                "b_replies": replies,
+            },
         )
         row_id = outcome.scalar()
         return None if row_id is None else int(row_id)
@@ -198,13 +201,12 @@ class Inbox(Repository):
         return bool(outcome.rowcount)
 
     async def replied(self, item_ids: list[int]) -> None:
-        """The replies reached the messenger (or the outbox): nothing is left to deliver. Each
-        statement stands alone (see `unit_of_work`'s `single_statements`)."""
+        """The replies reached the messenger (or the outbox): nothing is left to deliver."""
         connection = self._tx.connection
-        for start in range(0, len(item_ids), REPLIED_AT_ONCE):
-            batch = item_ids[start : start + REPLIED_AT_ONCE]
-            params = {f"b_{n}": item_id for n, item_id in enumerate(batch)}
-            await _replied(len(batch)).run(connection, params)
+        if len(item_ids) == 1:
+            await _REPLIED_ONE.run(connection, {"b_id": item_ids[0]})
+        else:
+            await connection.execute(_REPLIED, {"b_ids": list(item_ids)})
 
     async def count_attempt(self, item_id: int) -> int:
         """A handling attempt that raised: the number of attempts so far."""

@@ -24,16 +24,15 @@ _STATUS = re.compile(r"(?:SELECT|UPDATE|DELETE|INSERT \d+) (\d+)")
 
 
 async def execute(
-    sync: Connection, adapter: Adapter, sql: str, values: Sequence[Any], *, begin: bool = True
+    sync: Connection, adapter: Adapter, sql: str, values: Sequence[Any]
 ) -> tuple[list[Any], int, Sequence[Any]]:
     """A statement in `sync`'s transaction: its rows, its row count and its columns (see
-    `type_codes`). `begin=False`: a statement atomic by itself, outside any transaction (see
-    `storage.uow.unit_of_work`), committed by PostgreSQL as it runs."""
+    `type_codes`)."""
     dialect: Any = sync.dialect
     own: Any = adapter
     try:
         async with own._execute_mutex:
-            if own._transaction is None and begin:
+            if own._transaction is None:
                 await own._start_transaction()
             prepared, attributes = await own._prepare(sql, dialect._invalidate_schema_cache_asof)
             rows = await prepared.fetch(*values)
@@ -83,12 +82,6 @@ def _handled(
         raise error
     except BaseException as raised:
         sync._handle_dbapi_exception(raised, sql, values, None, None)
-
-
-def no_transaction(sync: Connection, adapter: Adapter) -> bool:
-    """Nothing begun, by SQLAlchemy or on the connection: a unit of work of single statements."""
-    own: Any = adapter
-    return sync.get_transaction() is None and own._transaction is None and not sync.invalidated
 
 
 def plain_transaction(sync: Connection) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
 from storage import postgres_inline
-from storage.postgres_inline import Adapter, no_transaction, plain_transaction
+from storage.postgres_inline import Adapter, plain_transaction
 from storage.sqlite_inline import InlineConnection
 
 Processor = Callable[[Any], Any] | None
@@ -82,11 +82,8 @@ class Prebuilt:
         sync = connection.sync_connection
         assert sync is not None
         adapted = sync.connection.dbapi_connection
-        if isinstance(adapted, Adapter):
-            if plain_transaction(sync):
-                return await self._run_postgres(sync, adapted, params)
-            if no_transaction(sync, adapted):
-                return await self._run_postgres(sync, adapted, params, begin=False)
+        if isinstance(adapted, Adapter) and plain_transaction(sync):
+            return await self._run_postgres(sync, adapted, params)
         driver = sync.connection.driver_connection
         if not isinstance(driver, InlineConnection):
             result = await connection.execute(self.statement, dict(params))
@@ -103,7 +100,7 @@ class Prebuilt:
         return Outcome([_converted(results, row) for row in fetched], rowcount)
 
     async def _run_postgres(
-        self, sync: Connection, adapter: Adapter, params: Mapping[str, Any], *, begin: bool = True
+        self, sync: Connection, adapter: Adapter, params: Mapping[str, Any]
     ) -> Outcome:
         shape = self._postgres
         if shape is None:
@@ -111,7 +108,7 @@ class Prebuilt:
         values = _values(shape, params)
         _before(sync, shape.sql, values)
         fetched, rowcount, columns = await postgres_inline.execute(
-            sync, adapter, shape.sql, values, begin=begin
+            sync, adapter, shape.sql, values
         )
         results = self._postgres_results
         if results is None:

@@ -146,11 +146,10 @@ def _gate(engine: AsyncEngine) -> asyncio.Semaphore | None:
     return gate
 
 
-def _open(engine: Engine, begin: bool) -> Connection:
+def _open(engine: Engine) -> Connection:
     connection = engine.connect()
     try:
-        if begin:
-            connection.begin()
+        connection.begin()
     except BaseException:
         connection.close()
         raise
@@ -166,15 +165,9 @@ def _finish(connection: Connection, commit: bool) -> None:
 
 
 @asynccontextmanager
-async def unit_of_work(
-    sessions: async_sessionmaker[AsyncSession], *, single_statements: bool = False
-) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
     """Commits when the block ends normally, rolls back when it raises. A unique constraint
     that another transaction won is a `Conflict`, so callers retry without knowing SQLAlchemy.
-
-    `single_statements`: the work is prebuilt statements each of which stands alone (marking
-    replies delivered), run without BEGIN and COMMIT: each is committed as it runs, which on
-    PostgreSQL is one round trip where a transaction takes three.
 
     The connection is taken and begun in one switch to SQLAlchemy's synchronous core, and
     committed and returned in one more: `engine.begin()` makes four, and a task to close
@@ -184,7 +177,7 @@ async def unit_of_work(
     gate = _gate(engine)
     try:
         async with gate or nullcontext():
-            sync = await greenlet_spawn(_open, engine.sync_engine, not single_statements)
+            sync = await greenlet_spawn(_open, engine.sync_engine)
             committed = False
             try:
                 tx = Tx(AsyncConnection(engine, sync), sessions)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import bot.intake
@@ -16,7 +16,6 @@ from handlers.steps import StepName
 from handlers.types import Incoming, MayDownload, Reply
 from storage.errors import Conflict
 from storage.inbox import InboxItem, NewUpdate
-from storage.models import InboxUpdate
 from storage.records import StateRecord
 from storage.uow import unit_of_work
 from tests.harness import Chat, Clock, intake_of, onboard
@@ -234,35 +233,6 @@ async def test_a_new_update_behind_a_waiting_one_is_left_for_its_turn(
         turn = await uow.turn("test", "citizen-1", clock())
     assert turn.state is not None
     assert turn.state.step == StepName.MENU
-
-
-async def test_delivered_replies_are_marked_without_a_transaction_in_any_batch(
-    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], clock: Clock
-) -> None:
-    """Marking replies delivered is the intake's commonest write: each statement stands alone
-    and is committed as it runs (no BEGIN, no COMMIT: one round trip to PostgreSQL, not
-    three); it is prebuilt for any batch size, and a large batch takes several statements."""
-    updates = [NewUpdate("test", str(n), f"citizen-{n}", {"text": "hi"}) for n in range(70)]
-    async with unit_of_work(sessions) as uow:
-        ids = [i for i in await uow.inbox.store(updates, clock()) if i is not None]
-    assert len(ids) == 70
-    begun: list[object] = []
-
-    def begin(connection: Any) -> None:
-        begun.append(connection)
-
-    event.listen(engine.sync_engine, "begin", begin)
-    try:
-        with counted(engine) as statements:
-            async with unit_of_work(sessions, single_statements=True) as uow:
-                await uow.inbox.replied(ids)
-    finally:
-        event.remove(engine.sync_engine, "begin", begin)
-    assert statements == ["UPDATE"] * 3  # 32 + 32 + 6
-    assert begun == []
-    async with sessions() as session:
-        marked = await session.scalar(select(func.count()).where(InboxUpdate.status == "replied"))
-    assert marked == 70
 
 
 async def wait_for(awaitable: Awaitable[T]) -> T:
