@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.inserts import prebuilt_once
+from storage.inserts import prebuilt_once, prebuilt_once_from
 from storage.models import InboxUpdate
 from storage.prebuilt import Prebuilt
 from storage.tx import Repository
@@ -23,6 +22,7 @@ FAILED = "failed"
 # running it through the Session costs several times what the database does, per statement.
 _inbox = cast(Table, InboxUpdate.__table__)
 _earlier = _inbox.alias("earlier")
+_c = _inbox.c
 _STORE = prebuilt_once(
     _inbox,
     (_inbox.c.id,),
@@ -59,37 +59,41 @@ _FINISH = Prebuilt(
 )
 
 
-def _stored_handled(dialect: str) -> Prebuilt:
-    """An update stored already handled, with its replies, as the last statement of the step
-    that handled it at once: nothing when it is a replay, or when an update of the same sender
-    waits to be handled first (then the step is undone, and the update stored as any other)."""
-    c = _inbox.c
-    row = select(
-        bindparam("b_channel", type_=c.channel.type),
-        bindparam("b_update_id", type_=c.update_id.type),
-        bindparam("b_sender", type_=c.sender.type),
-        bindparam("b_payload", type_=c.payload.type),
-        literal(HANDLED, c.status.type),
-        literal(1, c.attempts.type),
-        bindparam("b_now", type_=c.received_at.type),
-        bindparam("b_now", type_=c.handled_at.type),
-        bindparam("b_replies", type_=c.replies.type),
+# An update stored already handled, with its replies, as the last statement of the step that
+# handled it at once: nothing when it is a replay, or when an update of the same sender waits to
+# be handled first (then the step is undone, and the update stored as any other).
+_STORE_HANDLED = prebuilt_once_from(
+    _inbox,
+    [
+        _c.channel,
+        _c.update_id,
+        _c.sender,
+        _c.payload,
+        _c.status,
+        _c.attempts,
+        _c.received_at,
+        _c.handled_at,
+        _c.replies,
+    ],
+    select(
+        bindparam("b_channel", type_=_c.channel.type),
+        bindparam("b_update_id", type_=_c.update_id.type),
+        bindparam("b_sender", type_=_c.sender.type),
+        bindparam("b_payload", type_=_c.payload.type),
+        literal(HANDLED, _c.status.type),
+        literal(1, _c.attempts.type),
+        bindparam("b_now", type_=_c.received_at.type),
+        bindparam("b_now", type_=_c.handled_at.type),
+        bindparam("b_replies", type_=_c.replies.type),
     ).where(
         ~exists().where(
             _earlier.c.channel == bindparam("b_channel"),
             _earlier.c.sender == bindparam("b_sender"),
             _earlier.c.status == RECEIVED,
         )
-    )
-    columns = [c.channel, c.update_id, c.sender, c.payload, c.status, c.attempts]
-    columns += [c.received_at, c.handled_at, c.replies]
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return Prebuilt(
-        insert(_inbox).from_select(columns, row).on_conflict_do_nothing().returning(c.id)
-    )
-
-
-_STORE_HANDLED = {dialect: _stored_handled(dialect) for dialect in ("sqlite", "postgresql")}
+    ),
+    (_c.id,),
+)
 _REPLIED = (
     update(_inbox)
     .where(_inbox.c.id.in_(bindparam("b_ids", expanding=True)))
@@ -120,6 +124,17 @@ class InboxItem:
     replies: dict[str, Any] | None = None
 
 
+def _row(new: NewUpdate, now: datetime) -> dict[str, Any]:
+    """A new update's values for the statements that store it (ids cut to their columns)."""
+    return {
+        "b_channel": new.channel,
+        "b_update_id": new.update_id[:80],
+        "b_sender": new.sender[:64],
+        "b_payload": new.payload,
+        "b_now": now,
+    }
+
+
 def _item(row: InboxUpdate) -> InboxItem:
     return InboxItem(
         row.id,
@@ -139,18 +154,7 @@ class Inbox(Repository):
         connection = self._tx.connection
         statement = _STORE[connection.dialect.name]
         for new in updates:
-            row_id = (
-                await statement.run(
-                    connection,
-                    {
-                        "b_channel": new.channel,
-                        "b_update_id": new.update_id[:80],
-                        "b_sender": new.sender[:64],
-                        "b_payload": new.payload,
-                        "b_now": now,
-                    },
-                )
-            ).scalar()
+            row_id = (await statement.run(connection, _row(new, now))).scalar()
             added.append(None if row_id is None else int(row_id))
         return added
 
@@ -163,15 +167,7 @@ class Inbox(Repository):
         first and claiming last were two (issue 14)."""
         connection = self._tx.connection
         outcome = await _STORE_HANDLED[connection.dialect.name].run(
-            connection,
-            {
-                "b_channel": new.channel,
-                "b_update_id": new.update_id[:80],
-                "b_sender": new.sender[:64],
-                "b_payload": new.payload,
-                "b_now": now,
-                "b_replies": replies,
-            },
+            connection, {**_row(new, now), "b_replies": replies}
         )
         row_id = outcome.scalar()
         return None if row_id is None else int(row_id)

@@ -2,7 +2,6 @@
 commands menu, and replies through the retrying sender."""
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -172,9 +171,7 @@ class TelegramChannel:
         update = Update.model_validate(item.payload, context={"bot": self.bot})
         if update.callback_query is not None:
             callback = update.callback_query
-            with contextlib.suppress(TelegramAPIError):
-                # Answered first, so the button stops spinning while the step is handled.
-                await callback.answer()
+            self._answer(callback.id)
             return from_callback(callback, update.update_id)
         message = update.message
         # new_update let through only private messages with a sender, and callbacks.
@@ -363,6 +360,11 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         await self.stop_intake()
-        if self._answering:
-            await asyncio.wait(list(self._answering.values()))
+        # An answer still in flight is of no use once the replies are not sent: it is not
+        # waited for, so a Bot API that hangs cannot hold the stop.
+        answering = list(self._answering.values())
+        for task in answering:
+            task.cancel()
+        if answering:
+            await asyncio.wait(answering)
         await self.bot.session.close()
